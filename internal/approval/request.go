@@ -1,0 +1,86 @@
+// Package approval keeps confirmation and approval requests in SQLite and
+// moves them through their state machine with conditional updates, so that
+// an approved action runs exactly once however many processes, clicks or
+// platforms race to run it.
+package approval
+
+import (
+	"encoding/json"
+	"errors"
+	"time"
+)
+
+// State of a request. Values are stored: never rename one.
+//
+//	confirming ─confirm─► pending ─approve─► approved ─claim─► executing ─► succeeded | failed
+//	     │   (if no approval needed: confirming ─confirm─► approved)          └─lease lost─► interrupted
+//	     └─cancel/expire─► cancelled | expired     pending ─deny/cancel/expire─► denied | cancelled | expired
+type State string
+
+const (
+	Confirming  State = "confirming"  // waiting for the requester's confirm
+	Pending     State = "pending"     // waiting for an approver
+	Approved    State = "approved"    // cleared to run, not yet claimed
+	Executing   State = "executing"   // claimed by one process, running
+	Succeeded   State = "succeeded"
+	Failed      State = "failed"
+	Interrupted State = "interrupted" // the executor died; never re-run
+	Denied      State = "denied"
+	Expired     State = "expired"
+	Cancelled   State = "cancelled"
+)
+
+// Terminal reports whether no transition leaves s.
+func (s State) Terminal() bool {
+	switch s {
+	case Succeeded, Failed, Interrupted, Denied, Expired, Cancelled:
+		return true
+	}
+	return false
+}
+
+// Request is one gated action.
+type Request struct {
+	ID            string // opaque, short, typeable ("r-7kq2m9xw"); the only thing buttons carry
+	State         State
+	NeedsConfirm  bool
+	NeedsApproval bool
+	Source        string // where it was asked: "shell", "slack", "discord", "mcp"
+	Principal     string
+	Command       string
+	Target        string          // "provider/id"
+	Args          json.RawMessage // redacted arguments, for display and re-execution
+	ArgsHash      string          // binds the approval to the exact command and arguments
+	HasSecrets    bool            // secret arguments exist and live only in the requester's process
+	Reason        string          // why the gate applies (the policy rule)
+	ReplyTo       json.RawMessage // adapter's opaque reference for telling the requester the outcome
+	CreatedAt     time.Time
+	ExpiresAt     time.Time
+	UpdatedAt     time.Time
+	DecidedBy     string // approver, or the requester for confirm/cancel
+	DecisionNote  string // deny reason
+	Executor      string // process instance that claimed execution
+	LeaseUntil    time.Time
+	Outcome       string // one-line result summary (never secret)
+	ErrorClass    string
+	Error         string
+	NotifiedBy    string // chat process that claimed posting it to an approvals channel
+}
+
+// Errors. A losing transition returns a *ConflictError carrying the current
+// request, so the loser can say what happened instead.
+var (
+	ErrNotFound     = errors.New("no such request")
+	ErrSelfApproval = errors.New("you cannot approve your own request")
+	ErrNotRequester = errors.New("only the requester can confirm or cancel")
+)
+
+// ConflictError means the request was not in a state the transition starts
+// from: someone else won, or it expired.
+type ConflictError struct {
+	Current Request
+}
+
+func (e *ConflictError) Error() string {
+	return "request " + e.Current.ID + " is already " + string(e.Current.State)
+}

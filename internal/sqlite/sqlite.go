@@ -1,0 +1,124 @@
+// Package sqlite opens the one SQLite database that holds the audit trail and
+// the approval requests, with the pragmas every process must agree on, and
+// applies each component's embedded migrations.
+//
+// The bot and the MCP server may open the same file at once: WAL mode lets
+// readers run beside one writer, and busy_timeout makes a writer wait for the
+// other process's write lock instead of failing with SQLITE_BUSY.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"strings"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver (pure Go, no cgo)
+)
+
+// Synchronous is the durability level. NORMAL (the default) in WAL mode never
+// corrupts the database; a power loss may lose the last transactions, an
+// application crash loses nothing. FULL also survives power loss at about a
+// tenth of the commit rate.
+type Synchronous string
+
+const (
+	SyncNormal Synchronous = "NORMAL"
+	SyncFull   Synchronous = "FULL"
+)
+
+// Options tunes Open.
+type Options struct {
+	Synchronous Synchronous // default SyncNormal
+	// MaxOpenConns bounds the pool; default 8.
+	MaxOpenConns int
+}
+
+// Open opens (creating if needed) the database at path. path may be
+// ":memory:" for a throwaway database (tests only: a file is what the
+// product uses).
+func Open(ctx context.Context, path string, o Options) (*sql.DB, error) {
+	if o.Synchronous == "" {
+		o.Synchronous = SyncNormal
+	}
+	if o.MaxOpenConns == 0 {
+		o.MaxOpenConns = 8
+	}
+	q := url.Values{}
+	for _, p := range []string{
+		"journal_mode(WAL)",
+		"busy_timeout(10000)",
+		"foreign_keys(ON)",
+		"synchronous(" + string(o.Synchronous) + ")",
+	} {
+		q.Add("_pragma", p)
+	}
+	// Write transactions start with BEGIN IMMEDIATE so that two processes
+	// never both read, then both try to upgrade to a write lock (which
+	// SQLite resolves by failing one with SQLITE_BUSY, ignoring busy_timeout).
+	q.Set("_txlock", "immediate")
+	dsn := "file:" + path + "?" + q.Encode()
+	if path == ":memory:" {
+		dsn = "file::memory:?" + q.Encode()
+		o.MaxOpenConns = 1 // each connection would get its own empty database
+	}
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	db.SetMaxOpenConns(o.MaxOpenConns)
+	db.SetMaxIdleConns(o.MaxOpenConns)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		component TEXT NOT NULL,
+		version   INTEGER NOT NULL,
+		PRIMARY KEY (component, version))`); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// Migrate applies the migrations of one component (e.g. "audit") that have
+// not run yet, each in its own transaction. migrations[i] is version i+1;
+// append new ones, never edit old ones.
+func Migrate(ctx context.Context, db *sql.DB, component string, migrations []string) error {
+	for i, m := range migrations {
+		version := i + 1
+		if err := migrateOne(ctx, db, component, version, m); err != nil {
+			return fmt.Errorf("migrate %s to version %d: %w", component, version, err)
+		}
+	}
+	return nil
+}
+
+func migrateOne(ctx context.Context, db *sql.DB, component string, version int, stmt string) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE component=? AND version=?`, component, version).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		return nil
+	}
+	for _, s := range strings.Split(stmt, ";\n") {
+		if strings.TrimSpace(s) == "" {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, s); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations(component, version) VALUES(?, ?)`, component, version); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
