@@ -37,10 +37,11 @@ type Grant struct {
 
 // Explanation says what a principal may do, for whoami.
 type Explanation struct {
-	Principal   string
-	Roles       []string // direct and inherited, sorted
-	Grants      []Grant
-	Gates       []GateRule // approval rules that apply to this principal
+	Principal  string
+	Roles      []string // direct and inherited, sorted
+	Grants     []Grant
+	Gates      []GateRule // approval rules that apply to this principal
+	Generation uint64     // policy generation this explanation describes
 }
 
 // GateRule is one policy line that asks for a gate.
