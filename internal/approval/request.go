@@ -18,10 +18,10 @@ import (
 type State string
 
 const (
-	Confirming  State = "confirming"  // waiting for the requester's confirm
-	Pending     State = "pending"     // waiting for an approver
-	Approved    State = "approved"    // cleared to run, not yet claimed
-	Executing   State = "executing"   // claimed by one process, running
+	Confirming  State = "confirming" // waiting for the requester's confirm
+	Pending     State = "pending"    // waiting for an approver
+	Approved    State = "approved"   // cleared to run, not yet claimed
+	Executing   State = "executing"  // claimed by one process, running
 	Succeeded   State = "succeeded"
 	Failed      State = "failed"
 	Interrupted State = "interrupted" // the executor died; never re-run
@@ -50,7 +50,8 @@ type Request struct {
 	Command       string
 	Target        string          // "provider/id"
 	Args          json.RawMessage // redacted arguments, for display and re-execution
-	ArgsHash      string          // binds the approval to the exact command and arguments
+	ArgsHash      string          // binds the approval to the exact command and arguments (see ArgsHash)
+	Salt          []byte          // per-request key of ArgsHash; stored, never secret on its own
 	HasSecrets    bool            // secret arguments exist and live only in the requester's process
 	Reason        string          // why the gate applies (the policy rule)
 	ReplyTo       json.RawMessage // adapter's opaque reference for telling the requester the outcome
@@ -73,12 +74,17 @@ var (
 	ErrNotFound     = errors.New("no such request")
 	ErrSelfApproval = errors.New("you cannot approve your own request")
 	ErrNotRequester = errors.New("only the requester can confirm or cancel")
+	ErrArgsChanged  = errors.New("arguments changed since approval")
 )
 
 // ConflictError means the request was not in a state the transition starts
 // from: someone else won, or it expired.
 type ConflictError struct {
 	Current Request
+	// JustExpired is set when this very call found the request past its
+	// deadline and moved it to expired. Sweep does not report such a request
+	// again, so the caller is the one that must report the expiry.
+	JustExpired bool
 }
 
 func (e *ConflictError) Error() string {

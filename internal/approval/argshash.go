@@ -1,0 +1,77 @@
+package approval
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"unicode/utf8"
+)
+
+// ArgsHash binds an approval to the exact action: HMAC-SHA256, keyed with
+// salt, over a canonical encoding of command, target and args, in hex. Any
+// change of the command, the target, an argument's name or value (at any
+// depth), or the salt changes the hash.
+//
+// Callers pass the FULL arguments, secrets included, so that a changed
+// password is a changed action; only the hash is stored, never the secrets.
+// A plain hash of a low-entropy secret (a short password) could be reversed
+// by trying candidates, which is why the hash is keyed with a per-request
+// random salt (Request.Salt, see NewSalt): it defeats precomputed tables and
+// comparing hashes across requests. The salt is stored beside the hash, so a
+// reader of the database can still try candidates against one request; to
+// rule that out, derive the salt passed here from Request.Salt and a key kept
+// outside the database.
+//
+// The canonical encoding is JSON of [version, command, target, args], in
+// which encoding/json sorts map keys at every depth. JSON replaces invalid
+// UTF-8 with U+FFFD, which would let two different arguments share a hash,
+// so such input (and anything JSON cannot encode) yields "": no hash, which
+// Create and Claim refuse.
+func ArgsHash(salt []byte, command, target string, args map[string]any) string {
+	if !utf8.ValidString(command) || !utf8.ValidString(target) || !validUTF8(args) {
+		return ""
+	}
+	enc, err := json.Marshal([]any{"vpsops-args-v1", command, target, args})
+	if err != nil {
+		return ""
+	}
+	mac := hmac.New(sha256.New, salt)
+	mac.Write(enc)
+	return hex.EncodeToString(mac.Sum(nil))
+}
+
+// validUTF8 reports whether every string in v, keys included, is valid
+// UTF-8. It walks the shapes decoded JSON and command arguments take; other
+// values are left to encoding/json.
+func validUTF8(v any) bool {
+	switch v := v.(type) {
+	case string:
+		return utf8.ValidString(v)
+	case []string:
+		for _, s := range v {
+			if !utf8.ValidString(s) {
+				return false
+			}
+		}
+	case []any:
+		for _, e := range v {
+			if !validUTF8(e) {
+				return false
+			}
+		}
+	case map[string]any:
+		for k, e := range v {
+			if !utf8.ValidString(k) || !validUTF8(e) {
+				return false
+			}
+		}
+	case map[string]string:
+		for k, e := range v {
+			if !utf8.ValidString(k) || !utf8.ValidString(e) {
+				return false
+			}
+		}
+	}
+	return true
+}

@@ -1,0 +1,109 @@
+package approval
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+)
+
+// SaltSize is the length of the salt NewSalt returns.
+const SaltSize = 16
+
+// NewSalt returns a fresh random salt for ArgsHash and Request.Salt.
+func NewSalt() []byte {
+	salt := make([]byte, SaltSize)
+	rand.Read(salt) // never returns an error: crypto/rand aborts the program instead
+	return salt
+}
+
+// Create stores a new request and returns it as stored.
+//
+// The caller supplies what was asked (NeedsConfirm, NeedsApproval, Source,
+// Principal, Command, Target, Args, Salt, ArgsHash, HasSecrets, Reason,
+// ReplyTo); every other field is assigned here: ID ("r-" and 8 characters),
+// CreatedAt and UpdatedAt (now), State (Confirming if NeedsConfirm, else
+// Pending) and ExpiresAt (now+ConfirmTTL while confirming, now+TTL while
+// pending).
+//
+// ArgsHash, Principal and Command are required, and so is Salt: ArgsHash must
+// have been computed with the very salt stored beside it, so the caller draws
+// it (NewSalt) before hashing. A request that needs neither gate is refused:
+// it has nothing to wait for.
+func (s *Store) Create(ctx context.Context, r Request) (Request, error) {
+	if err := validateNew(r); err != nil {
+		return Request{}, fmt.Errorf("create request for %s by %s: %w", r.Command, r.Principal, err)
+	}
+	now := s.now()
+	stored := Request{
+		NeedsConfirm:  r.NeedsConfirm,
+		NeedsApproval: r.NeedsApproval,
+		Source:        r.Source,
+		Principal:     r.Principal,
+		Command:       r.Command,
+		Target:        r.Target,
+		Args:          r.Args,
+		ArgsHash:      r.ArgsHash,
+		Salt:          r.Salt,
+		HasSecrets:    r.HasSecrets,
+		Reason:        r.Reason,
+		ReplyTo:       r.ReplyTo,
+		CreatedAt:     now,
+		UpdatedAt:     now,
+	}
+	if r.NeedsConfirm {
+		stored.State, stored.ExpiresAt = Confirming, now.Add(s.confirmTTL)
+	} else {
+		stored.State, stored.ExpiresAt = Pending, now.Add(s.ttl)
+	}
+	// 31^8 ids make a collision unlikely, not impossible: the primary key
+	// catches one and a fresh id is drawn.
+	for range 5 {
+		id, err := randomString(8)
+		if err != nil {
+			return Request{}, fmt.Errorf("create request for %s by %s: generate id: %w", r.Command, r.Principal, err)
+		}
+		stored.ID = "r-" + id
+		res, err := s.db.ExecContext(ctx, `INSERT INTO approval_requests (id, state, needs_confirm,
+			needs_approval, source, principal, command, target, args, args_hash, args_salt,
+			has_secrets, reason, reply_to, created_at, expires_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (id) DO NOTHING`,
+			stored.ID, string(stored.State), stored.NeedsConfirm, stored.NeedsApproval, stored.Source,
+			stored.Principal, stored.Command, stored.Target, jsonText(stored.Args), stored.ArgsHash,
+			stored.Salt, stored.HasSecrets, stored.Reason, jsonText(stored.ReplyTo),
+			nanos(now), nanos(stored.ExpiresAt), nanos(now))
+		if err != nil {
+			return Request{}, fmt.Errorf("create request %s for %s by %s: %w", stored.ID, r.Command, r.Principal, err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return Request{}, fmt.Errorf("create request %s for %s by %s: %w", stored.ID, r.Command, r.Principal, err)
+		} else if n == 1 {
+			// Read back so that the caller sees exactly what other
+			// processes will (times at storage precision).
+			return s.Get(ctx, stored.ID)
+		}
+	}
+	return Request{}, fmt.Errorf("create request for %s by %s: no free id after 5 attempts", r.Command, r.Principal)
+}
+
+func validateNew(r Request) error {
+	switch {
+	case r.Principal == "":
+		return errors.New("principal is required")
+	case r.Command == "":
+		return errors.New("command is required")
+	case r.ArgsHash == "":
+		return errors.New("arguments hash is required")
+	case len(r.Salt) == 0:
+		return errors.New("salt is required (the one ArgsHash was computed with; see NewSalt)")
+	case !r.NeedsConfirm && !r.NeedsApproval:
+		return errors.New("request needs neither confirmation nor approval")
+	case r.Args != nil && !json.Valid(r.Args):
+		return errors.New("arguments are not valid JSON")
+	case r.ReplyTo != nil && !json.Valid(r.ReplyTo):
+		return errors.New("reply reference is not valid JSON")
+	}
+	return nil
+}

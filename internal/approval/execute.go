@@ -1,0 +1,91 @@
+package approval
+
+import (
+	"context"
+	"fmt"
+)
+
+// Execution: approved → executing → succeeded | failed. The process that
+// claims a request holds a lease on it (LeaseUntil) and renews it while the
+// action runs; if it dies, the lease lapses and Sweep marks the request
+// interrupted. Nothing ever moves a request back to approved, so an approved
+// action runs at most once.
+
+// Claim takes the right to execute an approved request: approved → executing,
+// with Executor = Instance() and LeaseUntil = now + Lease. Exactly one caller
+// wins across all goroutines and processes; the others get a *ConflictError.
+//
+// argsHash is ArgsHash recomputed (with the request's Salt) from the
+// arguments about to run. If it differs from the approved one the claim fails
+// with ErrArgsChanged and the request stays approved.
+func (s *Store) Claim(ctx context.Context, id, argsHash string) (Request, error) {
+	if argsHash == "" {
+		return Request{}, fmt.Errorf("claim request %s: no arguments hash given", id)
+	}
+	now := s.now()
+	r, ok, err := s.updateOne(ctx, `UPDATE approval_requests SET
+			state = 'executing', executor = ?, lease_until = ?, updated_at = ?
+		WHERE id = ? AND state = 'approved' AND args_hash = ?`,
+		s.instance, nanos(now.Add(s.lease)), nanos(now), id, argsHash)
+	if err != nil {
+		return Request{}, fmt.Errorf("claim request %s: %w", id, err)
+	}
+	if ok {
+		return r, nil
+	}
+	cur, err := s.current(ctx, "claim", id)
+	if err != nil {
+		return Request{}, err
+	}
+	if cur.State == Approved && cur.ArgsHash != argsHash {
+		return Request{}, fmt.Errorf("claim request %s: %w", id, ErrArgsChanged)
+	}
+	return Request{}, &ConflictError{Current: cur}
+}
+
+// Renew extends the lease of a request this instance is executing to now +
+// Lease. It fails with a *ConflictError if the request is no longer executing
+// under this instance (Sweep judged it interrupted). A lease that lapsed but
+// was not swept yet is renewed: the executor is evidently alive.
+//
+// Renewing does not change UpdatedAt: it is no news to the requester.
+func (s *Store) Renew(ctx context.Context, id string) error {
+	res, err := s.db.ExecContext(ctx, `UPDATE approval_requests SET lease_until = ?
+		WHERE id = ? AND state = 'executing' AND executor = ?`,
+		nanos(s.now().Add(s.lease)), id, s.instance)
+	if err != nil {
+		return fmt.Errorf("renew lease on request %s: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("renew lease on request %s: %w", id, err)
+	}
+	if n == 0 {
+		return s.conflict(ctx, "renew lease on", id)
+	}
+	return nil
+}
+
+// Finish records the outcome of a request this instance is executing:
+// executing → succeeded (ok) or failed, with a one-line outcome and, on
+// failure, the error class and message. Never pass secrets: every field is
+// stored and shown. It fails with a *ConflictError if the request is not
+// executing under this instance, notably once Sweep has marked it
+// interrupted; the outcome is then the caller's to report elsewhere.
+func (s *Store) Finish(ctx context.Context, id string, ok bool, outcome, errClass, errMsg string) (Request, error) {
+	state := Failed
+	if ok {
+		state = Succeeded
+	}
+	r, won, err := s.updateOne(ctx, `UPDATE approval_requests SET
+			state = ?, outcome = ?, error_class = ?, error = ?, updated_at = ?
+		WHERE id = ? AND state = 'executing' AND executor = ?`,
+		string(state), outcome, errClass, errMsg, nanos(s.now()), id, s.instance)
+	if err != nil {
+		return Request{}, fmt.Errorf("finish request %s: %w", id, err)
+	}
+	if won {
+		return r, nil
+	}
+	return Request{}, s.conflict(ctx, "finish", id)
+}

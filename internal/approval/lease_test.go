@@ -1,0 +1,151 @@
+package approval
+
+import (
+	"context"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestLapsedLeaseIsInterruptedNeverRerun: the executor claims and stops
+// renewing (it died); another process's sweep marks the request interrupted,
+// and nothing can finish, renew or claim it afterwards.
+func TestLapsedLeaseIsInterruptedNeverRerun(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	sweeper := newStore(t, openDB(t, f.path), f.clock, "inst-b")
+	r := f.reach(t, Approved)
+	r = f.ok(f.store.Claim(ctx, r.ID, hashOf(r)))
+
+	// Another process cannot finish or renew what it did not claim.
+	if _, err := sweeper.Finish(ctx, r.ID, true, "", "", ""); !isConflict(err, Executing) {
+		t.Fatalf("finish by another instance: %v", err)
+	}
+	if err := sweeper.Renew(ctx, r.ID); !isConflict(err, Executing) {
+		t.Fatalf("renew by another instance: %v", err)
+	}
+
+	f.clock.Advance(testLease) // the lease runs until exactly now: still held
+	if _, intr, err := sweeper.Sweep(ctx); err != nil || len(intr) != 0 {
+		t.Fatalf("sweep at the end of the lease: %d interrupted, %v", len(intr), err)
+	}
+	f.clock.Advance(time.Nanosecond)
+	_, intr, err := sweeper.Sweep(ctx)
+	if err != nil || len(intr) != 1 || intr[0].ID != r.ID || intr[0].State != Interrupted {
+		t.Fatalf("sweep after the lease: %+v, %v", intr, err)
+	}
+	if !strings.Contains(intr[0].Error, "inst-a") || intr[0].Executor != "inst-a" {
+		t.Fatalf("interrupted request does not name its executor: %+v", intr[0])
+	}
+
+	if _, err := f.store.Finish(ctx, r.ID, true, "done", "", ""); !isConflict(err, Interrupted) {
+		t.Fatalf("late finish: %v", err)
+	}
+	if err := f.store.Renew(ctx, r.ID); !isConflict(err, Interrupted) {
+		t.Fatalf("late renew: %v", err)
+	}
+	for _, s := range []*Store{f.store, sweeper} {
+		if _, err := s.Claim(ctx, r.ID, hashOf(r)); !isConflict(err, Interrupted) {
+			t.Fatalf("claim of an interrupted request by %s: %v", s.Instance(), err)
+		}
+	}
+	if _, intr, err := sweeper.Sweep(ctx); err != nil || len(intr) != 0 {
+		t.Fatalf("second sweep: %d interrupted, %v", len(intr), err)
+	}
+}
+
+// TestHoldRenews drives the renewal loop with hand-fed ticks: each tick
+// renews the lease from the clock's current time, and stop ends the loop.
+func TestHoldRenews(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	r := f.reach(t, Executing)
+
+	ticks := make(chan time.Time) // unbuffered: a send waits until the loop is back at its select
+	stop, _ := f.store.hold(ctx, r.ID, ticks)
+	f.clock.Advance(20 * time.Second)
+	ticks <- time.Time{}
+	ticks <- time.Time{} // the first renewal has finished once this is taken
+	stop()
+	stop() // idempotent
+
+	got := f.ok(f.store.Get(ctx, r.ID))
+	if want := f.clock.Now().Add(testLease); !got.LeaseUntil.Equal(want) {
+		t.Fatalf("lease until %s, want %s", got.LeaseUntil, want)
+	}
+	f.clock.Advance(testLease - time.Second) // past the original lease, within the renewed one
+	if _, intr, err := f.store.Sweep(ctx); err != nil || len(intr) != 0 {
+		t.Fatalf("held request swept: %d interrupted, %v", len(intr), err)
+	}
+}
+
+// TestHoldGivesUpALostLease: once the request was swept, the loop ends on
+// its own at the next tick instead of renewing forever.
+func TestHoldGivesUpALostLease(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	r := f.reach(t, Executing)
+	f.clock.Advance(testLease + time.Second)
+	if _, intr, err := f.store.Sweep(ctx); err != nil || len(intr) != 1 {
+		t.Fatalf("sweep: %d, %v", len(intr), err)
+	}
+	ticks := make(chan time.Time)
+	stop, done := f.store.hold(ctx, r.ID, ticks)
+	defer stop()
+	ticks <- time.Time{}
+	<-done // a loop that kept going would block here until the test times out
+}
+
+// TestHoldStopsWithContext: cancelling the caller's context ends the loop.
+func TestHoldStopsWithContext(t *testing.T) {
+	f := newFixture(t)
+	r := f.reach(t, Executing)
+	ctx, cancel := context.WithCancel(context.Background())
+	stop, done := f.store.hold(ctx, r.ID, make(chan time.Time))
+	defer stop()
+	cancel()
+	<-done
+}
+
+// TestHoldWithRealTicker only checks that the public Hold starts and stops
+// cleanly; the renewal itself is tested with hand-fed ticks above.
+func TestHoldWithRealTicker(t *testing.T) {
+	f := newFixture(t)
+	r := f.reach(t, Executing)
+	stop := f.store.Hold(context.Background(), r.ID)
+	stop()
+	stop()
+	if got := f.ok(f.store.Get(context.Background(), r.ID)); got.State != Executing {
+		t.Fatalf("state %s", got.State)
+	}
+}
+
+// TestPendingSurvivesReopen: a pending request outlives the process that
+// created it and can be approved and run by the next one.
+func TestPendingSurvivesReopen(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	db := openDB(t, f.path)
+	first := newStore(t, db, f.clock, "before")
+	r, err := first.Create(ctx, newRequest(false, true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	again := newStore(t, openDB(t, f.path), f.clock, "after")
+	got := f.ok(again.Get(ctx, r.ID))
+	if !reflect.DeepEqual(got, r) {
+		t.Fatalf("after reopen\n%+v\nwant\n%+v", got, r)
+	}
+	if pending := f.ok2(again.List(ctx, Filter{States: []State{Pending}})); len(pending) != 1 || pending[0].ID != r.ID {
+		t.Fatalf("pending after reopen: %v", ids(pending))
+	}
+	f.ok(again.Approve(ctx, r.ID, bob))
+	if got := f.ok(again.Claim(ctx, r.ID, hashOf(r))); got.Executor != "after" {
+		t.Fatalf("executor %q", got.Executor)
+	}
+}

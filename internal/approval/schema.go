@@ -1,0 +1,101 @@
+package approval
+
+import (
+	"database/sql"
+	"encoding/json"
+	"time"
+)
+
+// migrations are applied by sqlite.Migrate under the component "approval".
+// migrations[i] is version i+1: append new ones, never edit old ones.
+//
+// Times are Unix nanoseconds from the writing process's clock; lease_until is
+// NULL while no one has claimed the request. The CHECK on state keeps a
+// misspelt state from ever being stored.
+var migrations = []string{
+	`CREATE TABLE approval_requests (
+		id             TEXT    NOT NULL PRIMARY KEY,
+		state          TEXT    NOT NULL CHECK (state IN ('confirming','pending','approved','executing',
+		                       'succeeded','failed','interrupted','denied','expired','cancelled')),
+		needs_confirm  INTEGER NOT NULL,
+		needs_approval INTEGER NOT NULL,
+		source         TEXT    NOT NULL,
+		principal      TEXT    NOT NULL,
+		command        TEXT    NOT NULL,
+		target         TEXT    NOT NULL,
+		args           TEXT,
+		args_hash      TEXT    NOT NULL,
+		args_salt      BLOB    NOT NULL,
+		has_secrets    INTEGER NOT NULL,
+		reason         TEXT    NOT NULL,
+		reply_to       TEXT,
+		created_at     INTEGER NOT NULL,
+		expires_at     INTEGER NOT NULL,
+		updated_at     INTEGER NOT NULL,
+		decided_by     TEXT    NOT NULL DEFAULT '',
+		decision_note  TEXT    NOT NULL DEFAULT '',
+		executor       TEXT    NOT NULL DEFAULT '',
+		lease_until    INTEGER,
+		outcome        TEXT    NOT NULL DEFAULT '',
+		error_class    TEXT    NOT NULL DEFAULT '',
+		error          TEXT    NOT NULL DEFAULT '',
+		notified_by    TEXT    NOT NULL DEFAULT ''
+	) STRICT;
+CREATE INDEX approval_requests_by_deadline ON approval_requests (state, expires_at);
+CREATE INDEX approval_requests_by_lease ON approval_requests (state, lease_until);
+CREATE INDEX approval_requests_by_principal ON approval_requests (principal, updated_at);
+CREATE INDEX approval_requests_by_created ON approval_requests (created_at)`,
+}
+
+// columns is the select list every query and RETURNING clause uses, in the
+// order scanRequest reads them.
+const columns = `id, state, needs_confirm, needs_approval, source, principal, command, target,
+	args, args_hash, args_salt, has_secrets, reason, reply_to, created_at, expires_at, updated_at,
+	decided_by, decision_note, executor, lease_until, outcome, error_class, error, notified_by`
+
+// scanRequest reads one row selected with columns.
+func scanRequest(row interface{ Scan(...any) error }) (Request, error) {
+	var (
+		r                           Request
+		state                       string
+		args, replyTo               sql.NullString
+		created, expires, updated   int64
+		leaseUntil                  sql.NullInt64
+		needsConfirm, needsApproval bool
+	)
+	err := row.Scan(&r.ID, &state, &needsConfirm, &needsApproval, &r.Source, &r.Principal,
+		&r.Command, &r.Target, &args, &r.ArgsHash, &r.Salt, &r.HasSecrets, &r.Reason, &replyTo,
+		&created, &expires, &updated, &r.DecidedBy, &r.DecisionNote, &r.Executor, &leaseUntil,
+		&r.Outcome, &r.ErrorClass, &r.Error, &r.NotifiedBy)
+	if err != nil {
+		return Request{}, err
+	}
+	r.State = State(state)
+	r.NeedsConfirm, r.NeedsApproval = needsConfirm, needsApproval
+	if args.Valid {
+		r.Args = json.RawMessage(args.String)
+	}
+	if replyTo.Valid {
+		r.ReplyTo = json.RawMessage(replyTo.String)
+	}
+	r.CreatedAt, r.ExpiresAt, r.UpdatedAt = fromNanos(created), fromNanos(expires), fromNanos(updated)
+	if leaseUntil.Valid {
+		r.LeaseUntil = fromNanos(leaseUntil.Int64)
+	}
+	return r, nil
+}
+
+// nanos is how a time is stored. Every stored time derives from the Store's
+// clock, so it lies well inside int64 nanoseconds (years 1678 to 2262).
+func nanos(t time.Time) int64 { return t.UnixNano() }
+
+func fromNanos(n int64) time.Time { return time.Unix(0, n).UTC() }
+
+// jsonText binds optional JSON as TEXT (a []byte would bind as a BLOB, which
+// the STRICT table refuses for a TEXT column) and NULL when absent.
+func jsonText(m json.RawMessage) any {
+	if m == nil {
+		return nil
+	}
+	return string(m)
+}
