@@ -1,8 +1,16 @@
 // Package audit is the append-only, hash-chained audit trail in SQLite.
+//
+// Each record's hash covers its fields and the hash before it, and a head
+// row names the last record, so Verify detects edited, deleted, reordered
+// and truncated records. With audit.hmac_key set the hashes are
+// HMAC-SHA256; without it they are plain SHA-256, and anyone with write
+// access to the database can rewrite the chain consistently: the key is
+// what makes the log tamper-evident against such a person.
 package audit
 
 import (
 	"encoding/json"
+	"fmt"
 	"time"
 )
 
@@ -66,11 +74,30 @@ type Filter struct {
 	Limit      int // newest first when set; 0 = no limit (Export: oldest first)
 }
 
-// VerifyReport is the result of walking the chain.
+// VerifyReport is the result of walking the chain. A report that is not OK
+// names the first problem only: everything after it is suspect anyway.
 type VerifyReport struct {
-	Records  int64 // how many were checked
-	OK       bool
-	BadSeq   int64  // first record that does not verify (0 when OK)
-	Problem  string // what is wrong there, e.g. "hash mismatch", "gap after 41", "head mismatch"
-	Keyed    bool   // HMAC-SHA256 (true) or plain SHA-256 chain
+	Records int64 // how many were checked
+	OK      bool
+	BadSeq  int64  // first record that does not verify (0 when OK, or when the problem is not one record's)
+	Problem string // what is wrong there, e.g. "hash mismatch", "gap after 41", "head mismatch"
+	Keyed   bool   // HMAC-SHA256 (true) or plain SHA-256 chain, as stored in the database
+	// HeadHash is the hash of the last record ("" for an empty log). Copying
+	// it somewhere the database's writers cannot reach (a ticket, a chat
+	// message) anchors the chain: a later verify that reports a different
+	// hash at that sequence number proves the log was rewritten.
+	HeadHash string
+}
+
+// Err returns nil when the chain verified, or an error that states the first
+// problem, e.g. "record 1: hash mismatch (wrong audit.hmac_key?)".
+func (r VerifyReport) Err() error {
+	switch {
+	case r.OK:
+		return nil
+	case r.BadSeq > 0:
+		return fmt.Errorf("audit verify: record %d: %s", r.BadSeq, r.Problem)
+	default:
+		return fmt.Errorf("audit verify: %s", r.Problem)
+	}
 }
