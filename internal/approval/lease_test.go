@@ -149,3 +149,24 @@ func TestPendingSurvivesReopen(t *testing.T) {
 		t.Fatalf("executor %q", got.Executor)
 	}
 }
+
+// TestUnclaimedApprovalExpires: an approved request that nobody claims (its
+// secrets died with the requester's process) expires one lease after its
+// deadline instead of staying claimable forever.
+func TestUnclaimedApprovalExpires(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	r := f.reach(t, Approved)
+	f.clock.Advance(r.ExpiresAt.Add(testLease).Sub(f.clock.Now()))
+	if exp, _, err := f.store.Sweep(ctx); err != nil || len(exp) != 0 {
+		t.Fatalf("sweep exactly one lease after the deadline: %d expired, %v", len(exp), err)
+	}
+	f.clock.Advance(time.Nanosecond)
+	exp, _, err := f.store.Sweep(ctx)
+	if err != nil || len(exp) != 1 || exp[0].ID != r.ID || exp[0].State != Expired {
+		t.Fatalf("sweep after it: %+v, %v", exp, err)
+	}
+	if _, err := f.store.Claim(ctx, r.ID, hashOf(r)); !isConflict(err, Expired) {
+		t.Fatalf("claim of an expired approval: %v", err)
+	}
+}

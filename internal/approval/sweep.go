@@ -6,7 +6,9 @@ import (
 )
 
 // Sweep ends what nobody will finish: confirming and pending requests past
-// their ExpiresAt become expired, and executing requests whose lease lapsed
+// their ExpiresAt become expired, and so do approved requests nobody claimed
+// within one lease after it (one whose secrets died with the requester's
+// process can never run, and must not stay claimable forever); executing requests whose lease lapsed
 // (LeaseUntil before now) become interrupted; an interrupted request is
 // reported, never re-run.
 //
@@ -16,8 +18,9 @@ import (
 func (s *Store) Sweep(ctx context.Context) (expired, interrupted []Request, err error) {
 	now := nanos(s.now())
 	expired, err = s.query(ctx, `UPDATE approval_requests SET state = 'expired', updated_at = ?
-		WHERE state IN ('confirming', 'pending') AND expires_at <= ?
-		RETURNING `+columns, now, now)
+		WHERE (state IN ('confirming', 'pending') AND expires_at <= ?)
+		   OR (state = 'approved' AND expires_at + ? < ?)
+		RETURNING `+columns, now, now, int64(s.lease), now)
 	if err != nil {
 		return nil, nil, fmt.Errorf("sweep expired requests: %w", err)
 	}

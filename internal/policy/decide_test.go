@@ -191,7 +191,8 @@ func TestGate(t *testing.T) {
 		{"shell:alice", "delete", "demo-nyc/web-1", GateApproval, "p2, *, demo-nyc/*, delete, approval"},
 		{"mcp:claude", "delete", "demo-nyc/web-1", GateApproval, "p2, *, demo-nyc/*, delete, approval"},
 		{"shell:alice", "delete", "demo-fra/web-1", GateNone, ""},
-		{"shell:alice", "reinstall", "demo-fra/db-1", GateApproval, "p2, *, demo-*/db-*, reinstall, approval"},
+		{"shell:alice", "reinstall", "demo-nyc/nyc-203", GateApproval, "p2, *, demo-nyc/*, reinstall, approval"},
+		{"shell:alice", "reinstall", "demo-fra/fra-103", GateNone, ""},
 		{"shell:alice", "reinstall", "demo-fra/web-1", GateNone, ""},
 		{"shell:alice", "reboot", "demo-nyc/web-1", GateNone, ""},
 		// The strictest matching rule wins, whatever the file order.

@@ -24,7 +24,7 @@ func TestExplain(t *testing.T) {
 			}
 		}
 		// The default gates apply to everyone; the admin one does not.
-		wantGates := []string{"p2, *, demo-nyc/*, delete, approval", "p2, *, demo-*/db-*, reinstall, approval"}
+		wantGates := []string{"p2, *, demo-nyc/*, delete, approval", "p2, *, demo-nyc/*, reinstall, approval"}
 		if got := gateRules(x); !slices.Equal(got, wantGates) {
 			t.Errorf("Gates = %v, want %v", got, wantGates)
 		}

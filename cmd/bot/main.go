@@ -1,0 +1,137 @@
+// Command bot runs vpsops for chat: the Slack and Discord adapters that are
+// configured, and the shell adapter (stdin) when stdin is a terminal, when
+// --shell is given, or when no chat platform is configured. With no
+// configuration it runs the shell on the built-in demo fleet.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/vpsops/vpsops/internal/app"
+	"github.com/vpsops/vpsops/internal/buildinfo"
+	"github.com/vpsops/vpsops/internal/chat/shell"
+	"github.com/vpsops/vpsops/internal/config"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run is main with its inputs explicit, so tests can drive the binary's
+// whole start-up path. It returns the exit status: 2 for bad usage or
+// configuration, 1 for a failure while running.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("bot", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var (
+		configPath = fs.String("config", "", "configuration file (default $"+config.EnvVar+"; none: demo fleet)")
+		as         = fs.String("as", "", "principal for the shell adapter, e.g. shell:bob (default shell:<your OS user>)")
+		forceShell = fs.Bool("shell", false, "run the shell adapter on stdin even when chat platforms are configured")
+		logFormat  = fs.String("log-format", "", "log format on stderr: text or json (overrides log.format)")
+		version    = fs.Bool("version", false, "print the version and exit")
+	)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: bot [flags]\n\nRuns the vpsops chat bot. With no configuration: a shell chat on the demo fleet.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if *version {
+		fmt.Fprintln(stdout, "vpsops bot", buildinfo.String())
+		return 0
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "bot: unexpected argument %q (see --help)\n", fs.Arg(0))
+		return 2
+	}
+	cfg, err := loadConfig(config.Resolve(*configPath, os.Getenv))
+	if err != nil {
+		fmt.Fprintf(stderr, "bot: %v\n", err)
+		return 2
+	}
+	if *logFormat != "" {
+		cfg.Log.Format = *logFormat
+	}
+	logger, err := newLogger(cfg.Log, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "bot: %v\n", err)
+		return 2
+	}
+	principal, err := shellPrincipal(*as)
+	if err != nil {
+		fmt.Fprintf(stderr, "bot: %v\n", err)
+		return 2
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	a, err := app.Open(ctx, cfg, app.Options{Logger: logger})
+	if err != nil {
+		fmt.Fprintf(stderr, "bot: %v\n", err)
+		return 1
+	}
+	defer a.Close()
+
+	interactive := isTerminal(stdin)
+	chatConfigured := cfg.Slack.Enabled() || cfg.Discord.Enabled()
+	if chatConfigured && !*forceShell && !interactive {
+		fmt.Fprintln(stderr, "bot: Slack and Discord adapters are not built yet; run with --shell, or without those keys")
+		return 2
+	}
+	sh := &shell.Shell{Runner: a.Runner, Principal: principal, In: stdin, Out: stdout, Interactive: interactive, Grace: 30 * time.Second}
+	bg, cancelBG := context.WithCancel(ctx)
+	defer cancelBG()
+	a.Background(bg, sh.Notify)
+	logger.Info("vpsops bot started", "version", buildinfo.String(), "principal", principal, "database", cfg.Database, "providers", len(cfg.Providers))
+	if err := sh.Run(ctx); err != nil {
+		fmt.Fprintf(stderr, "bot: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+func loadConfig(path string) (*config.Config, error) {
+	if path == "" {
+		return config.Default(), nil
+	}
+	return config.Load(path)
+}
+
+func newLogger(c config.Log, w io.Writer) (*slog.Logger, error) {
+	var level slog.Level
+	if c.Level != "" {
+		if err := level.UnmarshalText([]byte(c.Level)); err != nil {
+			return nil, fmt.Errorf("log.level: %q is not debug, info, warn or error", c.Level)
+		}
+	}
+	o := &slog.HandlerOptions{Level: level}
+	switch c.Format {
+	case "", "text":
+		return slog.New(slog.NewTextHandler(w, o)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, o)), nil
+	}
+	return nil, fmt.Errorf("--log-format: %q is not text or json", c.Format)
+}
+
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

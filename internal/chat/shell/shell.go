@@ -1,0 +1,164 @@
+// Package shell is the line-oriented chat adapter: it reads commands from a
+// terminal or a pipe, runs them as one principal through the command
+// runner and prints the results. It is how a newcomer tries vpsops with no
+// accounts, and how scripts drive it.
+package shell
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/vpsops/vpsops/internal/approval"
+	"github.com/vpsops/vpsops/internal/commands"
+)
+
+// Shell runs one interactive or scripted session.
+type Shell struct {
+	Runner    *commands.Runner
+	Principal string // "shell:alice"
+	In        io.Reader
+	Out       io.Writer
+	// Interactive prints a prompt and the greeting (stdin is a terminal).
+	Interactive bool
+	// Grace bounds how long a running command may go on after ctx ends
+	// before it is cancelled (and recorded as failed or interrupted).
+	Grace time.Duration
+
+	mu   sync.Mutex // serializes writes: notices arrive from the watcher
+	seen map[string]approval.State
+	last string // the newest request this session must confirm
+}
+
+// Run reads lines until EOF, "exit" or ctx ends. Commands run one at a
+// time, in order, so a piped script behaves like typing.
+func (s *Shell) Run(ctx context.Context) error {
+	s.mu.Lock()
+	if s.seen == nil {
+		s.seen = map[string]approval.State{}
+	}
+	s.mu.Unlock()
+	lines := make(chan string)
+	readErr := make(chan error, 1)
+	go func() {
+		sc := bufio.NewScanner(s.In)
+		sc.Buffer(make([]byte, 64*1024), 64*1024)
+		for sc.Scan() {
+			select {
+			case lines <- sc.Text():
+			case <-ctx.Done():
+				return
+			}
+		}
+		readErr <- sc.Err()
+		close(lines)
+	}()
+	if s.Interactive {
+		s.printf("vpsops shell as %s. Type `help`, or `exit` to leave.\n", s.Principal)
+	}
+	for {
+		s.prompt()
+		select {
+		case <-ctx.Done():
+			return nil
+		case line, ok := <-lines:
+			if !ok {
+				if err := <-readErr; err != nil {
+					return fmt.Errorf("reading input: %w", err)
+				}
+				return nil
+			}
+			line = strings.TrimSpace(line)
+			switch {
+			case line == "" || strings.HasPrefix(line, "#"):
+				continue
+			case line == "exit" || line == "quit":
+				return nil
+			}
+			s.handle(ctx, line)
+		}
+	}
+}
+
+// handle runs one line with a context that outlives ctx by Grace, so that
+// a shutdown lets the command in flight finish.
+func (s *Shell) handle(ctx context.Context, line string) {
+	work, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancel()
+	stop := context.AfterFunc(ctx, func() {
+		t := time.AfterFunc(s.Grace, cancel)
+		context.AfterFunc(work, func() { t.Stop() })
+	})
+	defer stop()
+
+	line = s.expandShortcuts(line)
+	q := commands.Request{
+		Source: "shell", Principal: s.Principal, CanConfirm: true,
+		Progress: s.progress,
+	}
+	res, err := s.Runner.RunText(work, q, line)
+	if err != nil {
+		s.printf("%s", commands.PlainError(err))
+		return
+	}
+	s.remember(res)
+	s.printf("%s", commands.Plain(res, true))
+}
+
+// expandShortcuts lets `confirm` and `cancel` without an id mean this
+// session's newest request, as a Confirm button would.
+func (s *Shell) expandShortcuts(line string) string {
+	f := strings.Fields(line)
+	if len(f) == 1 && (f[0] == "confirm" || f[0] == "cancel") {
+		s.mu.Lock()
+		last := s.last
+		s.mu.Unlock()
+		if last != "" {
+			return f[0] + " " + last
+		}
+	}
+	return line
+}
+
+// remember notes the state of a request this session acted on, so the
+// watcher's report of the same change is not printed twice.
+func (s *Shell) remember(res commands.Result) {
+	if res.Pending == nil {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	req := res.Pending.Request
+	s.seen[req.ID] = req.State
+	if req.State == approval.Confirming {
+		s.last = req.ID
+	}
+}
+
+func (s *Shell) progress(p commands.Progress) {
+	pct := ""
+	if p.Percent >= 0 && !strings.Contains(p.Message, "%") {
+		pct = fmt.Sprintf("%3d%% ", p.Percent)
+	}
+	msg := p.Message
+	if msg == "" {
+		msg = p.Status
+	}
+	s.printf("  … %s%s\n", pct, msg)
+}
+
+func (s *Shell) prompt() {
+	if s.Interactive {
+		s.printf("vps> ")
+	}
+}
+
+func (s *Shell) printf(format string, args ...any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	fmt.Fprintf(s.Out, format, args...)
+}

@@ -1,0 +1,50 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/vpsops/vpsops/internal/providers/driver"
+)
+
+// endState is the status a power action leaves a server in.
+var endState = map[driver.PowerAction]driver.Status{
+	driver.PowerStart:     driver.StatusRunning,
+	driver.PowerStop:      driver.StatusStopped,
+	driver.PowerReboot:    driver.StatusRunning,
+	driver.PowerOff:       driver.StatusStopped,
+	driver.PowerHardReset: driver.StatusRunning,
+}
+
+func powerCmd(name, summary, tool string, action driver.PowerAction, risk Risk) *Command {
+	return &Command{
+		Name: name, Summary: summary, Tool: tool, Permission: "server.power", Risk: risk,
+		Needs: driver.CapPower, Power: action, Args: []Arg{serverArg},
+		Idempotent: action == driver.PowerStart || action == driver.PowerStop || action == driver.PowerOff,
+		Run: func(ctx context.Context, inv *Invocation) (Result, error) {
+			op, err := inv.Provider.Power(ctx, inv.ServerID, action)
+			if err != nil {
+				return Result{}, err
+			}
+			if err := inv.Wait(ctx, op); err != nil {
+				return Result{}, err
+			}
+			return finalState(ctx, inv, fmt.Sprintf("%s: %s done", inv.Target, name), endState[action])
+		},
+	}
+}
+
+// finalState reads the server after an operation and reports its state,
+// noting when it is not (yet) what the action should have left.
+func finalState(ctx context.Context, inv *Invocation, title string, want driver.Status) (Result, error) {
+	s, err := inv.Provider.GetServer(ctx, inv.ServerID)
+	if err != nil {
+		// The action itself succeeded; only the read-back failed.
+		return Result{Title: title, Notes: []string{"could not read the state back: " + safeMessage(err)}}, nil
+	}
+	res := Result{Title: fmt.Sprintf("%s — now %s", title, statusWord(*s)), Data: map[string]any{"ref": inv.Target, "server": *s}}
+	if want != "" && s.Status != want {
+		res.Notes = append(res.Notes, fmt.Sprintf("the provider reports %s, not yet %s; check again with `status %s`", s.Status, want, inv.Target))
+	}
+	return res, nil
+}

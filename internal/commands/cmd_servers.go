@@ -1,0 +1,156 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/vpsops/vpsops/internal/providers"
+	"github.com/vpsops/vpsops/internal/providers/driver"
+)
+
+func listCmd() *Command {
+	return &Command{
+		Name: "list", Summary: "List servers across all providers (those you may see)", Tool: "list_servers",
+		Permission: "server.read", Risk: Read, Idempotent: true,
+		Args: []Arg{
+			{Name: "provider", Kind: KindProvider, Positional: true, Help: "only this provider"},
+			{Name: "status", Kind: KindEnum, Enum: []string{"running", "stopped"}, Help: "only servers in this state"},
+		},
+		Run: runList,
+	}
+}
+
+func runList(ctx context.Context, inv *Invocation) (Result, error) {
+	only := inv.Args.String("provider")
+	if only != "" {
+		if _, ok := inv.Runner.fleet.Get(only); !ok {
+			return Result{}, driver.Errorf(driver.NotFound, "no provider %q; configured: %s", only, strings.Join(inv.Runner.providerNames(), ", "))
+		}
+	}
+	servers, failures := inv.Runner.fleet.ListAll(ctx, only)
+	want := driver.Status(inv.Args.String("status"))
+	res := Result{Table: &Table{Columns: []string{"SERVER", "NAME", "STATUS", "IPV4", "REGION", "PLAN"}}}
+	var data []map[string]any
+	hidden := 0
+	for _, s := range servers {
+		ref := s.Provider + "/" + s.ID
+		if !inv.Runner.policy.Decide(inv.Principal, "server.read", ref).Allowed {
+			hidden++
+			continue
+		}
+		if want != "" && s.Status != want {
+			continue
+		}
+		res.Table.Rows = append(res.Table.Rows, []string{ref, s.Name, statusWord(s.Server), strings.Join(s.IPv4, " "), s.Region, s.Plan})
+		data = append(data, map[string]any{"ref": ref, "provider": s.Provider, "server": s.Server})
+	}
+	for _, f := range failures {
+		res.Notes = append(res.Notes, fmt.Sprintf("%s did not answer: %s", f.Provider, safeMessage(f.Err)))
+	}
+	res.Title = fmt.Sprintf("%d servers", len(res.Table.Rows))
+	if len(failures) > 0 {
+		res.Title += fmt.Sprintf(" (partial: %d of %d providers failed)", len(failures), inv.Runner.providerCount(only))
+	}
+	if len(res.Table.Rows) == 0 {
+		res.Table = nil
+		res.Text = "No servers match."
+		if hidden > 0 {
+			res.Text = "No servers you may see match."
+		}
+	}
+	res.Data = map[string]any{"servers": nonNil(data), "failures": failureData(failures)}
+	return res, nil
+}
+
+func statusCmd() *Command {
+	return &Command{
+		Name: "status", Summary: "Show a server's details and live state", Tool: "get_server",
+		Permission: "server.read", Risk: Read, Idempotent: true, Args: []Arg{serverArg},
+		Run: func(ctx context.Context, inv *Invocation) (Result, error) {
+			s, err := inv.Provider.GetServer(ctx, inv.ServerID)
+			if err != nil {
+				return Result{}, err
+			}
+			return serverResult(inv, *s), nil
+		},
+	}
+}
+
+// serverResult renders one server's details.
+func serverResult(inv *Invocation, s driver.Server) Result {
+	res := Result{Title: fmt.Sprintf("%s (%s): %s", inv.Target, s.Name, statusWord(s))}
+	add := func(name, value string) {
+		if value != "" {
+			res.Fields = append(res.Fields, Field{Name: name, Value: value})
+		}
+	}
+	add("Provider", inv.Provider.DisplayName())
+	add("Status", statusWord(s))
+	add("IPv4", strings.Join(s.IPv4, ", "))
+	add("IPv6", strings.Join(s.IPv6, ", "))
+	add("Region", s.Region)
+	add("Plan", s.Plan)
+	add("Image", s.Image)
+	if s.CPUs > 0 || s.MemoryMB > 0 || s.DiskGB > 0 {
+		add("Size", fmt.Sprintf("%d vCPU, %s RAM, %d GB disk", s.CPUs, mb(s.MemoryMB), s.DiskGB))
+	}
+	if !s.Created.IsZero() {
+		add("Created", s.Created.UTC().Format("2006-01-02"))
+	}
+	for _, m := range s.Usage {
+		add(m.Name, fmt.Sprintf("%g %s", m.Value, m.Unit))
+	}
+	var caps []string
+	for _, c := range inv.Provider.Capabilities() {
+		caps = append(caps, string(c))
+	}
+	add("Can do", strings.Join(caps, ", "))
+	res.Data = map[string]any{"ref": inv.Target, "provider": inv.Provider.Name(), "server": s}
+	return res
+}
+
+func statusWord(s driver.Server) string {
+	w := string(s.Status)
+	if s.Locked {
+		w += " (busy)"
+	}
+	return w
+}
+
+func mb(n int) string {
+	if n >= 1024 && n%1024 == 0 {
+		return fmt.Sprintf("%d GB", n/1024)
+	}
+	return fmt.Sprintf("%d MB", n)
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+func failureData(fs []providers.Failure) []map[string]string {
+	out := []map[string]string{}
+	for _, f := range fs {
+		out = append(out, map[string]string{"provider": f.Provider, "class": string(driver.ClassOf(f.Err)), "error": safeMessage(f.Err)})
+	}
+	return out
+}
+
+func (r *Runner) providerNames() []string {
+	var names []string
+	for _, p := range r.fleet.All() {
+		names = append(names, p.Name())
+	}
+	return names
+}
+
+func (r *Runner) providerCount(only string) int {
+	if only != "" {
+		return 1
+	}
+	return len(r.fleet.All())
+}

@@ -1,0 +1,275 @@
+package commands
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/vpsops/vpsops/internal/approval"
+	"github.com/vpsops/vpsops/internal/audit"
+	"github.com/vpsops/vpsops/internal/providers/driver"
+)
+
+// Confirm is the requester confirming their own gated request. If no
+// approval is needed the action runs now and its result is returned.
+func (r *Runner) Confirm(ctx context.Context, q Request, id string) (Result, error) {
+	req, err := r.approvals.Confirm(ctx, id, q.Principal)
+	if err != nil {
+		return Result{}, r.decisionError(ctx, &q, "confirm", id, err)
+	}
+	r.recordDecision(ctx, &q, req, audit.StageConfirmed, "confirm", "")
+	if req.State == approval.Pending {
+		rec := decisionRecord(req, audit.StageApprovalRequested, "approval", "")
+		r.record(ctx, &q, rec)
+		return Result{Title: pendingTitle(req), Text: reasonLine(req), Pending: pendingOf(req, r.reg.Lookup(req.Command))}, nil
+	}
+	return r.runCleared(ctx, q, req)
+}
+
+// Cancel is the requester dropping their own gated request.
+func (r *Runner) Cancel(ctx context.Context, q Request, id string) (Result, error) {
+	req, err := r.approvals.Cancel(ctx, id, q.Principal)
+	if err != nil {
+		return Result{}, r.decisionError(ctx, &q, "cancel", id, err)
+	}
+	r.forget(id)
+	r.recordDecision(ctx, &q, req, audit.StageCancelled, "cancel", "")
+	return Result{Title: fmt.Sprintf("Cancelled %s (request %s)", describe(req), id), Text: "Nothing was done."}, nil
+}
+
+// Decide is an approver approving or denying someone else's request. Who
+// decides comes from the adapter's verified identity (signed platform
+// payload, MCP token, OS user), never from the button value, which
+// carries only the id. An approved request runs here unless it holds
+// secrets, which only the requester's process has; then it runs there.
+func (r *Runner) Decide(ctx context.Context, q Request, id string, approve bool, note string) (Result, error) {
+	verb := map[bool]string{true: "approve", false: "deny"}[approve]
+	current, err := r.approvals.Get(ctx, id)
+	if err != nil {
+		return Result{}, r.decisionError(ctx, &q, verb, id, err)
+	}
+	if q.Kind() == "mcp" {
+		err := denied("MCP clients can never approve or deny requests")
+		r.recordDecisionError(ctx, &q, current, verb, err)
+		return Result{}, err
+	}
+	if current.Principal == q.Principal {
+		err := denied("you cannot %s your own request; another approver must", verb)
+		r.recordDecisionError(ctx, &q, current, verb, err)
+		return Result{}, err
+	}
+	d := r.policy.Decide(q.Principal, "approval.grant", current.Target)
+	if !d.Allowed {
+		err := denied("%s may not approve requests on %s (needs approval.grant)", q.Principal, current.Target)
+		rec := decisionRecord(current, audit.StageDenied, "deny", d.Rule)
+		rec.Command, rec.ErrorClass, rec.Error = verb, string(driver.PermissionDenied), err.Message
+		r.record(ctx, &q, rec)
+		return Result{}, err
+	}
+	var req approval.Request
+	if approve {
+		req, err = r.approvals.Approve(ctx, id, q.Principal)
+	} else {
+		req, err = r.approvals.Deny(ctx, id, q.Principal, note)
+	}
+	if err != nil {
+		return Result{}, r.decisionError(ctx, &q, verb, id, err)
+	}
+	if !approve {
+		r.forget(id)
+		r.recordDecision(ctx, &q, req, audit.StageApprovalDenied, "deny", d.Rule)
+		return Result{Title: fmt.Sprintf("Denied %s (request %s)", describe(req), id), Text: denyText(req)}, nil
+	}
+	r.recordDecision(ctx, &q, req, audit.StageApproved, "approve", d.Rule)
+	if req.HasSecrets && !r.holds(id) {
+		return Result{
+			Title: fmt.Sprintf("Approved %s (request %s)", describe(req), id),
+			Text:  "It carries secrets that only the requester's session holds, so it runs there; the requester sees the result.",
+		}, nil
+	}
+	res, err := r.runCleared(ctx, q, req)
+	if err != nil {
+		return Result{}, err
+	}
+	// The approver is not the requester: never show them the secrets.
+	res.Secret = nil
+	return res, nil
+}
+
+// runCleared executes an approved request exactly once: the claim is a
+// conditional update that only one caller in any process wins, bound to
+// the hash of the exact arguments, and the requester is authorized again
+// (the policy may have changed since they asked).
+func (r *Runner) runCleared(ctx context.Context, by Request, req approval.Request) (Result, error) {
+	start := r.clock()
+	cmd := r.reg.Lookup(req.Command)
+	if cmd == nil {
+		return Result{}, driver.Errorf(driver.Internal, "request %s names unknown command %q", req.ID, req.Command)
+	}
+	args, err := r.argsFor(cmd, req)
+	if err != nil {
+		return Result{}, err
+	}
+	hash := approval.ArgsHash(req.Salt, cmd.Name, req.Target, args)
+	claimed, err := r.approvals.Claim(ctx, req.ID, hash)
+	if err != nil {
+		return Result{}, r.decisionError(ctx, &by, "run", req.ID, err)
+	}
+	defer r.forget(req.ID)
+	stop := r.approvals.Hold(ctx, req.ID)
+	defer stop()
+
+	// The request runs as the requester, wherever it was approved.
+	q := Request{Source: claimed.Source, Principal: claimed.Principal, Command: cmd.Name, ReplyTo: claimed.ReplyTo, Progress: by.Progress}
+	inv := &Invocation{Runner: r, Request: &q, Command: cmd, Args: args, Principal: claimed.Principal, ApprovalID: claimed.ID}
+	base := audit.Record{Command: cmd.Name, Args: claimed.Args, Target: claimed.Target}
+	res, runErr := r.runClaimed(ctx, inv, base, start)
+
+	outcome, class, msg := res.Title, "", ""
+	if runErr != nil {
+		outcome, class, msg = "", string(driver.ClassOf(runErr)), safeMessage(runErr)
+	}
+	if _, err := r.approvals.Finish(context.WithoutCancel(ctx), claimed.ID, runErr == nil, outcome, class, msg); err != nil {
+		r.log.Error("recording the outcome of an approved request failed", "id", claimed.ID, "err", err)
+	}
+	return res, runErr
+}
+
+// runClaimed resolves and re-authorizes a claimed request, then executes it.
+func (r *Runner) runClaimed(ctx context.Context, inv *Invocation, base audit.Record, start time.Time) (Result, error) {
+	q, cmd := inv.Request, inv.Command
+	p, id, err := r.fleet.Resolve(ctx, base.Target)
+	if err != nil {
+		rec := base
+		rec.Stage, rec.ApprovalID, rec.Outcome = audit.StageExecuted, inv.ApprovalID, audit.OutcomeError
+		rec.ErrorClass, rec.Error = string(driver.ClassOf(err)), safeMessage(err)
+		r.record(ctx, q, rec)
+		return Result{}, err
+	}
+	inv.Provider, inv.ServerID, inv.Target = p, id, base.Target
+	d := r.policy.Decide(q.Principal, cmd.Permission, inv.Target)
+	base.Rule = d.Rule
+	if !d.Allowed {
+		base.ApprovalID = inv.ApprovalID
+		return Result{}, r.deny(ctx, q, base, cmd, inv.Target)
+	}
+	return r.execute(ctx, inv, base, start)
+}
+
+// argsFor rebuilds the full arguments of a stored request: the stored
+// (redacted) ones plus the secrets this process holds.
+func (r *Runner) argsFor(cmd *Command, req approval.Request) (Args, error) {
+	r.mu.Lock()
+	held, ok := r.held[req.ID]
+	r.mu.Unlock()
+	if ok {
+		return held, nil
+	}
+	if req.HasSecrets {
+		return nil, driver.Errorf(driver.Conflict, "request %s carries secrets held only by the requester's session; it runs there", req.ID)
+	}
+	var raw map[string]any
+	if err := json.Unmarshal(req.Args, &raw); err != nil && len(req.Args) > 0 {
+		return nil, driver.Errorf(driver.Internal, "request %s: stored arguments unreadable", req.ID)
+	}
+	args, err := cmd.Validate(raw)
+	if err != nil {
+		return nil, driver.Errorf(driver.Internal, "request %s: stored arguments invalid: %v", req.ID, err)
+	}
+	return args, nil
+}
+
+func (r *Runner) holds(id string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	_, ok := r.held[id]
+	return ok
+}
+
+func (r *Runner) forget(id string) {
+	r.mu.Lock()
+	delete(r.held, id)
+	r.mu.Unlock()
+}
+
+// decisionError words a failed transition for the person who tried it,
+// and audits the attempt when it was refused for who they are.
+func (r *Runner) decisionError(ctx context.Context, q *Request, verb, id string, err error) error {
+	var ce *approval.ConflictError
+	switch {
+	case errors.Is(err, approval.ErrNotFound):
+		return driver.Errorf(driver.NotFound, "no request %s; `approvals` lists the open ones", id)
+	case errors.As(err, &ce):
+		if ce.JustExpired {
+			// This click found it past its deadline and expired it; no
+			// sweep will report it, so the expiry is audited here.
+			r.recordFor(ctx, ce.Current, audit.StageExpired, "")
+		}
+		return driver.Errorf(driver.Conflict, "cannot %s request %s: it is already %s%s", verb, id, ce.Current.State, decidedBy(ce.Current))
+	case errors.Is(err, approval.ErrSelfApproval), errors.Is(err, approval.ErrNotRequester):
+		e := denied("cannot %s request %s: %v", verb, id, err)
+		if cur, gerr := r.approvals.Get(ctx, id); gerr == nil {
+			r.recordDecisionError(ctx, q, cur, verb, e)
+		}
+		return e
+	}
+	var de *driver.Error
+	if errors.As(err, &de) {
+		return err
+	}
+	r.log.Error("approval store failed", "verb", verb, "id", id, "err", err)
+	return driver.Errorf(driver.Unavailable, "could not %s request %s: the approval store failed; nothing was done", verb, id)
+}
+
+func decidedBy(req approval.Request) string {
+	if req.DecidedBy != "" && req.DecidedBy != req.Principal {
+		return " (by " + req.DecidedBy + ")"
+	}
+	return ""
+}
+
+func (r *Runner) recordDecision(ctx context.Context, q *Request, req approval.Request, stage audit.Stage, decision, rule string) {
+	r.record(ctx, q, decisionRecord(req, stage, decision, rule))
+}
+
+func (r *Runner) recordDecisionError(ctx context.Context, q *Request, req approval.Request, verb string, err *driver.Error) {
+	rec := decisionRecord(req, audit.StageDenied, "deny", "")
+	rec.Command, rec.ErrorClass, rec.Error = verb, string(err.Class), err.Message
+	r.record(ctx, q, rec)
+}
+
+func decisionRecord(req approval.Request, stage audit.Stage, decision, rule string) audit.Record {
+	return audit.Record{Command: req.Command, Target: req.Target, Args: req.Args, Stage: stage, Decision: decision, Rule: rule, ApprovalID: req.ID}
+}
+
+func denyText(req approval.Request) string {
+	if req.DecisionNote != "" {
+		return "Reason: " + req.DecisionNote + ". Nothing was done."
+	}
+	return "Nothing was done."
+}
+
+// argSuffix renders stored arguments other than the server, sorted:
+// " image=debian-12 password=[redacted]".
+func argSuffix(raw json.RawMessage) string {
+	var m map[string]any
+	if json.Unmarshal(raw, &m) != nil || len(m) == 0 {
+		return ""
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		if k != "server" {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		fmt.Fprintf(&b, " %s=%v", k, m[k])
+	}
+	return b.String()
+}

@@ -1,0 +1,118 @@
+package commands
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestParse(t *testing.T) {
+	reg := Builtin()
+	tests := []struct {
+		line string
+		cmd  string
+		args map[string]any
+	}{
+		{"", "help", map[string]any{}},
+		{"/vps", "help", map[string]any{}},
+		{"list", "list", map[string]any{}},
+		{"/vps list demo-fra status=running", "list", map[string]any{"provider": "demo-fra", "status": "running"}},
+		{"vps STATUS demo-fra/fra-101", "status", map[string]any{"server": "demo-fra/fra-101"}},
+		{"reinstall web-1 debian-12 password='s3 cret=x'", "reinstall", map[string]any{"server": "web-1", "image": "debian-12", "password": "s3 cret=x"}},
+		{`reinstall web-1 debian-12 password="a \"q\" b"`, "reinstall", map[string]any{"server": "web-1", "image": "debian-12", "password": `a "q" b`}},
+		{"reinstall server=web-1 image=debian-12", "reinstall", map[string]any{"server": "web-1", "image": "debian-12"}},
+		{"iso mount web-1 rescue.iso", "iso mount", map[string]any{"server": "web-1", "iso": "rescue.iso"}},
+		{"ptr web-1", "ptr", map[string]any{"server": "web-1"}},
+		{"ptr set web-1 192.0.2.1 mail.example.com", "ptr set", map[string]any{"server": "web-1", "ip": "192.0.2.1", "hostname": "mail.example.com"}},
+		{"deny r-abcd1234 too risky on a Friday", "deny", map[string]any{"id": "r-abcd1234", "reason": "too risky on a Friday"}},
+		{"audit server=demo-fra/ limit=5", "audit", map[string]any{"server": "demo-fra/", "limit": "5"}},
+		{"audit verify", "audit verify", map[string]any{}},
+		{"help reinstall", "help", map[string]any{"command": "reinstall"}},
+		{"snapshot create web-1 “before upgrade”", "snapshot create", map[string]any{"server": "web-1", "name": "before upgrade"}},
+		{`status "a=b"`, "status", map[string]any{"server": "a=b"}},
+	}
+	for _, tt := range tests {
+		cmd, args, err := reg.Parse(tt.line)
+		if err != nil {
+			t.Errorf("Parse(%q): %v", tt.line, err)
+			continue
+		}
+		if cmd != tt.cmd || !reflect.DeepEqual(args, tt.args) {
+			t.Errorf("Parse(%q) = %q %v, want %q %v", tt.line, cmd, args, tt.cmd, tt.args)
+		}
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	reg := Builtin()
+	tests := []struct{ line, want, usage string }{
+		{"rebot web-1", "did you mean `reboot`", ""},
+		{"frobnicate", "unknown command", ""},
+		{"reboot", "missing server", "reboot <server>"},
+		{"reboot a b", "unexpected", "reboot <server>"},
+		{"reboot web-1 force=yes", `unknown option "force"`, "reboot <server>"},
+		{"reinstall web-1 img image=x", "image given twice", "reinstall <server> <image> [password=<pw>]"},
+		{`status "web-1`, "unterminated", ""},
+		{"status =x", "option name missing", ""},
+		{"status web\x07", "control character", ""},
+		{strings.Repeat("a", MaxInputLen+1), "input too long", ""},
+		{"status \xff", "not valid UTF-8", ""},
+	}
+	for _, tt := range tests {
+		_, _, err := reg.Parse(tt.line)
+		if err == nil {
+			t.Errorf("Parse(%q) succeeded, want error containing %q", tt.line, tt.want)
+			continue
+		}
+		if !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("Parse(%q) error %q, want it to contain %q", tt.line, err, tt.want)
+		}
+		if pe := err.(*ParseError); pe.Usage != tt.usage {
+			t.Errorf("Parse(%q) usage %q, want %q", tt.line, pe.Usage, tt.usage)
+		}
+		if strings.Contains(err.Error(), "\n") {
+			t.Errorf("Parse(%q) error is not one line: %q", tt.line, err)
+		}
+	}
+}
+
+// A password typed in the wrong place must not be echoed back in the error
+// (which is shown and audited).
+func TestParseErrorDoesNotEchoStrayValues(t *testing.T) {
+	_, _, err := Builtin().Parse("reinstall web-1 debian-12 hunter2secret")
+	if err == nil || strings.Contains(err.Error(), "hunter2secret") {
+		t.Fatalf("error %v echoes the stray value", err)
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{"", "list", "/vps reinstall web-1 debian-12 password='x y'", `deny r-abcd "a \" b" c`,
+		"ptr set a 1.2.3.4 a.b", "iso mount x y", "a=b=c", `"'"'"`, "audit since=2h limit=3", "status “x”"} {
+		f.Add(s)
+	}
+	reg := Builtin()
+	f.Fuzz(func(t *testing.T, line string) {
+		name, raw, err := reg.Parse(line)
+		if err != nil {
+			if strings.Contains(err.Error(), "\n") {
+				t.Fatalf("multi-line error %q", err)
+			}
+			return
+		}
+		cmd := reg.Lookup(name)
+		if cmd == nil {
+			t.Fatalf("Parse returned unknown command %q", name)
+		}
+		declared := map[string]bool{}
+		for _, a := range cmd.Args {
+			declared[a.Name] = true
+		}
+		for k := range raw {
+			if !declared[k] {
+				t.Fatalf("Parse(%q) bound undeclared argument %q", line, k)
+			}
+		}
+		// Validation must never panic on anything the parser produces.
+		_, _ = cmd.Validate(raw)
+	})
+}

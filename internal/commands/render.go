@@ -1,0 +1,95 @@
+package commands
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/vpsops/vpsops/internal/providers/driver"
+)
+
+// Plain renders a result as plain text: the shell's output and the text
+// content of MCP results. Secret fields are included only when
+// toRequester is true, i.e. the text goes to the requester alone.
+func Plain(res Result, toRequester bool) string {
+	var b strings.Builder
+	if res.Title != "" {
+		b.WriteString(res.Title + "\n")
+	}
+	if res.Text != "" {
+		b.WriteString(res.Text + "\n")
+	}
+	writeFields(&b, res.Fields)
+	if res.Table != nil {
+		writeTable(&b, res.Table)
+	}
+	if res.Pending != nil {
+		b.WriteString(res.Pending.Prompt + "\n")
+	}
+	if len(res.Secret) > 0 {
+		if toRequester {
+			b.WriteString("Only you can see the following:\n")
+			writeFields(&b, res.Secret)
+		} else {
+			b.WriteString("(secret details were sent to the requester only)\n")
+		}
+	}
+	for _, n := range res.Notes {
+		b.WriteString("note: " + n + "\n")
+	}
+	return b.String()
+}
+
+// PlainError renders a failed request: one line, then the usage line when
+// the input was at fault.
+func PlainError(err error) string {
+	s := "error: " + err.Error()
+	if c := driver.ClassOf(err); c == driver.RateLimited || c == driver.Unavailable {
+		s += " (nothing was changed unless stated; try again)"
+	}
+	if u := UsageOf(err); u != "" {
+		s += "\nusage: " + u
+	}
+	return s + "\n"
+}
+
+func writeFields(b *strings.Builder, fs []Field) {
+	w := 0
+	for _, f := range fs {
+		w = max(w, utf8.RuneCountInString(f.Name))
+	}
+	for _, f := range fs {
+		fmt.Fprintf(b, "  %-*s  %s\n", w+1, f.Name+":", f.Value)
+	}
+}
+
+func writeTable(b *strings.Builder, t *Table) {
+	widths := make([]int, len(t.Columns))
+	for i, c := range t.Columns {
+		widths[i] = utf8.RuneCountInString(c)
+	}
+	for _, row := range t.Rows {
+		for i := range min(len(row), len(widths)) {
+			widths[i] = max(widths[i], utf8.RuneCountInString(row[i]))
+		}
+	}
+	line := func(cells []string) {
+		var parts []string
+		for i := range widths {
+			cell := ""
+			if i < len(cells) {
+				cell = cells[i]
+			}
+			if i == len(widths)-1 {
+				parts = append(parts, cell)
+			} else {
+				parts = append(parts, cell+strings.Repeat(" ", widths[i]-utf8.RuneCountInString(cell)))
+			}
+		}
+		b.WriteString("  " + strings.TrimRight(strings.Join(parts, "  "), " ") + "\n")
+	}
+	line(t.Columns)
+	for _, row := range t.Rows {
+		line(row)
+	}
+}

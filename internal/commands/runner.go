@@ -1,0 +1,318 @@
+package commands
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"path"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/vpsops/vpsops/internal/approval"
+	"github.com/vpsops/vpsops/internal/audit"
+	"github.com/vpsops/vpsops/internal/policy"
+	"github.com/vpsops/vpsops/internal/providers"
+	"github.com/vpsops/vpsops/internal/providers/driver"
+)
+
+// Request is one command invocation from any source.
+type Request struct {
+	Source    string         // "shell", "slack", "discord", "mcp"
+	Principal string         // "slack:T01:U02", "mcp:claude-laptop", "shell:alice"
+	Command   string         // chat name ("iso mount")
+	Args      map[string]any // raw: strings from chat, JSON values from MCP
+	// ReplyTo is the adapter's opaque reference for telling the requester
+	// an outcome that arrives later (an approval decided elsewhere).
+	ReplyTo json.RawMessage
+	// CanConfirm says the source can ask the requester to confirm (chat
+	// buttons, shell, MCP elicitation). Without it a confirm gate becomes
+	// an approval: a destructive action never runs unconfirmed.
+	CanConfirm bool
+	// Progress, when set, receives the progress of long operations. It is
+	// called from the goroutine running the command.
+	Progress func(Progress)
+}
+
+// Kind is the principal's kind: "slack", "discord", "mcp" or "shell".
+func (q *Request) Kind() string { k, _, _ := strings.Cut(q.Principal, ":"); return k }
+
+// Runner runs commands through validate → resolve → authorize → gate →
+// execute, auditing every stage.
+type Runner struct {
+	reg       *Registry
+	fleet     *providers.Registry
+	policy    *policy.Enforcer
+	audit     *audit.Log
+	approvals *approval.Store
+	log       *slog.Logger
+	clock     func() time.Time
+	opTimeout time.Duration
+
+	// held keeps the secret arguments of gated requests made through this
+	// process, by request id. Secrets are never written to the database,
+	// so a request that has them (or whose result is secret) can only run
+	// here, where the requester can be shown the result.
+	mu   sync.Mutex
+	held map[string]Args
+}
+
+// Options configures a Runner.
+type Options struct {
+	Registry         *Registry
+	Fleet            *providers.Registry
+	Policy           *policy.Enforcer
+	Audit            *audit.Log
+	Approvals        *approval.Store
+	Logger           *slog.Logger
+	Clock            func() time.Time
+	OperationTimeout time.Duration // bound on waiting for a long operation; default 15m
+}
+
+// NewRunner builds a Runner.
+func NewRunner(o Options) *Runner {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Clock == nil {
+		o.Clock = time.Now
+	}
+	if o.OperationTimeout == 0 {
+		o.OperationTimeout = 15 * time.Minute
+	}
+	if o.Registry == nil {
+		o.Registry = Builtin()
+	}
+	return &Runner{
+		reg: o.Registry, fleet: o.Fleet, policy: o.Policy, audit: o.Audit,
+		approvals: o.Approvals, log: o.Logger, clock: o.Clock,
+		opTimeout: o.OperationTimeout, held: map[string]Args{},
+	}
+}
+
+// Registry returns the command declarations the runner serves.
+func (r *Runner) Registry() *Registry { return r.reg }
+
+// Instance names this process in the approval store: requests it
+// executed carry it as their Executor.
+func (r *Runner) Instance() string { return r.approvals.Instance() }
+
+// Fleet returns the configured providers.
+func (r *Runner) Fleet() *providers.Registry { return r.fleet }
+
+// RunText parses a chat line and runs it. A line that does not parse is
+// refused with a one-line error and the usage, and audited as rejected.
+func (r *Runner) RunText(ctx context.Context, q Request, line string) (Result, error) {
+	name, raw, err := r.reg.Parse(line)
+	if err != nil {
+		var pe *ParseError
+		errors.As(err, &pe)
+		e := driver.Errorf(driver.Invalid, "%s", pe.Msg)
+		r.record(ctx, &q, audit.Record{Command: pe.Command, Stage: audit.StageRejected, ErrorClass: string(driver.Invalid), Error: pe.Msg})
+		if pe.Usage != "" {
+			return Result{}, &UsageError{Err: e, Usage: pe.Usage}
+		}
+		return Result{}, e
+	}
+	q.Command, q.Args = name, raw
+	return r.Run(ctx, q)
+}
+
+// Run runs one request. The error, when not nil, is safe to show to the
+// requester (driver.ClassOf gives its class, UsageOf its usage line).
+func (r *Runner) Run(ctx context.Context, q Request) (Result, error) {
+	start := r.clock()
+	cmd := r.reg.Lookup(q.Command)
+	if cmd == nil {
+		msg := "unknown command; type `help` for the list"
+		r.record(ctx, &q, audit.Record{Stage: audit.StageRejected, ErrorClass: string(driver.Invalid), Error: msg})
+		return Result{}, driver.Errorf(driver.Invalid, "%s", msg)
+	}
+	if cmd.Tool == "" && q.Source == "mcp" {
+		err := driver.Errorf(driver.PermissionDenied, "%s is not available to MCP clients", cmd.Name)
+		r.record(ctx, &q, audit.Record{Command: cmd.Name, Stage: audit.StageRejected, ErrorClass: string(driver.PermissionDenied), Error: err.Message})
+		return Result{}, err
+	}
+	args, err := cmd.Validate(q.Args)
+	if err == nil && cmd.Prepare != nil {
+		err = cmd.Prepare(args)
+	}
+	if err != nil {
+		ue := invalid(cmd, "%s: %v", cmd.Name, err)
+		r.record(ctx, &q, audit.Record{Command: cmd.Name, Args: r.redactedJSON(cmd, q.Args), Stage: audit.StageRejected, ErrorClass: string(driver.Invalid), Error: ue.Error()})
+		return Result{}, ue
+	}
+	inv := &Invocation{Runner: r, Request: &q, Command: cmd, Args: args, Principal: q.Principal}
+	if cmd.internal {
+		// confirm, cancel, approve, deny: the decision methods authorize
+		// and audit each outcome themselves.
+		return cmd.Run(ctx, inv)
+	}
+	base := audit.Record{Command: cmd.Name, Args: r.redactedJSON(cmd, args)}
+	if cmd.Permission != "" && !cmd.Target() {
+		if ok, rule := r.mayAnywhere(q.Principal, cmd.Permission); !ok {
+			base.Rule = rule
+			return Result{}, r.deny(ctx, &q, base, cmd, "any server")
+		} else {
+			base.Rule = rule
+		}
+	}
+
+	if cmd.Target() {
+		p, id, err := r.fleet.Resolve(ctx, args.String(cmd.Args[0].Name))
+		if err != nil {
+			rec := base
+			rec.Stage, rec.ErrorClass, rec.Error = audit.StageRejected, string(driver.ClassOf(err)), safeMessage(err)
+			r.record(ctx, &q, rec)
+			return Result{}, err
+		}
+		inv.Provider, inv.ServerID, inv.Target = p, id, p.Name()+"/"+id
+		base.Target = inv.Target
+	}
+
+	if cmd.Permission != "" && cmd.Target() {
+		d := r.policy.Decide(q.Principal, cmd.Permission, inv.Target)
+		base.Rule = d.Rule
+		if !d.Allowed {
+			return Result{}, r.deny(ctx, &q, base, cmd, inv.Target)
+		}
+	}
+	if cmd.Target() {
+		if err := r.checkCapability(cmd, inv.Provider); err != nil {
+			rec := base
+			rec.Stage, rec.ErrorClass, rec.Error = audit.StageRejected, string(driver.ClassOf(err)), safeMessage(err)
+			r.record(ctx, &q, rec)
+			return Result{}, err
+		}
+	}
+	if cmd.Gated() && cmd.Target() {
+		if gate, reason := r.gateFor(&q, cmd, inv.Target); gate != policy.GateNone {
+			return r.hold(ctx, &q, inv, base, gate, reason)
+		}
+	}
+	return r.execute(ctx, inv, base, start)
+}
+
+// deny audits and words a policy refusal.
+func (r *Runner) deny(ctx context.Context, q *Request, base audit.Record, cmd *Command, object string) error {
+	rec := base
+	rec.Stage, rec.Decision = audit.StageDenied, "deny"
+	rec.ErrorClass = string(driver.PermissionDenied)
+	err := denied("%s may not %s on %s (needs %s)", q.Principal, cmd.Name, object, cmd.Permission)
+	rec.Error = err.Message
+	r.record(ctx, q, rec)
+	return err
+}
+
+// checkCapability refuses, before any gate, what the provider cannot do,
+// so nobody confirms or approves an action that cannot work.
+func (r *Runner) checkCapability(cmd *Command, p *providers.Provider) error {
+	return p.Check(cmd.Name, cmd.Needs, cmd.Power)
+}
+
+// execute runs an authorized, ungated (or already cleared) invocation and
+// audits its outcome. The "requested" record is queued without waiting;
+// the "executed" record is awaited, which makes both durable (the audit
+// log commits in order).
+func (r *Runner) execute(ctx context.Context, inv *Invocation, base audit.Record, start time.Time) (Result, error) {
+	q := inv.Request
+	req := base
+	req.Stage, req.Decision, req.ApprovalID = audit.StageRequested, "allow", inv.ApprovalID
+	r.recordAsync(q, req)
+
+	res, err := inv.Command.Run(ctx, inv)
+
+	rec := base
+	rec.Stage, rec.Decision, rec.ApprovalID = audit.StageExecuted, "allow", inv.ApprovalID
+	rec.Duration = r.clock().Sub(start)
+	if err != nil {
+		rec.Outcome, rec.ErrorClass, rec.Error = audit.OutcomeError, string(driver.ClassOf(err)), safeMessage(err)
+		r.log.LogAttrs(ctx, slog.LevelWarn, "command failed", slog.String("principal", q.Principal), slog.String("command", inv.Command.Name), slog.String("target", inv.Target), slog.String("class", rec.ErrorClass), slog.String("error", rec.Error))
+	} else {
+		rec.Outcome = audit.OutcomeOK
+	}
+	if aerr := r.record(ctx, q, rec); aerr != nil && err == nil {
+		// The action ran but could not be recorded: say so rather than
+		// pretend the audit trail is whole.
+		res.Notes = append(res.Notes, "warning: the audit record of this action could not be written")
+	}
+	if err != nil {
+		return Result{}, userError(inv.Command, err)
+	}
+	return res, nil
+}
+
+// userError makes sure what is returned is safe and one line.
+func userError(cmd *Command, err error) error {
+	var de *driver.Error
+	if errors.As(err, &de) {
+		return err
+	}
+	return driver.Errorf(driver.Internal, "%s failed: %s", cmd.Name, safeMessage(err))
+}
+
+// record appends an audit record for q, waiting until it is durable.
+func (r *Runner) record(ctx context.Context, q *Request, rec audit.Record) error {
+	rec.Source, rec.Principal = q.Source, q.Principal
+	// An audit write must complete even when the requester went away.
+	_, err := r.audit.Append(context.WithoutCancel(ctx), rec)
+	if err != nil {
+		r.log.Error("audit append failed", "stage", string(rec.Stage), "command", rec.Command, "err", err)
+	}
+	return err
+}
+
+func (r *Runner) recordAsync(q *Request, rec audit.Record) {
+	rec.Source, rec.Principal = q.Source, q.Principal
+	r.audit.AppendAsync(rec)
+}
+
+// redactedJSON encodes args for the audit log and approval store with
+// every secret replaced. Values of keys the command does not declare (a
+// rejected request) are masked too, since a mistyped key may hold a
+// secret; over-long values are clipped so a rejected payload cannot bloat
+// the log.
+func (r *Runner) redactedJSON(cmd *Command, args map[string]any) json.RawMessage {
+	if len(args) == 0 {
+		return nil
+	}
+	known := map[string]bool{}
+	for _, a := range cmd.Args {
+		known[a.Name] = true
+	}
+	red := cmd.Redact(args)
+	for k, v := range red {
+		if strings.HasPrefix(k, "\x00") { // runner-internal marks, not arguments
+			delete(red, k)
+			continue
+		}
+		switch s, isStr := v.(string); {
+		case !known[k]:
+			red[k] = Redacted
+		case isStr && len(s) > MaxValueLen:
+			red[k] = s[:MaxValueLen] + "…"
+		case !isStr && v != nil:
+			if _, isInt := v.(int); !isInt {
+				red[k] = "[not a string]"
+			}
+		}
+	}
+	b, err := json.Marshal(red)
+	if err != nil {
+		return nil
+	}
+	return b
+}
+
+// mayAnywhere reports whether principal holds permission on at least one
+// object, for commands that span servers (list, audit); they then filter
+// what they show server by server.
+func (r *Runner) mayAnywhere(principal, permission string) (bool, string) {
+	for _, g := range r.policy.Explain(principal).Grants {
+		if ok, _ := path.Match(g.Permission, permission); ok {
+			return true, g.Rule
+		}
+	}
+	return false, "default deny"
+}
