@@ -1,0 +1,239 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/vpsops/vpsops/internal/commands"
+)
+
+// writeConfig writes a config for a fresh database with an instant demo fleet.
+func writeConfig(t *testing.T, dir, extra string) string {
+	t.Helper()
+	path := filepath.Join(dir, "vpsops.yaml")
+	cfg := fmt.Sprintf("database: %s\ndemo: {speed: 1000}\n%s", filepath.Join(dir, "vpsops.db"), extra)
+	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// session runs the bot as principal with script on stdin and returns
+// stdout, stderr and the exit status.
+func session(t *testing.T, cfg, principal, script string) (string, string, int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run([]string{"--config", cfg, "--as", principal}, strings.NewReader(script), &out, &errOut)
+	return out.String(), errOut.String(), code
+}
+
+var reRequestID = regexp.MustCompile(`request (r-[a-z0-9]+)\)`)
+
+// TestScriptedSessionCoversEveryCommand pipes a script through the real
+// start-up path. Every declared command must appear in it, so a new
+// command cannot ship without being driven end to end here.
+func TestScriptedSessionCoversEveryCommand(t *testing.T) {
+	dir := t.TempDir()
+	cfg := writeConfig(t, dir, "")
+	export := filepath.Join(dir, "audit.jsonl")
+	alice := `# alice's session: everything she can do alone
+help
+help reinstall
+whoami
+providers
+list
+list demo-fra status=running
+status demo-fra/fra-101
+start demo-fra/fra-104
+stop demo-fra/fra-104
+reboot demo-fra/fra-101
+poweroff demo-fra/fra-102
+confirm
+reset demo-fra/fra-102
+cancel
+images demo-fra/fra-101
+reinstall demo-fra/fra-101 debian-12 password='correct horse battery'
+confirm
+console demo-fra/fra-101
+isos demo-fra/fra-101
+iso mount demo-fra/fra-101 systemrescue-11
+iso unmount demo-fra/fra-101
+ptr demo-fra/fra-101
+ptr set demo-fra/fra-101 192.0.2.11 web1.example.com
+ptr reset demo-fra/fra-101 192.0.2.11
+snapshots demo-fra/fra-101
+snapshot create demo-fra/fra-101 before-upgrade
+delete demo-nyc/nyc-204
+confirm
+delete demo-fra/fra-103
+confirm
+approvals
+audit limit=5
+audit server=demo-fra/fra-101
+audit verify
+audit export ` + export + `
+exit
+`
+	out, errOut, code := session(t, cfg, "shell:alice", alice)
+	if code != 0 {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	if strings.Contains(out, "error:") {
+		t.Fatalf("the script hit an error:\n%s", out)
+	}
+	for _, want := range []string{
+		"vpsops commands", "reinstall <server> <image>", "demo-owner", "Demo (FRA)", "demo-fra/fra-101",
+		"start done", "stop done", "reboot done", "poweroff done", "Cancelled reset", "debian-12",
+		"reinstalled with debian-12", "Only you can see", "Password:", "systemrescue-11", "mounted",
+		"unmounted", "PTR of 192.0.2.11 set to web1.example.com", "reset", "Snapshot before-upgrade",
+		"Approval needed: delete demo-nyc/nyc-204", "demo-fra/fra-103 deleted", "Audit trail intact", "Exported",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	if strings.Contains(out, "correct horse battery") {
+		t.Error("the password the user typed was echoed back")
+	}
+	// Every declared command is exercised by this session or bob's below.
+	bobScript := "approvals\napproval %[1]s\napprove %[1]s\ndeny %[1]s too late\n"
+	script := alice + bobScript
+	reg := commands.Builtin()
+	for _, c := range reg.All() {
+		if !regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(c.Name) + `\b`).MatchString(script) {
+			t.Errorf("command %q is not exercised by the scripted session", c.Name)
+		}
+	}
+
+	// bob, in a second session on the same database, approves alice's
+	// demo-nyc delete; his deny afterwards finds it already decided.
+	ids := reRequestID.FindAllStringSubmatch(out, -1)
+	var nycID string
+	for _, m := range ids {
+		if strings.Contains(out, "Approval needed: delete demo-nyc/nyc-204 (request "+m[1]+")") {
+			nycID = m[1]
+		}
+	}
+	if nycID == "" {
+		t.Fatalf("no approval request id in:\n%s", out)
+	}
+	out, errOut, code = session(t, cfg, "shell:bob", fmt.Sprintf(bobScript, nycID))
+	if code != 0 {
+		t.Fatalf("bob: exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{nycID, "shell:alice", "demo-nyc/nyc-204 deleted", "already succeeded"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("bob's output lacks %q:\n%s", want, out)
+		}
+	}
+
+	data, err := os.ReadFile(export)
+	if err != nil || bytes.Count(data, []byte("\n")) < 40 {
+		t.Fatalf("export: %d lines, %v", bytes.Count(data, []byte("\n")), err)
+	}
+	db, _ := os.ReadFile(filepath.Join(dir, "vpsops.db"))
+	wal, _ := os.ReadFile(filepath.Join(dir, "vpsops.db-wal"))
+	if bytes.Contains(append(db, wal...), []byte("correct horse battery")) || bytes.Contains(data, []byte("correct horse battery")) {
+		t.Fatal("the reinstall password reached the database or the export")
+	}
+}
+
+// TestTwoTerminals runs alice's and bob's sessions at the same time on
+// one database, as two terminals would: alice asks, bob approves, and
+// alice's terminal is told the outcome.
+func TestTwoTerminals(t *testing.T) {
+	dir := t.TempDir()
+	cfg := writeConfig(t, dir, "")
+	aliceIn, aliceW := io.Pipe()
+	var aliceOut syncBuffer
+	done := make(chan int)
+	go func() { done <- run([]string{"--config", cfg, "--as", "shell:alice"}, aliceIn, &aliceOut, io.Discard) }()
+
+	fmt.Fprintln(aliceW, "delete demo-nyc/nyc-202")
+	id := waitFor(t, &aliceOut, reRequestID)
+	fmt.Fprintln(aliceW, "confirm")
+	waitFor(t, &aliceOut, regexp.MustCompile(`Approval needed`))
+
+	out, _, code := session(t, cfg, "shell:bob", "approve "+id+"\n")
+	if code != 0 || !strings.Contains(out, "demo-nyc/nyc-202 deleted") {
+		t.Fatalf("bob: %d %s", code, out)
+	}
+	waitFor(t, &aliceOut, regexp.MustCompile(`\[`+id+`\] delete demo-nyc/nyc-202 was approved by shell:bob and succeeded`))
+	aliceW.Close()
+	if code := <-done; code != 0 {
+		t.Fatalf("alice exited %d", code)
+	}
+}
+
+func TestBadConfigExitsTwoNamingTheKey(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(path, []byte("database: x.db\nproviders:\n  - {name: g, type: glesys, project: cl1, api_key: SUPERSECRETKEY}\n  - {name: g, type: demo}\napprovals: {ttl: -5m}\n"), 0o600)
+	var out, errOut bytes.Buffer
+	code := run([]string{"--config", path}, strings.NewReader(""), &out, &errOut)
+	if code != 2 {
+		t.Fatalf("exit %d, want 2; stderr %s", code, errOut.String())
+	}
+	msg := errOut.String()
+	for _, want := range []string{"providers[1].name", "approvals.ttl"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error does not name %s: %s", want, msg)
+		}
+	}
+	if strings.Contains(msg, "SUPERSECRETKEY") {
+		t.Fatal("the error shows a secret")
+	}
+	if code := run([]string{"--config", filepath.Join(dir, "missing.yaml")}, strings.NewReader(""), io.Discard, io.Discard); code != 2 {
+		t.Fatalf("missing config: exit %d", code)
+	}
+	if code := run([]string{"--bogus"}, strings.NewReader(""), io.Discard, io.Discard); code != 2 {
+		t.Fatalf("bad flag: exit %d", code)
+	}
+	if code := run([]string{"--as", "mcp:x"}, strings.NewReader(""), io.Discard, io.Discard); code != 2 {
+		t.Fatalf("--as mcp: exit %d", code)
+	}
+}
+
+func TestVersionAndHelp(t *testing.T) {
+	var out bytes.Buffer
+	if code := run([]string{"--version"}, nil, &out, io.Discard); code != 0 || !strings.HasPrefix(out.String(), "vpsops bot ") {
+		t.Fatalf("--version: %d %q", code, out.String())
+	}
+	var errOut bytes.Buffer
+	if code := run([]string{"--help"}, nil, io.Discard, &errOut); code != 0 || !strings.Contains(errOut.String(), "-as string") {
+		t.Fatalf("--help: %d %q", code, errOut.String())
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
+func (s *syncBuffer) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// waitFor polls out until re matches (bounded), returning the first group.
+func waitFor(t *testing.T, out *syncBuffer, re *regexp.Regexp) string {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		if m := re.FindStringSubmatch(out.String()); m != nil {
+			if len(m) > 1 {
+				return m[len(m)-1]
+			}
+			return m[0]
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("never saw %s in:\n%s", re, out.String())
+	return ""
+}
