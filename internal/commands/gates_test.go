@@ -151,3 +151,56 @@ func TestListFiltersByPolicy(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A process claimed an approved delete and died mid-way: another process's
+// watcher marks it interrupted, audits it, and it never runs again.
+func TestDeadExecutorIsReportedInterrupted(t *testing.T) {
+	clk := &clock{t: time.Now()}
+	a := newTestApp(t)
+	ctx := context.Background()
+	open := func(instance string) *approval.Store {
+		st, err := approval.Open(ctx, a.DB, approval.Options{Clock: clk.Now, Instance: instance, Lease: time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	dead, live := open("dead-process"), open("live-process")
+	r := commands.NewRunner(commands.Options{Fleet: a.Fleet, Policy: a.Policy, Audit: a.Audit, Approvals: live, Clock: clk.Now})
+	res, err := r.RunText(ctx, shellReq(alice), "delete demo-fra/fra-104")
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := res.Pending.Request.ID
+	req, err := dead.Confirm(ctx, id, alice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dead.Claim(ctx, id, req.ArgsHash); err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(2 * time.Second) // the dead process stopped renewing
+	got := make(chan approval.Request, 1)
+	wctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go r.Watch(wctx, 5*time.Millisecond, func(n commands.Notice) {
+		if n.Request.ID == id && n.Request.State == approval.Interrupted {
+			select {
+			case got <- n.Request:
+			default:
+			}
+		}
+	})
+	select {
+	case <-got:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the interrupted request was never reported")
+	}
+	cancel()
+	if st := a.stages(t, id); st[len(st)-1] != "interrupted" {
+		t.Fatalf("stages %v", st)
+	}
+	if _, err := r.RunText(ctx, shellReq(alice), "status demo-fra/fra-104"); err != nil {
+		t.Fatalf("the server was touched: %v", err)
+	}
+}
