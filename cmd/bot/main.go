@@ -78,6 +78,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// After the first signal, a second one ends the process at once.
+	context.AfterFunc(ctx, stop)
 	a, err := app.Open(ctx, cfg, app.Options{Logger: logger})
 	if err != nil {
 		fmt.Fprintf(stderr, "bot: %v\n", err)
@@ -91,13 +93,16 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "bot: Slack and Discord adapters are not built yet; run with --shell, or without those keys")
 		return 2
 	}
-	sh := &shell.Shell{Runner: a.Runner, Principal: principal, In: stdin, Out: stdout, Interactive: interactive, Grace: 30 * time.Second}
-	bg, cancelBG := context.WithCancel(ctx)
-	defer cancelBG()
-	a.Background(bg, sh.Notify)
+	const grace = 30 * time.Second
+	sh := &shell.Shell{Runner: a.Runner, Principal: principal, In: stdin, Out: stdout, Interactive: interactive, Grace: grace}
+	bg, stopBG := context.WithCancel(ctx)
+	wait := a.Background(bg, grace, sh.Notify)
 	logger.Info("vpsops bot started", "version", buildinfo.String(), "principal", principal, "database", cfg.Database, "providers", len(cfg.Providers))
-	if err := sh.Run(ctx); err != nil {
-		fmt.Fprintf(stderr, "bot: %v\n", err)
+	runErr := sh.Run(ctx)
+	stopBG()
+	wait()
+	if runErr != nil {
+		fmt.Fprintf(stderr, "bot: %v\n", runErr)
 		return 1
 	}
 	return 0

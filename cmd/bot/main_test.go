@@ -241,3 +241,18 @@ func waitFor(t *testing.T, out *syncBuffer, re *regexp.Regexp) string {
 	t.Fatalf("never saw %s in:\n%s", re, out.String())
 	return ""
 }
+
+// A line far over the limit is refused with one line and the session goes
+// on (it used to end the bot with "token too long").
+func TestOversizedLineIsRefusedNotFatal(t *testing.T) {
+	dir := t.TempDir()
+	cfg := writeConfig(t, dir, "")
+	script := "status " + strings.Repeat("x", 200*1024) + "\nwhoami\naudit limit=5\n"
+	out, errOut, code := session(t, cfg, "shell:alice", script)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, "error: input too long") || !strings.Contains(out, "Roles:") || !strings.Contains(out, "rejected") {
+		t.Fatalf("output:\n%.2000s", out)
+	}
+}

@@ -8,16 +8,16 @@ import (
 	"strings"
 )
 
-var rePrincipal = regexp.MustCompile(`^(shell|slack|discord):[A-Za-z0-9._@:-]{1,128}$`)
+var reShellPrincipal = regexp.MustCompile(`^shell:[A-Za-z0-9._@-]{1,64}$`)
 
 // shellPrincipal is the identity of the shell session: --as, else
 // shell:<OS user>. --as exists for local demos (a second terminal acting
-// as an approver); MCP principals are refused because an mcp: principal
-// can never approve, and the shell is not an MCP client.
+// as an approver), so it takes shell: names only: a local user must not
+// borrow the grants of a Slack, Discord or MCP identity.
 func shellPrincipal(as string) (string, error) {
 	if as != "" {
-		if !rePrincipal.MatchString(as) {
-			return "", fmt.Errorf("--as %q: want a principal like shell:bob or slack:T01:U02", as)
+		if !reShellPrincipal.MatchString(as) {
+			return "", fmt.Errorf("--as %q: want a shell principal like shell:bob", as)
 		}
 		return as, nil
 	}

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/vpsops/vpsops/internal/approval"
@@ -82,10 +83,15 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (a *App, err error
 
 // Background runs what a serving process keeps going until ctx ends: policy
 // reloads and the approval watcher (expiry, interrupted executions,
-// outcomes for requesters).
-func (a *App) Background(ctx context.Context, notify func(commands.Notice)) {
-	go a.Policy.Watch(ctx)
-	go a.Runner.Watch(ctx, time.Second, notify)
+// outcomes for requesters). The returned wait blocks until both have
+// stopped (the watcher gives requests it is running up to grace): call it
+// before Close, so nothing writes to a closed database.
+func (a *App) Background(ctx context.Context, grace time.Duration, notify func(commands.Notice)) (wait func()) {
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); a.Policy.Watch(ctx) }()
+	go func() { defer wg.Done(); a.Runner.Watch(ctx, time.Second, grace, notify) }()
+	return wg.Wait
 }
 
 // Close flushes the audit log and closes the database.

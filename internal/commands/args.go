@@ -15,19 +15,20 @@ import (
 type Kind int
 
 const (
-	KindServer    Kind = iota // "provider/id", alias or hostname
-	KindProvider              // configured provider instance name
-	KindName                  // image, ISO or snapshot name/id
-	KindIP                    // IPv4 or IPv6 address
-	KindHostname              // DNS name
-	KindText                  // free text (a deny reason)
-	KindSecret                // password: never logged, audited or shown to others
-	KindInt                   // whole number
-	KindEnum                  // one of Arg.Enum
-	KindRequestID             // approval request id
-	KindPrincipal             // "slack:T:U", "shell:alice"
-	KindTime                  // RFC 3339 or a duration ago ("2h")
-	KindPath                  // a local file path (audit export)
+	KindServer       Kind = iota // "provider/id", alias or hostname
+	KindProvider                 // configured provider instance name
+	KindName                     // image, ISO or snapshot name/id
+	KindIP                       // IPv4 or IPv6 address
+	KindHostname                 // DNS name
+	KindText                     // free text (a deny reason)
+	KindSecret                   // password: never logged, audited or shown to others
+	KindInt                      // whole number
+	KindEnum                     // one of Arg.Enum
+	KindRequestID                // approval request id
+	KindPrincipal                // "slack:T:U", "shell:alice"
+	KindTime                     // RFC 3339 or a duration ago ("2h")
+	KindPath                     // a local file path (audit export)
+	KindServerFilter             // "provider/id", or "provider/" for all of a provider
 )
 
 // Arg declares one argument.
@@ -107,6 +108,10 @@ func (a Arg) validate(raw any) (any, error) {
 	case KindServer:
 		if !reServerRef.MatchString(s) {
 			return nil, fmt.Errorf("%s %q is not a server reference (provider/id, hostname or alias)", a.Name, s)
+		}
+	case KindServerFilter:
+		if !reServerRef.MatchString(strings.TrimSuffix(s, "/")) {
+			return nil, fmt.Errorf("%s %q is not a server reference (provider/id) or provider/", a.Name, s)
 		}
 	case KindProvider:
 		if !reProvider.MatchString(s) {

@@ -13,7 +13,7 @@ import (
 )
 
 var auditFilterArgs = []Arg{
-	{Name: "server", Kind: KindServer, Help: "provider/id, or provider/ for a whole provider"},
+	{Name: "server", Kind: KindServerFilter, Help: "provider/id, or provider/ for a whole provider"},
 	{Name: "user", Kind: KindPrincipal, Help: "principal, e.g. slack:T01:U02"},
 	{Name: "since", Kind: KindTime, Help: "age (2h, 7d) or RFC 3339 time"},
 }

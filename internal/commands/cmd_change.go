@@ -57,12 +57,18 @@ func reinstallCmd() *Command {
 			if err != nil {
 				return Result{}, err
 			}
+			// From here the provider has the password: the requester must
+			// get a generated one whatever happens next.
+			var secret []Field
+			if inv.Args[generatedMark] == true {
+				secret = []Field{{Name: "root password", Value: pw}}
+			}
 			if err := inv.Wait(ctx, op); err != nil {
-				return Result{}, err
+				return Result{Secret: secret}, err
 			}
 			res, err := finalState(ctx, inv, fmt.Sprintf("%s reinstalled with %s", inv.Target, inv.Args.String("image")), driver.StatusRunning)
-			if inv.Args[generatedMark] == true {
-				res.Secret = append(res.Secret, Field{Name: "root password", Value: pw})
+			res.Secret = secret
+			if secret != nil {
 				res.Text = "A root password was generated; it is shown only to you, once. Store it now."
 			}
 			return res, err

@@ -11,6 +11,7 @@ import (
 
 	"github.com/vpsops/vpsops/internal/approval"
 	"github.com/vpsops/vpsops/internal/audit"
+	"github.com/vpsops/vpsops/internal/policy"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
@@ -25,8 +26,9 @@ func (r *Runner) Confirm(ctx context.Context, q Request, id string) (Result, err
 	if req.State == approval.Pending {
 		rec := decisionRecord(req, audit.StageApprovalRequested, "approval", "")
 		r.record(ctx, &q, rec)
-		return Result{Title: pendingTitle(req), Text: reasonLine(req), Pending: pendingOf(req, r.reg.Lookup(req.Command))}, nil
+		return Result{Title: pendingTitle(req), Text: reasonLine(req), Pending: pendingOf(req, r.reg.Lookup(req.Command)), Request: &req}, nil
 	}
+	// The requester is here, in the process holding any secrets: run it.
 	return r.runCleared(ctx, q, req)
 }
 
@@ -38,14 +40,16 @@ func (r *Runner) Cancel(ctx context.Context, q Request, id string) (Result, erro
 	}
 	r.forget(id)
 	r.recordDecision(ctx, &q, req, audit.StageCancelled, "cancel", "")
-	return Result{Title: fmt.Sprintf("Cancelled %s (request %s)", describe(req), id), Text: "Nothing was done."}, nil
+	return Result{Title: fmt.Sprintf("Cancelled %s (request %s)", describe(req), id), Text: "Nothing was done.", Request: &req}, nil
 }
 
 // Decide is an approver approving or denying someone else's request. Who
 // decides comes from the adapter's verified identity (signed platform
 // payload, MCP token, OS user), never from the button value, which
-// carries only the id. An approved request runs here unless it holds
-// secrets, which only the requester's process has; then it runs there.
+// carries only the id. An approved request runs here unless it carries
+// secrets: those run in the requester's process (the only place the
+// secrets exist), whose watcher delivers the result to the requester alone
+// — even when that process is this one.
 func (r *Runner) Decide(ctx context.Context, q Request, id string, approve bool, note string) (Result, error) {
 	verb := map[bool]string{true: "approve", false: "deny"}[approve]
 	current, err := r.approvals.Get(ctx, id)
@@ -82,22 +86,20 @@ func (r *Runner) Decide(ctx context.Context, q Request, id string, approve bool,
 	if !approve {
 		r.forget(id)
 		r.recordDecision(ctx, &q, req, audit.StageApprovalDenied, "deny", d.Rule)
-		return Result{Title: fmt.Sprintf("Denied %s (request %s)", describe(req), id), Text: denyText(req)}, nil
+		return Result{Title: fmt.Sprintf("Denied %s (request %s)", describe(req), id), Text: denyText(req), Request: &req}, nil
 	}
 	r.recordDecision(ctx, &q, req, audit.StageApproved, "approve", d.Rule)
-	if req.HasSecrets && !r.holds(id) {
+	if req.HasSecrets {
 		return Result{
-			Title: fmt.Sprintf("Approved %s (request %s)", describe(req), id),
-			Text:  "It carries secrets that only the requester's session holds, so it runs there; the requester sees the result.",
+			Title:   fmt.Sprintf("Approved %s (request %s)", describe(req), id),
+			Text:    "It carries secrets that only the requester's session holds, so it runs there and only the requester sees the result.",
+			Request: &req,
 		}, nil
 	}
 	res, err := r.runCleared(ctx, q, req)
-	if err != nil {
-		return Result{}, err
-	}
-	// The approver is not the requester: never show them the secrets.
+	// The approver is not the requester: never show them secrets.
 	res.Secret = nil
-	return res, nil
+	return res, err
 }
 
 // runCleared executes an approved request exactly once: the claim is a
@@ -114,8 +116,15 @@ func (r *Runner) runCleared(ctx context.Context, by Request, req approval.Reques
 	if err != nil {
 		return Result{}, err
 	}
-	hash := approval.ArgsHash(req.Salt, cmd.Name, req.Target, args)
-	claimed, err := r.approvals.Claim(ctx, req.ID, hash)
+	claimed, err := r.approvals.Claim(ctx, req.ID, approval.ArgsHash(req.Salt, cmd.Name, req.Target, r.hashArgs(cmd, args)))
+	if errors.Is(err, approval.ErrArgsChanged) {
+		// Tampering with the stored request, or a bug: never run it.
+		e := driver.Errorf(driver.Conflict, "request %s: its arguments no longer match what was approved; it will not run", req.ID)
+		rec := decisionRecord(req, audit.StageDenied, "deny", "")
+		rec.ErrorClass, rec.Error = string(e.Class), e.Message
+		r.record(ctx, &by, rec)
+		return Result{}, e
+	}
 	if err != nil {
 		return Result{}, r.decisionError(ctx, &by, "run", req.ID, err)
 	}
@@ -126,26 +135,31 @@ func (r *Runner) runCleared(ctx context.Context, by Request, req approval.Reques
 	// The request runs as the requester, wherever it was approved.
 	q := Request{Source: claimed.Source, Principal: claimed.Principal, Command: cmd.Name, ReplyTo: claimed.ReplyTo, Progress: by.Progress}
 	inv := &Invocation{Runner: r, Request: &q, Command: cmd, Args: args, Principal: claimed.Principal, ApprovalID: claimed.ID}
-	base := audit.Record{Command: cmd.Name, Args: claimed.Args, Target: claimed.Target}
-	res, runErr := r.runClaimed(ctx, inv, base, start)
+	base := audit.Record{Command: cmd.Name, Args: claimed.Args, Target: claimed.Target, ApprovalID: claimed.ID}
+	res, runErr := r.runClaimed(ctx, inv, claimed, base, start)
 
 	outcome, class, msg := res.Title, "", ""
 	if runErr != nil {
 		outcome, class, msg = "", string(driver.ClassOf(runErr)), safeMessage(runErr)
 	}
-	if _, err := r.approvals.Finish(context.WithoutCancel(ctx), claimed.ID, runErr == nil, outcome, class, msg); err != nil {
-		r.log.Error("recording the outcome of an approved request failed", "id", claimed.ID, "err", err)
+	final, ferr := r.approvals.Finish(context.WithoutCancel(ctx), claimed.ID, runErr == nil, outcome, class, msg)
+	if ferr != nil {
+		r.log.Error("recording the outcome of an approved request failed", "id", claimed.ID, "err", ferr)
+	} else {
+		res.Request = &final
 	}
 	return res, runErr
 }
 
-// runClaimed resolves and re-authorizes a claimed request, then executes it.
-func (r *Runner) runClaimed(ctx context.Context, inv *Invocation, base audit.Record, start time.Time) (Result, error) {
+// runClaimed resolves and re-authorizes a claimed request, checks that the
+// policy does not now ask for a stricter gate than it passed, then
+// executes it.
+func (r *Runner) runClaimed(ctx context.Context, inv *Invocation, claimed approval.Request, base audit.Record, start time.Time) (Result, error) {
 	q, cmd := inv.Request, inv.Command
 	p, id, err := r.fleet.Resolve(ctx, base.Target)
 	if err != nil {
 		rec := base
-		rec.Stage, rec.ApprovalID, rec.Outcome = audit.StageExecuted, inv.ApprovalID, audit.OutcomeError
+		rec.Stage, rec.Outcome = audit.StageExecuted, audit.OutcomeError
 		rec.ErrorClass, rec.Error = string(driver.ClassOf(err)), safeMessage(err)
 		r.record(ctx, q, rec)
 		return Result{}, err
@@ -154,8 +168,14 @@ func (r *Runner) runClaimed(ctx context.Context, inv *Invocation, base audit.Rec
 	d := r.policy.Decide(q.Principal, cmd.Permission, inv.Target)
 	base.Rule = d.Rule
 	if !d.Allowed {
-		base.ApprovalID = inv.ApprovalID
 		return Result{}, r.deny(ctx, q, base, cmd, inv.Target)
+	}
+	if gate, rule := r.gateFor(&Request{Source: q.Source, Principal: q.Principal, CanConfirm: true}, cmd, inv.Target); gate == policy.GateApproval && !claimed.NeedsApproval {
+		e := denied("the policy now requires approval for %s on %s (%s); request it again", cmd.Name, inv.Target, rule)
+		rec := base
+		rec.Stage, rec.Decision, rec.ErrorClass, rec.Error = audit.StageDenied, "deny", string(e.Class), e.Message
+		r.record(ctx, q, rec)
+		return Result{}, e
 	}
 	return r.execute(ctx, inv, base, start)
 }
@@ -171,6 +191,11 @@ func (r *Runner) argsFor(cmd *Command, req approval.Request) (Args, error) {
 	}
 	if req.HasSecrets {
 		return nil, driver.Errorf(driver.Conflict, "request %s carries secrets held only by the requester's session; it runs there", req.ID)
+	}
+	if strings.Contains(string(req.Args), Redacted) || strings.Contains(string(req.Args), "[generated]") {
+		// Defence in depth: a redacted value must never be mistaken for
+		// the real one.
+		return nil, driver.Errorf(driver.Internal, "request %s: stored arguments are redacted; it cannot run here", req.ID)
 	}
 	var raw map[string]any
 	if err := json.Unmarshal(req.Args, &raw); err != nil && len(req.Args) > 0 {
@@ -209,9 +234,13 @@ func (r *Runner) decisionError(ctx context.Context, q *Request, verb, id string,
 			// sweep will report it, so the expiry is audited here.
 			r.recordFor(ctx, ce.Current, audit.StageExpired, "")
 		}
-		return driver.Errorf(driver.Conflict, "cannot %s request %s: it is already %s%s", verb, id, ce.Current.State, decidedBy(ce.Current))
+		return driver.Errorf(driver.Conflict, "cannot %s request %s: %s", verb, id, stateWords(ce.Current))
 	case errors.Is(err, approval.ErrSelfApproval), errors.Is(err, approval.ErrNotRequester):
-		e := denied("cannot %s request %s: %v", verb, id, err)
+		why := "only the requester can confirm or cancel it"
+		if errors.Is(err, approval.ErrSelfApproval) {
+			why = "you cannot approve or deny your own request"
+		}
+		e := denied("cannot %s request %s: %s", verb, id, why)
 		if cur, gerr := r.approvals.Get(ctx, id); gerr == nil {
 			r.recordDecisionError(ctx, q, cur, verb, e)
 		}
@@ -225,11 +254,27 @@ func (r *Runner) decisionError(ctx context.Context, q *Request, verb, id string,
 	return driver.Errorf(driver.Unavailable, "could not %s request %s: the approval store failed; nothing was done", verb, id)
 }
 
-func decidedBy(req approval.Request) string {
+// stateWords says where a request stands, for someone whose click lost.
+func stateWords(req approval.Request) string {
+	by := ""
 	if req.DecidedBy != "" && req.DecidedBy != req.Principal {
-		return " (by " + req.DecidedBy + ")"
+		by = " by " + req.DecidedBy
 	}
-	return ""
+	switch req.State {
+	case approval.Confirming:
+		return "the requester has not confirmed it yet"
+	case approval.Pending:
+		return "it is waiting for an approver"
+	case approval.Approved:
+		return "it was already approved" + by + " and is about to run"
+	case approval.Executing:
+		return "it is already running"
+	case approval.Succeeded:
+		return "it already succeeded"
+	case approval.Failed:
+		return "it already ran and failed"
+	}
+	return "it is already " + string(req.State) + by
 }
 
 func (r *Runner) recordDecision(ctx context.Context, q *Request, req approval.Request, stage audit.Stage, decision, rule string) {

@@ -48,7 +48,7 @@ func (r *Runner) hold(ctx context.Context, q *Request, inv *Invocation, base aud
 		Target:        inv.Target,
 		Args:          base.Args,
 		Salt:          salt,
-		ArgsHash:      approval.ArgsHash(salt, cmd.Name, inv.Target, inv.Args),
+		ArgsHash:      approval.ArgsHash(salt, cmd.Name, inv.Target, r.hashArgs(cmd, inv.Args)),
 		HasSecrets:    cmd.SecretResult || cmd.hasSecretArgs(inv.Args),
 		Reason:        reason,
 		ReplyTo:       q.ReplyTo,
@@ -63,15 +63,26 @@ func (r *Runner) hold(ctx context.Context, q *Request, inv *Invocation, base aud
 		r.held[created.ID] = inv.Args
 		r.mu.Unlock()
 	}
+	requested := base
+	requested.Stage, requested.ApprovalID = audit.StageRequested, created.ID
 	rec := base
-	rec.ApprovalID = created.ID
-	rec.Decision = string(gate)
+	rec.ApprovalID, rec.Decision = created.ID, string(gate)
 	if created.State == approval.Confirming {
 		rec.Stage = audit.StageConfirmRequested
 	} else {
 		rec.Stage = audit.StageApprovalRequested
 	}
-	r.record(ctx, q, rec)
+	err = r.record(ctx, q, requested)
+	if err == nil {
+		err = r.record(ctx, q, rec)
+	}
+	if err != nil {
+		// A gated request nobody can see in the audit trail must not be
+		// actionable: withdraw it.
+		r.approvals.Cancel(context.WithoutCancel(ctx), created.ID, q.Principal)
+		r.forget(created.ID)
+		return Result{}, driver.Errorf(driver.Unavailable, "the audit log cannot be written, so the %s request was withdrawn; nothing was done", gate)
+	}
 	return Result{Title: pendingTitle(created), Text: reasonLine(created), Pending: pendingOf(created, cmd)}, nil
 }
 

@@ -45,7 +45,7 @@ func TestRequestsExpireAndAreAudited(t *testing.T) {
 	got := make(chan approval.Request, 1)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	go r.Watch(ctx, 5*time.Millisecond, func(n commands.Notice) {
+	go r.Watch(ctx, 5*time.Millisecond, time.Second, func(n commands.Notice) {
 		if n.Request.ID == id && n.Request.State == approval.Expired {
 			select {
 			case got <- n.Request:
@@ -63,7 +63,7 @@ func TestRequestsExpireAndAreAudited(t *testing.T) {
 		t.Fatalf("confirm after expiry: %v", err)
 	}
 	st2 := a.stages(t, id)
-	if strings.Join(st2, ",") != "confirm_requested,expired" {
+	if strings.Join(st2, ",") != "requested,confirm_requested,expired" {
 		t.Fatalf("stages %v", st2)
 	}
 }
@@ -183,7 +183,7 @@ func TestDeadExecutorIsReportedInterrupted(t *testing.T) {
 	got := make(chan approval.Request, 1)
 	wctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	go r.Watch(wctx, 5*time.Millisecond, func(n commands.Notice) {
+	go r.Watch(wctx, 5*time.Millisecond, time.Second, func(n commands.Notice) {
 		if n.Request.ID == id && n.Request.State == approval.Interrupted {
 			select {
 			case got <- n.Request:

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/vpsops/vpsops/internal/providers"
@@ -29,7 +30,7 @@ func (inv *Invocation) Wait(ctx context.Context, op *driver.Operation) error {
 	if op == nil || op.Wait == nil {
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(ctx, inv.Runner.opTimeout)
+	wctx, cancel := context.WithTimeout(ctx, inv.Runner.opTimeout)
 	defer cancel()
 	report := func(p driver.Progress) {
 		if p.At.IsZero() {
@@ -39,5 +40,21 @@ func (inv *Invocation) Wait(ctx context.Context, op *driver.Operation) error {
 			inv.Request.Progress(p)
 		}
 	}
-	return op.Wait(ctx, report)
+	err := op.Wait(wctx, report)
+	if err != nil && wctx.Err() != nil {
+		// The provider accepted the action; we only stopped watching. Say
+		// so: "try again" would be wrong advice for a reinstall or delete
+		// that is still running.
+		return &driver.Error{Class: driver.Unavailable, Err: err, Message: fmt.Sprintf(
+			"%s was started but not seen to finish (%s); its outcome is unknown, check `status %s` before doing anything else",
+			inv.Command.Name, waitEnd(ctx, wctx), inv.Target)}
+	}
+	return err
+}
+
+func waitEnd(parent, wait context.Context) string {
+	if parent.Err() != nil {
+		return "stopped waiting: shutdown or cancelled"
+	}
+	return "gave up waiting after the operation timeout"
 }

@@ -89,7 +89,9 @@ func bindArgs(cmd *Command, words []word) (map[string]any, error) {
 		if w.hasKey {
 			a, known := named[strings.ToLower(w.key)]
 			if !known {
-				return nil, fmt.Errorf("unknown option %q", clip(w.key))
+				// The key is not echoed: "pa=ss" may be half a password
+				// typed without its "password=".
+				return nil, fmt.Errorf("unknown option before \"=\"; %s takes %s", cmd.Name, optionNames(cmd))
 			}
 			if _, dup := raw[a.Name]; dup {
 				return nil, fmt.Errorf("%s given twice", a.Name)
@@ -208,4 +210,16 @@ func clip(s string) string {
 		return s[:40] + "…"
 	}
 	return s
+}
+
+// optionNames lists what a command accepts as key=value.
+func optionNames(cmd *Command) string {
+	var names []string
+	for _, a := range cmd.Args {
+		names = append(names, a.Name+"=")
+	}
+	if len(names) == 0 {
+		return "no options"
+	}
+	return strings.Join(names, ", ")
 }

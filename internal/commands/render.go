@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
 // Plain renders a result as plain text: the shell's output and the text
@@ -23,7 +21,7 @@ func Plain(res Result, toRequester bool) string {
 	if res.Table != nil {
 		writeTable(&b, res.Table)
 	}
-	if res.Pending != nil {
+	if res.Pending != nil && res.Pending.Gate == "confirm" {
 		b.WriteString(res.Pending.Prompt + "\n")
 	}
 	if len(res.Secret) > 0 {
@@ -44,9 +42,6 @@ func Plain(res Result, toRequester bool) string {
 // the input was at fault.
 func PlainError(err error) string {
 	s := "error: " + err.Error()
-	if c := driver.ClassOf(err); c == driver.RateLimited || c == driver.Unavailable {
-		s += " (nothing was changed unless stated; try again)"
-	}
 	if u := UsageOf(err); u != "" {
 		s += "\nusage: " + u
 	}

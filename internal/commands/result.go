@@ -27,6 +27,10 @@ type Result struct {
 	// Approve/Deny buttons (Gate "approval", for approvers) carrying only
 	// Pending.Request.ID.
 	Pending *Pending
+	// Request is the gated request this result is about, as it stands
+	// after a confirm, cancel, approve or deny (adapters edit their
+	// approval messages from it).
+	Request *approval.Request
 	// Data is the structured form for MCP structured output (read tools).
 	Data any
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
-	"path"
 	"strings"
 	"sync"
 	"time"
@@ -54,8 +53,18 @@ type Runner struct {
 	// process, by request id. Secrets are never written to the database,
 	// so a request that has them (or whose result is secret) can only run
 	// here, where the requester can be shown the result.
-	mu   sync.Mutex
-	held map[string]Args
+	mu      sync.Mutex
+	held    map[string]Args
+	running map[string]bool // held requests a watcher goroutine is running now
+	inflight sync.WaitGroup // those goroutines, waited for at shutdown
+
+	// secretKey keys the hash of secret argument values, so that the
+	// approval table's args_hash cannot be used to guess a password
+	// offline. It never leaves this process, which is fine: requests with
+	// secrets only ever run here.
+	secretKey []byte
+
+	reach reachCache
 }
 
 // Options configures a Runner.
@@ -87,7 +96,8 @@ func NewRunner(o Options) *Runner {
 	return &Runner{
 		reg: o.Registry, fleet: o.Fleet, policy: o.Policy, audit: o.Audit,
 		approvals: o.Approvals, log: o.Logger, clock: o.Clock,
-		opTimeout: o.OperationTimeout, held: map[string]Args{},
+		opTimeout: o.OperationTimeout, held: map[string]Args{}, running: map[string]bool{},
+		secretKey: randomKey(),
 	}
 }
 
@@ -120,7 +130,10 @@ func (r *Runner) RunText(ctx context.Context, q Request, line string) (Result, e
 }
 
 // Run runs one request. The error, when not nil, is safe to show to the
-// requester (driver.ClassOf gives its class, UsageOf its usage line).
+// requester (driver.ClassOf gives its class, UsageOf its usage line). A
+// failed request may still carry a Result whose Secret fields the
+// requester must see (a generated password for a reinstall that started
+// but could not be followed to the end).
 func (r *Runner) Run(ctx context.Context, q Request) (Result, error) {
 	start := r.clock()
 	cmd := r.reg.Lookup(q.Command)
@@ -150,39 +163,18 @@ func (r *Runner) Run(ctx context.Context, q Request) (Result, error) {
 		return cmd.Run(ctx, inv)
 	}
 	base := audit.Record{Command: cmd.Name, Args: r.redactedJSON(cmd, args)}
-	if cmd.Permission != "" && !cmd.Target() {
-		if ok, rule := r.mayAnywhere(q.Principal, cmd.Permission); !ok {
-			base.Rule = rule
+	// Someone with no grant for this permission anywhere is refused before
+	// the server is resolved: resolving would tell them which servers
+	// exist, and a name lookup lists every provider.
+	if cmd.Permission != "" {
+		ok, rule := r.mayAnywhere(q.Principal, cmd.Permission)
+		base.Rule = rule
+		if !ok {
 			return Result{}, r.deny(ctx, &q, base, cmd, "any server")
-		} else {
-			base.Rule = rule
-		}
-	}
-
-	if cmd.Target() {
-		p, id, err := r.fleet.Resolve(ctx, args.String(cmd.Args[0].Name))
-		if err != nil {
-			rec := base
-			rec.Stage, rec.ErrorClass, rec.Error = audit.StageRejected, string(driver.ClassOf(err)), safeMessage(err)
-			r.record(ctx, &q, rec)
-			return Result{}, err
-		}
-		inv.Provider, inv.ServerID, inv.Target = p, id, p.Name()+"/"+id
-		base.Target = inv.Target
-	}
-
-	if cmd.Permission != "" && cmd.Target() {
-		d := r.policy.Decide(q.Principal, cmd.Permission, inv.Target)
-		base.Rule = d.Rule
-		if !d.Allowed {
-			return Result{}, r.deny(ctx, &q, base, cmd, inv.Target)
 		}
 	}
 	if cmd.Target() {
-		if err := r.checkCapability(cmd, inv.Provider); err != nil {
-			rec := base
-			rec.Stage, rec.ErrorClass, rec.Error = audit.StageRejected, string(driver.ClassOf(err)), safeMessage(err)
-			r.record(ctx, &q, rec)
+		if err := r.target(ctx, inv, &base); err != nil {
 			return Result{}, err
 		}
 	}
@@ -191,7 +183,47 @@ func (r *Runner) Run(ctx context.Context, q Request) (Result, error) {
 			return r.hold(ctx, &q, inv, base, gate, reason)
 		}
 	}
+	// The request is on the record before anything can change: for an
+	// action that may change something, that record must be durable, or
+	// nothing happens. (hold records it with the request's id.)
+	req := base
+	req.Stage = audit.StageRequested
+	if cmd.Gated() {
+		if err := r.record(ctx, &q, req); err != nil {
+			return Result{}, driver.Errorf(driver.Unavailable, "the audit log cannot be written, so %s was not started", cmd.Name)
+		}
+	} else {
+		r.recordAsync(&q, req)
+	}
 	return r.execute(ctx, inv, base, start)
+}
+
+// target resolves the server, authorizes the principal on it and checks
+// that its provider can do the command, auditing a refusal.
+func (r *Runner) target(ctx context.Context, inv *Invocation, base *audit.Record) error {
+	q, cmd := inv.Request, inv.Command
+	p, id, err := r.fleet.Resolve(ctx, inv.Args.String(cmd.Args[0].Name))
+	if err != nil {
+		rec := *base
+		rec.Stage, rec.ErrorClass, rec.Error = audit.StageRejected, string(driver.ClassOf(err)), safeMessage(err)
+		r.record(ctx, q, rec)
+		return err
+	}
+	inv.Provider, inv.ServerID, inv.Target = p, id, p.Name()+"/"+id
+	base.Target = inv.Target
+	d := r.policy.Decide(q.Principal, cmd.Permission, inv.Target)
+	base.Rule = d.Rule
+	if !d.Allowed {
+		return r.deny(ctx, q, *base, cmd, inv.Target)
+	}
+	// Before any gate: nobody confirms an action that cannot work.
+	if err := p.Check(cmd.Name, cmd.Needs, cmd.Power); err != nil {
+		rec := *base
+		rec.Stage, rec.ErrorClass, rec.Error = audit.StageRejected, string(driver.ClassOf(err)), safeMessage(err)
+		r.record(ctx, q, rec)
+		return err
+	}
+	return nil
 }
 
 // deny audits and words a policy refusal.
@@ -199,38 +231,34 @@ func (r *Runner) deny(ctx context.Context, q *Request, base audit.Record, cmd *C
 	rec := base
 	rec.Stage, rec.Decision = audit.StageDenied, "deny"
 	rec.ErrorClass = string(driver.PermissionDenied)
-	err := denied("%s may not %s on %s (needs %s)", q.Principal, cmd.Name, object, cmd.Permission)
+	err := denied("%s may not run %s on %s (it needs %s)", q.Principal, cmd.Name, object, cmd.Permission)
 	rec.Error = err.Message
 	r.record(ctx, q, rec)
 	return err
 }
 
-// checkCapability refuses, before any gate, what the provider cannot do,
-// so nobody confirms or approves an action that cannot work.
-func (r *Runner) checkCapability(cmd *Command, p *providers.Provider) error {
-	return p.Check(cmd.Name, cmd.Needs, cmd.Power)
-}
-
 // execute runs an authorized, ungated (or already cleared) invocation and
-// audits its outcome. The "requested" record is queued without waiting;
-// the "executed" record is awaited, which makes both durable (the audit
-// log commits in order).
+// audits its outcome. A command stopped by shutdown (its context cancelled
+// while the provider was working) is recorded as interrupted: its outcome
+// is unknown, and it is never re-run.
 func (r *Runner) execute(ctx context.Context, inv *Invocation, base audit.Record, start time.Time) (Result, error) {
 	q := inv.Request
-	req := base
-	req.Stage, req.Decision, req.ApprovalID = audit.StageRequested, "allow", inv.ApprovalID
-	r.recordAsync(q, req)
-
 	res, err := inv.Command.Run(ctx, inv)
 
 	rec := base
 	rec.Stage, rec.Decision, rec.ApprovalID = audit.StageExecuted, "allow", inv.ApprovalID
 	rec.Duration = r.clock().Sub(start)
-	if err != nil {
+	switch {
+	case err != nil && ctx.Err() != nil:
+		rec.Stage, rec.Outcome, rec.ErrorClass = audit.StageInterrupted, audit.OutcomeError, string(driver.ClassOf(err))
+		rec.Error = "stopped by shutdown before the provider reported the end: " + safeMessage(err)
+	case err != nil:
 		rec.Outcome, rec.ErrorClass, rec.Error = audit.OutcomeError, string(driver.ClassOf(err)), safeMessage(err)
-		r.log.LogAttrs(ctx, slog.LevelWarn, "command failed", slog.String("principal", q.Principal), slog.String("command", inv.Command.Name), slog.String("target", inv.Target), slog.String("class", rec.ErrorClass), slog.String("error", rec.Error))
-	} else {
+	default:
 		rec.Outcome = audit.OutcomeOK
+	}
+	if err != nil {
+		r.log.LogAttrs(ctx, slog.LevelWarn, "command failed", slog.String("principal", q.Principal), slog.String("command", inv.Command.Name), slog.String("target", inv.Target), slog.String("class", rec.ErrorClass), slog.String("error", rec.Error))
 	}
 	if aerr := r.record(ctx, q, rec); aerr != nil && err == nil {
 		// The action ran but could not be recorded: say so rather than
@@ -238,7 +266,8 @@ func (r *Runner) execute(ctx context.Context, inv *Invocation, base audit.Record
 		res.Notes = append(res.Notes, "warning: the audit record of this action could not be written")
 	}
 	if err != nil {
-		return Result{}, userError(inv.Command, err)
+		// res may hold secrets the requester must still get (see Run).
+		return Result{Secret: res.Secret}, userError(inv.Command, err)
 	}
 	return res, nil
 }
@@ -282,9 +311,14 @@ func (r *Runner) redactedJSON(cmd *Command, args map[string]any) json.RawMessage
 		known[a.Name] = true
 	}
 	red := cmd.Redact(args)
+	generated := args[generatedMark] == true
 	for k, v := range red {
 		if strings.HasPrefix(k, "\x00") { // runner-internal marks, not arguments
 			delete(red, k)
+			continue
+		}
+		if generated && v == Redacted {
+			red[k] = "[generated]"
 			continue
 		}
 		switch s, isStr := v.(string); {
@@ -303,16 +337,4 @@ func (r *Runner) redactedJSON(cmd *Command, args map[string]any) json.RawMessage
 		return nil
 	}
 	return b
-}
-
-// mayAnywhere reports whether principal holds permission on at least one
-// object, for commands that span servers (list, audit); they then filter
-// what they show server by server.
-func (r *Runner) mayAnywhere(principal, permission string) (bool, string) {
-	for _, g := range r.policy.Explain(principal).Grants {
-		if ok, _ := path.Match(g.Permission, permission); ok {
-			return true, g.Rule
-		}
-	}
-	return false, "default deny"
 }

@@ -99,7 +99,7 @@ func TestDestructiveNeedsConfirmation(t *testing.T) {
 		t.Fatalf("second confirm: %v", err)
 	}
 	// bob's refused confirm is on the record too.
-	want := "confirm_requested,denied,confirmed,requested,executed"
+	want := "requested,confirm_requested,denied,confirmed,executed"
 	if got := strings.Join(a.stages(t, id), ","); got != want {
 		t.Fatalf("stages %s, want %s", got, want)
 	}
@@ -149,7 +149,7 @@ func TestApprovalFlow(t *testing.T) {
 	}
 	// Three refused approvals (alice herself, the MCP client, carol) are
 	// on the record before bob's.
-	want := "confirm_requested,confirmed,approval_requested,denied,denied,denied,approved,requested,executed"
+	want := "requested,confirm_requested,confirmed,approval_requested,denied,denied,denied,approved,executed"
 	if got := strings.Join(a.stages(t, id), ","); got != want {
 		t.Fatalf("stages %s, want %s", got, want)
 	}

@@ -26,6 +26,8 @@ func (c *Command) Schema() map[string]any {
 		switch a.Kind {
 		case KindServer:
 			p["pattern"] = reServerRef.String()
+		case KindServerFilter:
+			p["pattern"] = `^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}(/([A-Za-z0-9][A-Za-z0-9._:-]{0,127})?)?$`
 		case KindProvider:
 			p["pattern"] = reProvider.String()
 		case KindName:

@@ -90,7 +90,7 @@ func TestSecretRequestApprovedInAnotherProcessRunsAtTheRequester(t *testing.T) {
 	notices := make(chan commands.Notice, 16)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	go asker.Runner.Watch(ctx, 10*time.Millisecond, func(n commands.Notice) {
+	go asker.Runner.Watch(ctx, 10*time.Millisecond, time.Second, func(n commands.Notice) {
 		if n.Result != nil {
 			notices <- n
 		}

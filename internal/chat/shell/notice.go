@@ -12,6 +12,12 @@ import (
 // and about new requests they could approve.
 func (s *Shell) Notify(n commands.Notice) {
 	req := n.Request
+	if n.Progress != nil {
+		if req.Principal == s.Principal {
+			s.progress(*n.Progress)
+		}
+		return
+	}
 	s.mu.Lock()
 	if s.seen == nil {
 		s.seen = map[string]approval.State{}
@@ -34,10 +40,11 @@ func (s *Shell) Notify(n commands.Notice) {
 		if !mine {
 			return
 		}
-		s.printf("\n[%s] %s was approved by %s and ran here:\n", req.ID, describe(req), req.DecidedBy)
+		s.printf("\n[%s] %s was approved by %s and ran in this session:\n", req.ID, describe(req), req.DecidedBy)
 		if n.Err != nil {
 			s.printf("%s", commands.PlainError(n.Err))
-		} else {
+		}
+		if n.Result != nil && (n.Err == nil || len(n.Result.Secret) > 0) {
 			s.printf("%s", commands.Plain(*n.Result, true))
 		}
 	case mine:
@@ -59,17 +66,21 @@ func outcomeLine(req approval.Request) string {
 	if req.DecidedBy != "" && req.DecidedBy != req.Principal {
 		by = " by " + req.DecidedBy
 	}
+	approved := "approved" + by
+	if !req.NeedsApproval {
+		approved = "confirmed"
+	}
 	switch req.State {
 	case approval.Pending:
 		return fmt.Sprintf("%s is waiting for approval", describe(req))
 	case approval.Approved:
-		return fmt.Sprintf("%s was approved%s", describe(req), by)
+		return fmt.Sprintf("%s was %s", describe(req), approved)
 	case approval.Executing:
-		return fmt.Sprintf("%s was approved%s and is running", describe(req), by)
+		return fmt.Sprintf("%s was %s and is running", describe(req), approved)
 	case approval.Succeeded:
-		return fmt.Sprintf("%s was approved%s and succeeded: %s", describe(req), by, req.Outcome)
+		return fmt.Sprintf("%s was %s and succeeded: %s", describe(req), approved, req.Outcome)
 	case approval.Failed:
-		return fmt.Sprintf("%s was approved%s but failed: %s", describe(req), by, req.Error)
+		return fmt.Sprintf("%s was %s but failed: %s", describe(req), approved, req.Error)
 	case approval.Denied:
 		note := ""
 		if req.DecisionNote != "" {
@@ -77,6 +88,9 @@ func outcomeLine(req approval.Request) string {
 		}
 		return fmt.Sprintf("%s was denied%s%s", describe(req), by, note)
 	case approval.Expired:
+		if req.DecidedBy != "" && req.DecidedBy != req.Principal {
+			return fmt.Sprintf("%s was approved%s but never ran: the session holding its secret arguments ended; nothing was done", describe(req), by)
+		}
 		return fmt.Sprintf("%s expired before anyone decided; nothing was done", describe(req))
 	case approval.Interrupted:
 		return fmt.Sprintf("%s was interrupted when the process running it stopped; it will not be re-run — check `status %s`", describe(req), req.Target)

@@ -5,7 +5,6 @@
 package shell
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -44,19 +43,7 @@ func (s *Shell) Run(ctx context.Context) error {
 	s.mu.Unlock()
 	lines := make(chan string)
 	readErr := make(chan error, 1)
-	go func() {
-		sc := bufio.NewScanner(s.In)
-		sc.Buffer(make([]byte, 64*1024), 64*1024)
-		for sc.Scan() {
-			select {
-			case lines <- sc.Text():
-			case <-ctx.Done():
-				return
-			}
-		}
-		readErr <- sc.Err()
-		close(lines)
-	}()
+	go readLines(s.In, lines, ctx.Done(), readErr)
 	if s.Interactive {
 		s.printf("vpsops shell as %s. Type `help`, or `exit` to leave.\n", s.Principal)
 	}
@@ -67,8 +54,12 @@ func (s *Shell) Run(ctx context.Context) error {
 			return nil
 		case line, ok := <-lines:
 			if !ok {
-				if err := <-readErr; err != nil {
-					return fmt.Errorf("reading input: %w", err)
+				select {
+				case err := <-readErr:
+					if err != nil {
+						return fmt.Errorf("reading input: %w", err)
+					}
+				default:
 				}
 				return nil
 			}
@@ -101,11 +92,14 @@ func (s *Shell) handle(ctx context.Context, line string) {
 		Progress: s.progress,
 	}
 	res, err := s.Runner.RunText(work, q, line)
+	s.remember(res)
 	if err != nil {
 		s.printf("%s", commands.PlainError(err))
+		if len(res.Secret) > 0 { // e.g. the password of a reinstall that started
+			s.printf("%s", commands.Plain(commands.Result{Secret: res.Secret}, true))
+		}
 		return
 	}
-	s.remember(res)
 	s.printf("%s", commands.Plain(res, true))
 }
 
@@ -127,11 +121,14 @@ func (s *Shell) expandShortcuts(line string) string {
 // remember notes the state of a request this session acted on, so the
 // watcher's report of the same change is not printed twice.
 func (s *Shell) remember(res commands.Result) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if res.Request != nil {
+		s.seen[res.Request.ID] = res.Request.State
+	}
 	if res.Pending == nil {
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	req := res.Pending.Request
 	s.seen[req.ID] = req.State
 	if req.State == approval.Confirming {

@@ -1,0 +1,150 @@
+package commands_test
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/vpsops/vpsops/internal/approval"
+	"github.com/vpsops/vpsops/internal/commands"
+	"github.com/vpsops/vpsops/internal/config"
+	"github.com/vpsops/vpsops/internal/providers/driver"
+)
+
+// noticeLog collects watcher notices for assertions.
+type noticeLog struct {
+	mu sync.Mutex
+	ns []commands.Notice
+}
+
+func (l *noticeLog) add(n commands.Notice) { l.mu.Lock(); l.ns = append(l.ns, n); l.mu.Unlock() }
+
+// waitFor polls until some notice satisfies ok (bounded).
+func (l *noticeLog) waitFor(t *testing.T, what string, ok func(commands.Notice) bool) commands.Notice {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		l.mu.Lock()
+		for _, n := range l.ns {
+			if ok(n) {
+				l.mu.Unlock()
+				return n
+			}
+		}
+		l.mu.Unlock()
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Fatalf("never saw a notice: %s", what)
+	return commands.Notice{}
+}
+
+// In a process serving many users (a chat bot), the approver's click must
+// not run a request carrying the requester's secrets: the holder path
+// runs it and hands the generated password to the requester alone.
+func TestSecretRequestApprovedInTheSameProcessGoesToTheRequester(t *testing.T) {
+	a := newTestApp(t)
+	var log noticeLog
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go a.Runner.Watch(ctx, 5*time.Millisecond, time.Second, log.add)
+
+	q := shellReq(alice)
+	id := a.run(t, q, "reinstall demo-nyc/nyc-201 debian-12").Pending.Request.ID
+	a.run(t, q, "confirm "+id)
+	res := a.run(t, shellReq(bob), "approve "+id)
+	if len(res.Secret) != 0 || !strings.Contains(res.Text, "only the requester sees") {
+		t.Fatalf("approver result: %+v", res)
+	}
+	n := log.waitFor(t, "the run's result", func(n commands.Notice) bool { return n.Request.ID == id && n.Result != nil })
+	if n.Err != nil || len(n.Result.Secret) != 1 || n.Request.Principal != alice || n.Request.State != approval.Succeeded {
+		t.Fatalf("notice = %+v err=%v", n.Request, n.Err)
+	}
+}
+
+// A long run by the watcher must not hide other changes: bob denies
+// alice's delete while her approved reinstall runs, and she is told.
+func TestWatcherReportsChangesDuringAHeldRun(t *testing.T) {
+	a := newTestApp(t, func(c *config.Config) { c.Demo.Speed = 30 }) // reinstall ≈ 1 s
+	var log noticeLog
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go a.Runner.Watch(ctx, 5*time.Millisecond, time.Second, log.add)
+
+	q := shellReq(alice)
+	re := a.run(t, q, "reinstall demo-nyc/nyc-201 debian-12").Pending.Request.ID
+	a.run(t, q, "confirm "+re)
+	del := a.run(t, q, "delete demo-nyc/nyc-202").Pending.Request.ID
+	a.run(t, q, "confirm "+del)
+	a.run(t, shellReq(bob), "approve "+re)
+	log.waitFor(t, "progress of the held run", func(n commands.Notice) bool { return n.Request.ID == re && n.Progress != nil })
+	a.run(t, shellReq(bob), "deny "+del+" not today")
+	log.waitFor(t, "the denial", func(n commands.Notice) bool { return n.Request.ID == del && n.Request.State == approval.Denied })
+	log.waitFor(t, "the reinstall's end", func(n commands.Notice) bool { return n.Request.ID == re && n.Result != nil })
+}
+
+// A session that ends withdraws the gated requests only it could run.
+func TestShutdownWithdrawsHeldRequests(t *testing.T) {
+	a := newTestApp(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { a.Runner.Watch(ctx, 5*time.Millisecond, time.Second, nil); close(done) }()
+	id := a.run(t, shellReq(alice), "reinstall demo-nyc/nyc-201 debian-12").Pending.Request.ID
+	cancel()
+	<-done
+	req, err := a.Approvals.Get(context.Background(), id)
+	if err != nil || req.State != approval.Cancelled {
+		t.Fatalf("request after shutdown: %s %v", req.State, err)
+	}
+	if st := a.stages(t, id); st[len(st)-1] != "cancelled" {
+		t.Fatalf("stages %v", st)
+	}
+}
+
+// A reinstall the provider accepted but that could not be followed to the
+// end still hands over the generated password, and says the outcome is
+// unknown rather than inviting a retry.
+func TestGeneratedPasswordSurvivesAFailedWait(t *testing.T) {
+	a := newTestApp(t, func(c *config.Config) { c.Demo.Speed = 1 }) // 30 s reinstall
+	r := commands.NewRunner(commands.Options{Fleet: a.Fleet, Policy: a.Policy, Audit: a.Audit, Approvals: a.Approvals, OperationTimeout: 50 * time.Millisecond})
+	q := shellReq(alice)
+	res, err := r.RunText(context.Background(), q, "reinstall demo-fra/fra-101 debian-12")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err = r.RunText(context.Background(), q, "confirm "+res.Pending.Request.ID)
+	if err == nil || !strings.Contains(err.Error(), "outcome is unknown") || !strings.Contains(err.Error(), "status demo-fra/fra-101") {
+		t.Fatalf("err = %v", err)
+	}
+	if len(res.Secret) != 1 || len(res.Secret[0].Value) < 16 {
+		t.Fatalf("the generated password was lost: %+v", res.Secret)
+	}
+}
+
+// Someone with no grant learns nothing about the fleet: no resolution,
+// no "ambiguous" list of ids.
+func TestNoGrantLearnsNothing(t *testing.T) {
+	a := newTestApp(t)
+	for _, line := range []string{"status web-1", "status api-1", "reboot demo-nyc/nyc-201"} {
+		err := a.fail(t, shellReq("discord:999"), line)
+		if driver.ClassOf(err) != driver.PermissionDenied || strings.Contains(err.Error(), "demo-") {
+			t.Errorf("%s: %v", line, err)
+		}
+	}
+}
+
+func TestAuditFilterByProvider(t *testing.T) {
+	a := newTestApp(t)
+	a.run(t, shellReq(alice), "status demo-fra/fra-101")
+	a.run(t, shellReq(alice), "status demo-nyc/nyc-201")
+	res := a.run(t, shellReq(alice), "audit server=demo-fra/")
+	for _, row := range res.Table.Rows {
+		if strings.Contains(row[3], "demo-nyc") {
+			t.Fatalf("demo-nyc record in a demo-fra/ query: %v", row)
+		}
+	}
+	if len(res.Table.Rows) == 0 {
+		t.Fatal("no records")
+	}
+}
