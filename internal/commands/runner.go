@@ -53,10 +53,10 @@ type Runner struct {
 	// process, by request id. Secrets are never written to the database,
 	// so a request that has them (or whose result is secret) can only run
 	// here, where the requester can be shown the result.
-	mu      sync.Mutex
-	held    map[string]Args
-	running map[string]bool // held requests a watcher goroutine is running now
-	inflight sync.WaitGroup // those goroutines, waited for at shutdown
+	mu       sync.Mutex
+	held     map[string]Args
+	running  map[string]bool // held requests a watcher goroutine is running now
+	inflight sync.WaitGroup  // those goroutines, waited for at shutdown
 
 	// secretKey keys the hash of secret argument values, so that the
 	// approval table's args_hash cannot be used to guess a password
