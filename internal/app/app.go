@@ -31,6 +31,8 @@ type App struct {
 	Fleet     *providers.Registry
 	Runner    *commands.Runner
 	Log       *slog.Logger
+
+	stopCheckpoint func()
 }
 
 // Options are what a binary adds to the configuration.
@@ -58,9 +60,10 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (a *App, err error
 	if cfg.Audit.Synchronous == "FULL" {
 		sync = sqlite.SyncFull
 	}
-	if a.DB, err = sqlite.Open(ctx, cfg.Database, sqlite.Options{Synchronous: sync}); err != nil {
+	if a.DB, err = sqlite.Open(ctx, cfg.Database, sqlite.Options{Synchronous: sync, ManualCheckpoint: true}); err != nil {
 		return nil, err
 	}
+	a.stopCheckpoint = sqlite.Checkpointer(a.DB, time.Second, o.Logger)
 	if a.Audit, err = audit.Open(ctx, a.DB, audit.Options{HMACKey: []byte(cfg.Audit.HMACKey.Reveal()), Clock: o.Clock, Logger: o.Logger}); err != nil {
 		return nil, fmt.Errorf("audit log: %w", err)
 	}
@@ -99,6 +102,9 @@ func (a *App) Close() error {
 	var errs []error
 	if a.Audit != nil {
 		errs = append(errs, a.Audit.Close())
+	}
+	if a.stopCheckpoint != nil {
+		a.stopCheckpoint()
 	}
 	if a.DB != nil {
 		errs = append(errs, a.DB.Close())

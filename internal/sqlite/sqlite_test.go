@@ -2,8 +2,10 @@ package sqlite
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 func TestMigrateIsIdempotentAcrossOpens(t *testing.T) {
@@ -50,5 +52,35 @@ func TestMigrateFailureRollsBack(t *testing.T) {
 	}
 	if _, err := db.Exec("SELECT * FROM a"); err == nil {
 		t.Fatal("half-applied migration left table a behind")
+	}
+}
+
+func TestManualCheckpointKeepsTheWALBounded(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "x.db")
+	db, err := Open(ctx, path, Options{ManualCheckpoint: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var auto int
+	if err := db.QueryRow("PRAGMA wal_autocheckpoint").Scan(&auto); err != nil || auto != 0 {
+		t.Fatalf("wal_autocheckpoint = %d, %v", auto, err)
+	}
+	stop := Checkpointer(db, time.Hour, nil) // only the final checkpoint matters here
+	if _, err := db.Exec("CREATE TABLE t (x BLOB)"); err != nil {
+		t.Fatal(err)
+	}
+	for range 200 {
+		if _, err := db.Exec("INSERT INTO t VALUES (randomblob(8192))"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if st, err := os.Stat(path + "-wal"); err != nil || st.Size() < 1<<20 {
+		t.Fatalf("WAL before checkpoint: %v %v", st, err)
+	}
+	stop()
+	if st, err := os.Stat(path + "-wal"); err == nil && st.Size() != 0 {
+		t.Fatalf("WAL after the final checkpoint is %d bytes", st.Size())
 	}
 }
