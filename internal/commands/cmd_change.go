@@ -13,7 +13,7 @@ import (
 func imagesCmd() *Command {
 	return &Command{
 		Name: "images", Summary: "List the images a server can be reinstalled with", Tool: "list_images",
-		Permission: "server.read", Risk: Read, Idempotent: true, Needs: driver.CapReinstall, Args: []Arg{serverArg},
+		Permission: "server.read", Risk: Read, Idempotent: true, Needs: driver.CapImages, Args: []Arg{serverArg},
 		Run: func(ctx context.Context, inv *Invocation) (Result, error) {
 			imgs, err := inv.Provider.Images(ctx, inv.ServerID)
 			if err != nil {
@@ -243,7 +243,7 @@ func ptrResetCmd() *Command {
 func snapshotsCmd() *Command {
 	return &Command{
 		Name: "snapshots", Summary: "List a server's snapshots", Tool: "list_snapshots",
-		Permission: "server.read", Risk: Read, Idempotent: true, Needs: driver.CapSnapshot, Args: []Arg{serverArg},
+		Permission: "server.read", Risk: Read, Idempotent: true, Needs: driver.CapSnapshots, Args: []Arg{serverArg},
 		Run: func(ctx context.Context, inv *Invocation) (Result, error) {
 			snaps, err := inv.Provider.Snapshots(ctx, inv.ServerID)
 			if err != nil {

@@ -55,7 +55,7 @@ func (p *Provider) Power(ctx context.Context, id string, a driver.PowerAction) (
 // Images lists the images server id can be reinstalled with.
 func (p *Provider) Images(ctx context.Context, id string) ([]driver.Image, error) {
 	const op = "list images"
-	r, err := capable[driver.Reinstaller](p, driver.CapReinstall, op, id)
+	r, err := capable[driver.ImageLister](p, driver.CapImages, op, id)
 	if err != nil {
 		return nil, err
 	}
@@ -183,7 +183,7 @@ func (p *Provider) ResetPTR(ctx context.Context, id, ip string) error {
 // Snapshots lists server id's snapshots.
 func (p *Provider) Snapshots(ctx context.Context, id string) ([]driver.Snapshot, error) {
 	const op = "list snapshots"
-	r, err := capable[driver.Snapshotter](p, driver.CapSnapshot, op, id)
+	r, err := capable[driver.SnapshotLister](p, driver.CapSnapshots, op, id)
 	if err != nil {
 		return nil, err
 	}

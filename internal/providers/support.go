@@ -17,6 +17,12 @@ func capWords(c driver.Capability) string {
 		return "ISO"
 	case driver.CapPTR:
 		return "reverse DNS (PTR)"
+	case driver.CapImages:
+		return "image list"
+	case driver.CapSnapshots:
+		return "snapshot"
+	case driver.CapSnapshot:
+		return "snapshot creation"
 	}
 	return string(c)
 }

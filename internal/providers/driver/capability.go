@@ -8,16 +8,18 @@ type Capability string
 const (
 	CapNone      Capability = ""
 	CapPower     Capability = "power"
+	CapImages    Capability = "images"
 	CapReinstall Capability = "reinstall"
 	CapDestroy   Capability = "destroy"
 	CapConsole   Capability = "console"
 	CapISO       Capability = "iso"
 	CapPTR       Capability = "ptr"
-	CapSnapshot  Capability = "snapshot"
+	CapSnapshots Capability = "snapshots" // list only
+	CapSnapshot  Capability = "snapshot"  // list and create
 )
 
 // AllCapabilities lists every optional capability, in display order.
-var AllCapabilities = []Capability{CapPower, CapReinstall, CapDestroy, CapConsole, CapISO, CapPTR, CapSnapshot}
+var AllCapabilities = []Capability{CapPower, CapImages, CapReinstall, CapDestroy, CapConsole, CapISO, CapPTR, CapSnapshots, CapSnapshot}
 
 // Capabilities reports what d implements.
 func Capabilities(d Driver) []Capability {
@@ -38,6 +40,8 @@ func Has(d Driver, c Capability) bool {
 		ok = true
 	case CapPower:
 		_, ok = d.(PowerController)
+	case CapImages:
+		_, ok = d.(ImageLister)
 	case CapReinstall:
 		_, ok = d.(Reinstaller)
 	case CapDestroy:
@@ -48,6 +52,8 @@ func Has(d Driver, c Capability) bool {
 		_, ok = d.(ISOMounter)
 	case CapPTR:
 		_, ok = d.(PTRManager)
+	case CapSnapshots:
+		_, ok = d.(SnapshotLister)
 	case CapSnapshot:
 		_, ok = d.(Snapshotter)
 	}

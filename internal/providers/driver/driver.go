@@ -27,9 +27,15 @@ type PowerController interface {
 	Power(ctx context.Context, id string, a PowerAction) (*Operation, error)
 }
 
-// Reinstaller lists images and reinstalls a server's operating system.
-type Reinstaller interface {
+// ImageLister lists the images (templates) a server could run. Some APIs
+// list templates without offering a reinstall, so it stands on its own.
+type ImageLister interface {
 	Images(ctx context.Context, id string) ([]Image, error)
+}
+
+// Reinstaller reinstalls a server's operating system from one of its Images.
+type Reinstaller interface {
+	ImageLister
 	Reinstall(ctx context.Context, id string, o ReinstallOptions) (*Operation, error)
 }
 
@@ -57,9 +63,15 @@ type PTRManager interface {
 	ResetPTR(ctx context.Context, id, ip string) error
 }
 
+// SnapshotLister lists a server's snapshots. Some APIs list snapshots
+// without offering to create one, so it stands on its own.
+type SnapshotLister interface {
+	Snapshots(ctx context.Context, id string) ([]Snapshot, error)
+}
+
 // Snapshotter lists and creates snapshots.
 type Snapshotter interface {
-	Snapshots(ctx context.Context, id string) ([]Snapshot, error)
+	SnapshotLister
 	CreateSnapshot(ctx context.Context, id, name string) (*Operation, error)
 }
 

@@ -9,7 +9,7 @@ import (
 )
 
 func testImages(t *testing.T, s *suite) {
-	r := s.d.(driver.Reinstaller)
+	r := s.d.(driver.ImageLister)
 	imgs, err := r.Images(s.ctx, s.f.RunningID)
 	if err != nil {
 		t.Fatalf("Images: %v", err)
@@ -162,6 +162,22 @@ func testPTRInvalid(t *testing.T, s *suite) {
 	requireClass(t, "SetPTR(bad hostname)", err, driver.Invalid)
 	_, err = m.PTRs(s.ctx, s.f.MissingID)
 	requireClass(t, "PTRs(missing)", err, driver.NotFound)
+}
+
+// testSnapshotList checks listing alone, for drivers that cannot create.
+func testSnapshotList(t *testing.T, s *suite) {
+	m := s.d.(driver.SnapshotLister)
+	snaps, err := m.Snapshots(s.ctx, s.f.RunningID)
+	if err != nil {
+		t.Fatalf("Snapshots: %v", err)
+	}
+	for _, x := range snaps {
+		if x.ID == "" {
+			t.Errorf("snapshot without an id: %+v", x)
+		}
+	}
+	_, err = m.Snapshots(s.ctx, s.f.MissingID)
+	requireClass(t, "Snapshots(missing)", err, driver.NotFound)
 }
 
 func testSnapshot(t *testing.T, s *suite) {
