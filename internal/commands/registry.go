@@ -2,6 +2,7 @@ package commands
 
 import (
 	"fmt"
+	"github.com/vpsops/vpsops/internal/suggest"
 	"sort"
 	"strings"
 )
@@ -47,37 +48,11 @@ func (r *Registry) suggest(s string) string {
 	if len(s) > 32 {
 		return ""
 	}
-	best, bestD := "", 3
 	names := make([]string, 0, len(r.byName))
 	for n := range r.byName {
-		names = append(names, n)
+		first, _, _ := strings.Cut(n, " ")
+		names = append(names, first)
 	}
 	sort.Strings(names)
-	for _, n := range names {
-		first, _, _ := strings.Cut(n, " ")
-		if d := editDistance(s, first); d < bestD {
-			best, bestD = first, d
-		}
-	}
-	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
+	return suggest.Nearest(s, names, 2)
 }

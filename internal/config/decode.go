@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"github.com/vpsops/vpsops/internal/suggest"
 	"reflect"
 	"regexp"
 	"sort"
@@ -150,7 +151,7 @@ func (d *decoder) structure(path string, n *yaml.Node, v reflect.Value) {
 			}
 		}
 		if !ok {
-			d.problems.add(joinKey(path, k.Value), k.Line, "unknown key%s", suggest(k.Value, fields))
+			d.problems.add(joinKey(path, k.Value), k.Line, "unknown key%s", didYouMean(k.Value, fields))
 			continue
 		}
 		key := joinKey(path, name)
@@ -287,46 +288,17 @@ func joinKey(path, name string) string {
 	return path + "." + name
 }
 
-// suggest returns `; did you mean "x"?` for the known key closest to an
+// didYouMean returns `; did you mean "x"?` for the known key closest to an
 // unknown one, if any is close enough to be a typo.
-func suggest(unknown string, fields map[string]field) string {
+func didYouMean(unknown string, fields map[string]field) string {
 	names := make([]string, 0, len(fields))
 	for name := range fields {
 		names = append(names, name)
 	}
 	sort.Strings(names)
-	best, bestDist := "", 3
-	for _, name := range names {
-		if dist := editDistance(unknown, name); dist < bestDist {
-			best, bestDist = name, dist
-		}
-	}
+	best := suggest.Nearest(unknown, names, 2)
 	if best == "" {
 		return ""
 	}
 	return fmt.Sprintf("; did you mean %q?", best)
-}
-
-// editDistance is the Levenshtein distance between short ASCII keys.
-func editDistance(a, b string) int {
-	if len(a) > 64 || len(b) > 64 {
-		return 64
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
