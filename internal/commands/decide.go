@@ -227,14 +227,21 @@ func (r *Runner) decisionError(ctx context.Context, q *Request, verb, id string,
 	var ce *approval.ConflictError
 	switch {
 	case errors.Is(err, approval.ErrNotFound):
-		return driver.Errorf(driver.NotFound, "no request %s; `approvals` lists the open ones", id)
+		e := driver.Errorf(driver.NotFound, "no request %s; `approvals` lists the open ones", id)
+		r.record(ctx, q, audit.Record{Command: verb, ApprovalID: id, Stage: audit.StageRejected, ErrorClass: string(e.Class), Error: e.Message})
+		return e
 	case errors.As(err, &ce):
 		if ce.JustExpired {
 			// This click found it past its deadline and expired it; no
 			// sweep will report it, so the expiry is audited here.
 			r.recordFor(ctx, ce.Current, audit.StageExpired, "")
 		}
-		return driver.Errorf(driver.Conflict, "cannot %s request %s: %s", verb, id, stateWords(ce.Current))
+		// A lost race or a double click: on the record, changing nothing.
+		e := driver.Errorf(driver.Conflict, "cannot %s request %s: %s", verb, id, stateWords(ce.Current))
+		rec := decisionRecord(ce.Current, audit.StageRejected, "", "")
+		rec.Command, rec.ErrorClass, rec.Error = verb, string(e.Class), e.Message
+		r.record(ctx, q, rec)
+		return e
 	case errors.Is(err, approval.ErrSelfApproval), errors.Is(err, approval.ErrNotRequester):
 		why := "only the requester can confirm or cancel it"
 		if errors.Is(err, approval.ErrSelfApproval) {

@@ -98,8 +98,8 @@ func TestDestructiveNeedsConfirmation(t *testing.T) {
 	if err := a.fail(t, q, "confirm "+id); driver.ClassOf(err) != driver.Conflict {
 		t.Fatalf("second confirm: %v", err)
 	}
-	// bob's refused confirm is on the record too.
-	want := "requested,confirm_requested,denied,confirmed,executed"
+	// bob's refused confirm and the double click are on the record too.
+	want := "requested,confirm_requested,denied,confirmed,executed,rejected"
 	if got := strings.Join(a.stages(t, id), ","); got != want {
 		t.Fatalf("stages %s, want %s", got, want)
 	}
@@ -149,7 +149,8 @@ func TestApprovalFlow(t *testing.T) {
 	}
 	// Three refused approvals (alice herself, the MCP client, carol) are
 	// on the record before bob's.
-	want := "requested,confirm_requested,confirmed,approval_requested,denied,denied,denied,approved,executed"
+	// ... and so is bob's second click.
+	want := "requested,confirm_requested,confirmed,approval_requested,denied,denied,denied,approved,executed,rejected"
 	if got := strings.Join(a.stages(t, id), ","); got != want {
 		t.Fatalf("stages %s, want %s", got, want)
 	}
