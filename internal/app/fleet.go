@@ -32,7 +32,14 @@ func buildFleet(ctx context.Context, cfg *config.Config, db *sql.DB, o Options) 
 			}
 			d = demo.New(demo.Config{Name: pc.Name, Speed: demoDelayScale(cfg, pc), Clock: o.Clock, Store: demoStore})
 		default:
-			return nil, fmt.Errorf("providers[%d] (%s): provider type %q is not available in this build yet", i, pc.Name, pc.Type)
+			build, ok := drivers[pc.Type]
+			if !ok {
+				return nil, fmt.Errorf("providers[%d] (%s): provider type %q is not available in this build yet", i, pc.Name, pc.Type)
+			}
+			var err error
+			if d, err = build(pc, o); err != nil {
+				return nil, fmt.Errorf("providers[%d] (%s): %w", i, pc.Name, err)
+			}
 		}
 		ps = append(ps, providers.New(pc.Name, pc.Type, d, providers.Options{Timeout: time.Duration(pc.Timeout), Logger: o.Logger}))
 	}

@@ -40,7 +40,14 @@ func reinstallCmd() *Command {
 		// The password is settled before the gate so that what is
 		// confirmed is exactly what runs, and so that the request carries
 		// a secret and therefore runs only in the requester's process.
-		Prepare: func(a Args) error {
+		Prepare: func(inv *Invocation) error {
+			a := inv.Args
+			if !inv.Provider.SetsRootPassword() {
+				if a.String("password") != "" {
+					return fmt.Errorf("%s cannot set a root password on reinstall (it installs your SSH keys); leave out password=", inv.Provider.DisplayName())
+				}
+				return nil
+			}
 			if a.String("password") == "" {
 				pw, err := generatePassword(20)
 				if err != nil {
@@ -68,8 +75,11 @@ func reinstallCmd() *Command {
 			}
 			res, err := finalState(ctx, inv, fmt.Sprintf("%s reinstalled with %s", inv.Target, inv.Args.String("image")), driver.StatusRunning)
 			res.Secret = secret
-			if secret != nil {
+			switch {
+			case secret != nil:
 				res.Text = "A root password was generated; it is shown only to you, once. Store it now."
+			case !inv.Provider.SetsRootPassword():
+				res.Text = "Log in with the SSH keys this provider installs; no password was set."
 			}
 			return res, err
 		},

@@ -59,9 +59,10 @@ type Command struct {
 	// Idempotent is the MCP idempotentHint: repeating the call has no
 	// further effect.
 	Idempotent bool
-	// Prepare, when set, fills in arguments before the gate, e.g. a
-	// generated password, so that what is confirmed is what runs.
-	Prepare func(args Args) error
+	// Prepare, when set, settles arguments once the server is resolved and
+	// before the gate (e.g. generates a password), so that what is
+	// confirmed is what runs. Its error is the user's (invalid input).
+	Prepare func(inv *Invocation) error
 	Run     func(ctx context.Context, inv *Invocation) (Result, error)
 	// internal marks commands served by the Runner itself (confirm,
 	// approve, ...) rather than through the gate.

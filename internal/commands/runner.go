@@ -148,9 +148,6 @@ func (r *Runner) Run(ctx context.Context, q Request) (Result, error) {
 		return Result{}, err
 	}
 	args, err := cmd.Validate(q.Args)
-	if err == nil && cmd.Prepare != nil {
-		err = cmd.Prepare(args)
-	}
 	if err != nil {
 		ue := invalid(cmd, "%s: %v", cmd.Name, err)
 		r.record(ctx, &q, audit.Record{Command: cmd.Name, Args: r.redactedJSON(cmd, q.Args), Stage: audit.StageRejected, ErrorClass: string(driver.Invalid), Error: ue.Error()})
@@ -177,6 +174,16 @@ func (r *Runner) Run(ctx context.Context, q Request) (Result, error) {
 		if err := r.target(ctx, inv, &base); err != nil {
 			return Result{}, err
 		}
+	}
+	if cmd.Prepare != nil {
+		if err := cmd.Prepare(inv); err != nil {
+			ue := invalid(cmd, "%s: %v", cmd.Name, err)
+			rec := base
+			rec.Stage, rec.ErrorClass, rec.Error = audit.StageRejected, string(driver.Invalid), ue.Error()
+			r.record(ctx, &q, rec)
+			return Result{}, ue
+		}
+		base.Args = r.redactedJSON(cmd, args)
 	}
 	if cmd.Gated() && cmd.Target() {
 		if gate, reason := r.gateFor(&q, cmd, inv.Target); gate != policy.GateNone {

@@ -108,3 +108,12 @@ func (p *Provider) PowerActions() []driver.PowerAction {
 	}
 	return slices.Clone(pc.PowerActions())
 }
+
+// SetsRootPassword reports whether a reinstall on this provider sets the
+// root password it is given (see driver.RootPassworder).
+func (p *Provider) SetsRootPassword() bool {
+	if rp, ok := p.d.(driver.RootPassworder); ok {
+		return rp.SetsRootPassword()
+	}
+	return driver.Has(p.d, driver.CapReinstall)
+}

@@ -39,6 +39,13 @@ type Reinstaller interface {
 	Reinstall(ctx context.Context, id string, o ReinstallOptions) (*Operation, error)
 }
 
+// RootPassworder is implemented by a Reinstaller that can tell whether its
+// Reinstall sets the root password (some APIs install SSH keys instead).
+// A Reinstaller without it is taken to set the password it is given.
+type RootPassworder interface {
+	SetsRootPassword() bool
+}
+
 // Destroyer deletes (or cancels, for billing-level APIs) a server.
 type Destroyer interface {
 	Destroy(ctx context.Context, id string) (*Operation, error)

@@ -1,0 +1,36 @@
+package app
+
+import (
+	"github.com/vpsops/vpsops/internal/config"
+	"github.com/vpsops/vpsops/internal/providers/driver"
+	"github.com/vpsops/vpsops/internal/providers/glesys"
+	"github.com/vpsops/vpsops/internal/providers/suble"
+)
+
+// drivers builds the driver of each real provider type from its config
+// section. (demo is built in buildFleet: it needs the database.) Each
+// builder maps config keys onto the driver's own Config; the driver
+// validates it, naming fields and never secret values.
+var drivers = map[string]func(config.Provider, Options) (driver.Driver, error){
+	config.TypeGleSYS: newGleSYS,
+	config.TypeSuble:  newSuble,
+}
+
+func newGleSYS(pc config.Provider, o Options) (driver.Driver, error) {
+	c := glesys.NewDefaultConfig()
+	c.Project, c.APIKey, c.Logger = pc.Project, pc.APIKey.Reveal(), o.Logger
+	if pc.BaseURL != "" {
+		c.BaseURL = pc.BaseURL
+	}
+	return glesys.New(c)
+}
+
+func newSuble(pc config.Provider, o Options) (driver.Driver, error) {
+	c := suble.NewDefaultConfig()
+	c.Project, c.Token, c.Logger = pc.Project, pc.Token.Reveal(), o.Logger
+	c.Email, c.Password = pc.Email, pc.Password.Reveal()
+	if pc.BaseURL != "" {
+		c.BaseURL = pc.BaseURL
+	}
+	return suble.New(c)
+}

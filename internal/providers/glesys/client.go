@@ -1,0 +1,203 @@
+package glesys
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vpsops/vpsops/internal/providers/driver"
+)
+
+// maxResponse bounds a response body, so a hostile or broken endpoint
+// cannot exhaust memory. GleSYS answers are a few KiB.
+const maxResponse = 4 << 20
+
+// maxText bounds how much of the provider's status text goes into an
+// error message.
+const maxText = 200
+
+// apiStatus is response.status of every answer.
+type apiStatus struct {
+	Code int    `json:"code"`
+	Text string `json:"text"`
+}
+
+// envelope is embedded in every response type: it carries the status,
+// and the function's own fields sit beside it in "response".
+type envelope struct {
+	Status apiStatus `json:"status"`
+}
+
+func (e envelope) status() apiStatus { return e.Status }
+
+// answer is what call can decode a response into.
+type answer interface{ status() apiStatus }
+
+// call invokes module/function (e.g. "server/details") with args as a JSON
+// body and decodes response into a T. Every failure is a *driver.Error:
+// the envelope's code (or, without an envelope, the HTTP status) decides
+// the class; a body that does not parse is Unavailable. call never retries:
+// the portable wrapper decides that.
+func call[T answer](ctx context.Context, d *Driver, function string, args any) (T, error) {
+	var out struct {
+		Response T `json:"response"`
+	}
+	start := time.Now()
+	httpStatus, header, body, err := d.roundTrip(ctx, function, args)
+	if err != nil {
+		return out.Response, err
+	}
+	derr := json.Unmarshal(body, &out)
+	st := out.Response.status()
+	d.logCall(ctx, function, httpStatus, st.Code, time.Since(start))
+	switch {
+	case derr != nil || st.Code == 0:
+		if httpStatus != http.StatusOK {
+			// An error page without the envelope (a proxy's 502, an
+			// HTML 404): the HTTP status still says what happened.
+			return out.Response, d.apiError(function, httpStatus, apiStatus{}, header)
+		}
+		return out.Response, &driver.Error{Class: driver.Unavailable,
+			Message: fmt.Sprintf("malformed response from GleSYS to %s", function), Err: derr}
+	case st.Code != http.StatusOK || httpStatus != http.StatusOK:
+		code := st.Code
+		if code == http.StatusOK {
+			code = httpStatus // the envelope said OK, the HTTP status did not
+		}
+		return out.Response, d.apiError(function, code, st, header)
+	}
+	return out.Response, nil
+}
+
+// roundTrip sends one request and reads the whole (bounded) body.
+func (d *Driver) roundTrip(ctx context.Context, function string, args any) (int, http.Header, []byte, error) {
+	payload := []byte("{}")
+	if args != nil {
+		var err error
+		if payload, err = json.Marshal(args); err != nil {
+			return 0, nil, nil, &driver.Error{Class: driver.Internal, Message: "cannot encode the arguments of " + function, Err: err}
+		}
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.base+"/"+function, bytes.NewReader(payload))
+	if err != nil {
+		return 0, nil, nil, &driver.Error{Class: driver.Internal, Message: "cannot build the request for " + function, Err: err}
+	}
+	req.Header.Set("Authorization", d.auth)
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", d.userAgent)
+	resp, err := d.http.Do(req)
+	if err != nil {
+		return 0, nil, nil, d.transportError(ctx, function, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse+1))
+	if err != nil {
+		return 0, nil, nil, d.transportError(ctx, function, err)
+	}
+	if len(body) > maxResponse {
+		return 0, nil, nil, driver.Errorf(driver.Unavailable, "response from GleSYS to %s is larger than %d bytes", function, maxResponse)
+	}
+	return resp.StatusCode, resp.Header, body, nil
+}
+
+// transportError classifies a failure to get an answer at all. A context
+// that ended stays in the chain, so the wrapper can tell a timeout.
+func (d *Driver) transportError(ctx context.Context, function string, err error) *driver.Error {
+	if ctx.Err() != nil {
+		return &driver.Error{Class: driver.Unavailable, Message: fmt.Sprintf("GleSYS call %s ended: %v", function, ctx.Err()), Err: ctx.Err()}
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err // the URL is ours and says nothing new
+	}
+	return &driver.Error{Class: driver.Unavailable, Message: fmt.Sprintf("cannot reach GleSYS for %s: %s", function, d.clean(err.Error())), Err: err}
+}
+
+// apiError maps an error answer to a class. code is the envelope's code
+// (the HTTP status when there is no envelope); st.Text is the provider's
+// message, shown cleaned and shortened.
+func (d *Driver) apiError(function string, code int, st apiStatus, header http.Header) *driver.Error {
+	text := d.clean(st.Text)
+	if text == "" {
+		text = http.StatusText(code)
+	}
+	e := &driver.Error{Message: fmt.Sprintf("GleSYS %s: %s (code %d)", function, text, code)}
+	switch {
+	case code == http.StatusBadRequest:
+		e.Class = driver.Invalid
+		if c, busy, ok := classifyText(text); ok {
+			e.Class, e.Busy = c, busy
+		}
+	case code == http.StatusUnauthorized:
+		e.Class = driver.Unauthenticated
+		e.Message = fmt.Sprintf("GleSYS rejected the API key of project %s: %s", d.project, text)
+	case code == http.StatusForbidden:
+		e.Class = driver.PermissionDenied
+		e.Message = fmt.Sprintf("the API key of project %s may not call %s, or this host's address is not allowed for it: %s", d.project, function, text)
+	case code == http.StatusNotFound:
+		e.Class = driver.NotFound
+	case code == http.StatusConflict:
+		e.Class = driver.Conflict
+	case code == http.StatusLocked:
+		e.Class, e.Busy = driver.Conflict, true
+	case code == http.StatusTooManyRequests:
+		e.Class = driver.RateLimited
+		e.RetryAfter = d.retryAfter(header)
+		e.Message = fmt.Sprintf("GleSYS is rate limiting %s: %s", function, text)
+	case code >= 500:
+		e.Class = driver.Unavailable
+	default:
+		e.Class = driver.Internal
+	}
+	return e
+}
+
+// retryAfter reads Retry-After as seconds or an HTTP date; 0 if absent.
+func (d *Driver) retryAfter(h http.Header) time.Duration {
+	v := strings.TrimSpace(h.Get("Retry-After"))
+	if v == "" {
+		return 0
+	}
+	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
+		return time.Duration(n) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(t.Sub(d.clock()), 0)
+	}
+	return 0
+}
+
+// clean makes provider text safe for a one-line message: the API key
+// redacted (should an endpoint ever echo it), control characters turned
+// into spaces, and at most maxText characters.
+func (d *Driver) clean(s string) string {
+	if d.apiKey != "" {
+		s = strings.ReplaceAll(s, d.apiKey, "[redacted]")
+	}
+	s = strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f }), " ")
+	s = strings.TrimSpace(s)
+	if r := []rune(s); len(r) > maxText {
+		s = string(r[:maxText]) + "…"
+	}
+	return s
+}
+
+// logCall writes the debug line of one call: no headers, no bodies.
+func (d *Driver) logCall(ctx context.Context, function string, httpStatus, code int, took time.Duration) {
+	if !d.log.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	d.log.LogAttrs(ctx, slog.LevelDebug, "glesys call",
+		slog.String("function", function), slog.Int("http_status", httpStatus),
+		slog.Int("code", code), slog.Duration("took", took))
+}

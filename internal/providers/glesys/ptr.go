@@ -1,0 +1,124 @@
+package glesys
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"strings"
+
+	"github.com/vpsops/vpsops/internal/providers/driver"
+)
+
+type ipResponse struct {
+	envelope
+	Details struct {
+		Address string `json:"ipaddress"`
+		PTR     string `json:"ptr"`
+	} `json:"details"`
+}
+
+type ipArgs struct {
+	IPAddress string `json:"ipaddress"`
+}
+
+type setPTRArgs struct {
+	IPAddress string `json:"ipaddress"`
+	Data      string `json:"data"`
+}
+
+// PTRs implements driver.PTRManager: the server's addresses from
+// server/details, then each one's record from ip/details.
+func (d *Driver) PTRs(ctx context.Context, id string) ([]driver.PTR, error) {
+	s, err := d.details(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]driver.PTR, 0, len(s.IPList))
+	for _, ip := range addresses(s) {
+		r, err := call[ipResponse](ctx, d, "ip/details", ipArgs{IPAddress: ip})
+		if err != nil {
+			return nil, ipErr(err, ip)
+		}
+		out = append(out, driver.PTR{IP: ip, Hostname: r.Details.PTR})
+	}
+	return out, nil
+}
+
+// SetPTR implements driver.PTRManager with ip/setptr. The address must be
+// one of server id's, so a command about one server cannot change another
+// server's record; the hostname is sent fully qualified, with the trailing
+// dot the reference's example uses.
+func (d *Driver) SetPTR(ctx context.Context, id, ip, hostname string) error {
+	h := strings.TrimSuffix(hostname, ".")
+	if !validHostname(h) {
+		return driver.Errorf(driver.Invalid, "%q is not a valid hostname for a PTR record", hostname)
+	}
+	addr, err := d.ownAddress(ctx, id, ip)
+	if err != nil {
+		return err
+	}
+	if _, err := call[ipResponse](ctx, d, "ip/setptr", setPTRArgs{IPAddress: addr, Data: h + "."}); err != nil {
+		return ipErr(err, addr)
+	}
+	return nil
+}
+
+// ResetPTR implements driver.PTRManager with ip/resetptr, which restores
+// GleSYS's default record (there is no delete).
+func (d *Driver) ResetPTR(ctx context.Context, id, ip string) error {
+	addr, err := d.ownAddress(ctx, id, ip)
+	if err != nil {
+		return err
+	}
+	if _, err := call[ipResponse](ctx, d, "ip/resetptr", ipArgs{IPAddress: addr}); err != nil {
+		return ipErr(err, addr)
+	}
+	return nil
+}
+
+// ownAddress returns ip as server id lists it, or Invalid when it is not
+// one of the server's addresses.
+func (d *Driver) ownAddress(ctx context.Context, id, ip string) (string, error) {
+	want, err := netip.ParseAddr(ip)
+	if err != nil {
+		return "", driver.Errorf(driver.Invalid, "%q is not an IP address", ip)
+	}
+	s, err := d.details(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	for _, a := range addresses(s) {
+		if got, err := netip.ParseAddr(a); err == nil && got.Unmap() == want.Unmap() {
+			return a, nil
+		}
+	}
+	return "", driver.Errorf(driver.Invalid, "%s is not an address of server %s", ip, id)
+}
+
+// ipErr words a NotFound from an ip/ function as the address being
+// unknown to the project.
+func ipErr(err error, ip string) error {
+	if driver.ClassOf(err) == driver.NotFound {
+		return &driver.Error{Class: driver.NotFound, Message: fmt.Sprintf("IP address %s not found in the project", ip), Err: err}
+	}
+	return err
+}
+
+// validHostname reports whether h (without a trailing dot) is a DNS name:
+// dot-separated labels of letters, digits and inner hyphens.
+func validHostname(h string) bool {
+	if h == "" || len(h) > 253 {
+		return false
+	}
+	for label := range strings.SplitSeq(h, ".") {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for _, c := range label {
+			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
+				return false
+			}
+		}
+	}
+	return true
+}

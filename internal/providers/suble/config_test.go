@@ -1,0 +1,77 @@
+package suble
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestConfigValidation(t *testing.T) {
+	const secret = "Very-Secret-Value-1"
+	tests := []struct {
+		name string
+		cfg  Config
+		want string // field named in the error; "" for valid
+	}{
+		{"token", Config{Project: "p1", Token: secret}, ""},
+		{"login", Config{Project: "p1", Email: "a@example.com", Password: secret}, ""},
+		{"no project", Config{Token: secret}, "Project"},
+		{"project with slash", Config{Project: "p1/../x", Token: secret}, "Project"},
+		{"no credentials", Config{Project: "p1"}, "Token"},
+		{"both", Config{Project: "p1", Token: secret, Email: "a@example.com", Password: secret}, "Token"},
+		{"email only", Config{Project: "p1", Email: "a@example.com"}, "Password"},
+		{"password only", Config{Project: "p1", Password: secret}, "Email"},
+		{"token whitespace", Config{Project: "p1", Token: secret + " x"}, "Token"},
+		{"bad product", Config{Project: "p1", Token: secret, Products: []string{"vm 1"}}, "Products[0]"},
+		{"ftp base", Config{Project: "p1", Token: secret, BaseURL: "ftp://api.suble.io"}, "BaseURL"},
+		{"relative base", Config{Project: "p1", Token: secret, BaseURL: "/api"}, "BaseURL"},
+		{"base with user", Config{Project: "p1", Token: secret, BaseURL: "https://u:" + secret + "@api.suble.io"}, "BaseURL"},
+		{"empty ssh key", Config{Project: "p1", Token: secret, RebuildSSHKeys: []string{""}}, "RebuildSSHKeys[0]"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			d, err := New(tc.cfg)
+			if tc.want == "" {
+				if err != nil || d == nil {
+					t.Fatalf("New: %v", err)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("New accepted %s", tc.name)
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %q does not name %s", err, tc.want)
+			}
+			if strings.Contains(err.Error(), secret) {
+				t.Errorf("error %q contains the secret", err)
+			}
+		})
+	}
+}
+
+func TestDefaults(t *testing.T) {
+	d, err := New(Config{Project: "p1", Token: "t0ken"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.base != DefaultBaseURL || d.cfg.PollInterval != DefaultPollInterval || d.cfg.MetadataTTL != DefaultMetadataTTL ||
+		d.cfg.HTTPClient == nil || d.cfg.Clock == nil || d.cfg.Logger == nil || !strings.HasPrefix(d.ua, "vpsops/") {
+		t.Errorf("defaults not applied: %+v", d.cfg)
+	}
+}
+
+func TestResetToDelay(t *testing.T) {
+	now := mustTime(t, "2026-01-01T00:00:00Z")
+	for v, want := range map[string]int64{"30": 30, "1767225660": 60, "-1": -1, "x": -1} {
+		got, ok := resetToDelay(v, now)
+		if want < 0 {
+			if ok {
+				t.Errorf("%q accepted", v)
+			}
+			continue
+		}
+		if !ok || int64(got.Seconds()) != want {
+			t.Errorf("%q → %s, %v; want %ds", v, got, ok, want)
+		}
+	}
+}

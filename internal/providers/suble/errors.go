@@ -1,0 +1,143 @@
+package suble
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/vpsops/vpsops/internal/providers/driver"
+)
+
+// Documented error messages (https://suble.io/docs/api/reference), matched
+// case-insensitively as fragments. Unverified ones are in unverified.go.
+const (
+	msgAlreadyOnline   = "already online"
+	msgMustBeOffline   = "must be offline"
+	msgHourlyOnly      = "only hourly billing"
+	msgProjectNotFound = "project not found"
+	msgInsufficient    = "insufficient permissions"
+)
+
+// maxMessage bounds a provider message quoted in an error.
+const maxMessage = 200
+
+// statusError classifies a non-2xx answer to c.
+func (d *Driver) statusError(c call, status int, h http.Header, body []byte) *driver.Error {
+	msg := d.apiMessage(body)
+	low := strings.ToLower(msg)
+	switch {
+	case status == http.StatusBadRequest:
+		return badRequest(c, msg, low)
+	case status == http.StatusUnauthorized:
+		if d.sess.renewable() {
+			return driver.Errorf(driver.Unauthenticated, "Suble rejected the session even after a fresh login")
+		}
+		return driver.Errorf(driver.Unauthenticated, "Suble rejected the API token (HTTP 401)")
+	case status == http.StatusForbidden:
+		if c.perm != "" && (msg == "" || strings.Contains(low, msgInsufficient)) {
+			return driver.Errorf(driver.PermissionDenied, "the Suble credentials lack permission %s for %s", c.perm, c.what)
+		}
+		return driver.Errorf(driver.PermissionDenied, "Suble refused access to %s%s", c.what, suffix(msg))
+	case status == http.StatusNotFound:
+		if strings.Contains(low, msgProjectNotFound) {
+			return driver.Errorf(driver.NotFound, "Suble project %s not found or not accessible with these credentials", d.cfg.Project)
+		}
+		return driver.Errorf(driver.NotFound, "%s not found", c.what)
+	case status == http.StatusConflict || status == http.StatusLocked:
+		return &driver.Error{Class: driver.Conflict, Busy: true, Message: fmt.Sprintf("%s is busy%s", c.what, suffix(msg))}
+	case status == http.StatusTooManyRequests:
+		return &driver.Error{Class: driver.RateLimited, Message: "Suble rate limit exceeded", RetryAfter: d.retryAfter(h)}
+	case status >= 500:
+		return driver.Errorf(driver.Unavailable, "Suble API error (HTTP %d) for %s", status, c.what)
+	}
+	return driver.Errorf(driver.Internal, "unexpected HTTP %d from Suble for %s%s", status, c.what, suffix(msg))
+}
+
+// badRequest classifies a 400: Suble answers wrong-state actions with it
+// as well as malformed requests, so the message decides.
+func badRequest(c call, msg, low string) *driver.Error {
+	switch {
+	case strings.Contains(low, msgAlreadyOnline):
+		return driver.Errorf(driver.Conflict, "%s is already running", c.what)
+	case strings.Contains(low, msgAlreadyOffline):
+		return driver.Errorf(driver.Conflict, "%s is already stopped", c.what)
+	case strings.Contains(low, msgMustBeOffline):
+		return driver.Errorf(driver.Conflict, "%s is running; stop it first (Suble rebuilds only stopped servers)", c.what)
+	case strings.Contains(low, msgIsOffline):
+		return driver.Errorf(driver.Conflict, "%s is stopped; start it first", c.what)
+	case strings.Contains(low, msgHourlyOnly):
+		return driver.Errorf(driver.Conflict, "%s is billed by subscription; cancel it in the Suble dashboard instead", c.what)
+	case strings.Contains(low, msgBusy):
+		return &driver.Error{Class: driver.Conflict, Busy: true, Message: fmt.Sprintf("%s is busy%s", c.what, suffix(msg))}
+	}
+	return driver.Errorf(driver.Invalid, "Suble rejected the request for %s%s", c.what, suffix(msg))
+}
+
+func suffix(msg string) string {
+	if msg == "" {
+		return ""
+	}
+	return ": " + msg
+}
+
+// apiMessage extracts {"error": "..."} from body as one safe line: known
+// secrets removed, control characters dropped, length capped. A body that
+// is not the documented envelope (an HTML error page) yields "".
+func (d *Driver) apiMessage(body []byte) string {
+	var env struct {
+		Error string `json:"error"`
+	}
+	if json.Unmarshal(body, &env) != nil {
+		return ""
+	}
+	msg := strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, env.Error)
+	msg = strings.TrimSpace(d.redact(msg))
+	if len(msg) > maxMessage {
+		msg = strings.ToValidUTF8(msg[:maxMessage], "") + "…"
+	}
+	return msg
+}
+
+// redact removes every credential the driver holds from s, in case the API
+// echoes one back in a message.
+func (d *Driver) redact(s string) string {
+	secrets := []string{d.cfg.Token, d.cfg.Password}
+	d.sess.mu.Lock()
+	secrets = append(secrets, d.sess.access, d.sess.refresh)
+	d.sess.mu.Unlock()
+	for _, x := range secrets {
+		if len(x) >= 4 {
+			s = strings.ReplaceAll(s, x, "[redacted]")
+		}
+	}
+	return s
+}
+
+// retryAfter reads how long the API asked to wait: Retry-After (seconds
+// or an HTTP date), else X-RateLimit-Reset; 0 when neither says.
+func (d *Driver) retryAfter(h http.Header) time.Duration {
+	now := d.cfg.Clock()
+	if v := h.Get(headerRetryAfter); v != "" {
+		if secs, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil && secs >= 0 {
+			return time.Duration(secs) * time.Second
+		}
+		if t, err := http.ParseTime(v); err == nil {
+			return max(t.Sub(now), 0)
+		}
+	}
+	if v := h.Get(headerRateLimitReset); v != "" {
+		if dur, ok := resetToDelay(v, now); ok {
+			return max(dur, 0)
+		}
+	}
+	return 0
+}
