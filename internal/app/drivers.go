@@ -22,6 +22,9 @@ func newGleSYS(pc config.Provider, o Options) (driver.Driver, error) {
 	if pc.BaseURL != "" {
 		c.BaseURL = pc.BaseURL
 	}
+	if pc.PollInterval > 0 {
+		c.PollInterval = pc.PollInterval.Duration()
+	}
 	return glesys.New(c)
 }
 
@@ -31,6 +34,9 @@ func newSuble(pc config.Provider, o Options) (driver.Driver, error) {
 	c.Email, c.Password = pc.Email, pc.Password.Reveal()
 	if pc.BaseURL != "" {
 		c.BaseURL = pc.BaseURL
+	}
+	if pc.PollInterval > 0 {
+		c.PollInterval = pc.PollInterval.Duration()
 	}
 	return suble.New(c)
 }

@@ -121,6 +121,9 @@ type Provider struct {
 
 	// Timeout bounds one API call; 0 means the driver's default.
 	Timeout Duration `yaml:"timeout" json:"timeout,omitempty"`
+	// PollInterval is how often a long operation (power, reinstall) asks
+	// the provider for its state; 0 means the driver's default (seconds).
+	PollInterval Duration `yaml:"poll_interval" json:"poll_interval,omitempty"`
 	// Speed (demo only) scales simulated operation times; 0 means demo.speed.
 	Speed float64 `yaml:"speed" json:"speed,omitempty"`
 }

@@ -18,27 +18,28 @@ const maxProviderTimeout = 10 * time.Minute
 // type would otherwise be silently ignored.
 var providerKeys = map[string][]string{
 	TypeDemo:       {"speed"},
-	TypeEDIS:       {"email", "password", "kvm_ids", "session_url", "order_url", "api_scheme"},
-	TypeGleSYS:     {"project", "api_key", "base_url"},
-	TypeCyberPanel: {"api_key", "base_url"},
-	TypeVPSBG:      {"token", "base_url"},
-	TypeSuble:      {"project", "token", "email", "password", "base_url"},
+	TypeEDIS:       {"email", "password", "kvm_ids", "session_url", "order_url", "api_scheme", "poll_interval"},
+	TypeGleSYS:     {"project", "api_key", "base_url", "poll_interval"},
+	TypeCyberPanel: {"api_key", "base_url", "poll_interval"},
+	TypeVPSBG:      {"token", "base_url", "poll_interval"},
+	TypeSuble:      {"project", "token", "email", "password", "base_url", "poll_interval"},
 }
 
 // setKeys reports which type-specific keys of p are set.
 func (p *Provider) setKeys() map[string]bool {
 	return map[string]bool{
-		"email":       p.Email != "",
-		"password":    p.Password.IsSet(),
-		"kvm_ids":     len(p.KVMIDs) > 0,
-		"session_url": p.SessionURL != "",
-		"order_url":   p.OrderURL != "",
-		"api_scheme":  p.APIScheme != "",
-		"project":     p.Project != "",
-		"api_key":     p.APIKey.IsSet(),
-		"token":       p.Token.IsSet(),
-		"base_url":    p.BaseURL != "",
-		"speed":       p.Speed != 0,
+		"email":         p.Email != "",
+		"password":      p.Password.IsSet(),
+		"kvm_ids":       len(p.KVMIDs) > 0,
+		"session_url":   p.SessionURL != "",
+		"order_url":     p.OrderURL != "",
+		"api_scheme":    p.APIScheme != "",
+		"project":       p.Project != "",
+		"api_key":       p.APIKey.IsSet(),
+		"token":         p.Token.IsSet(),
+		"base_url":      p.BaseURL != "",
+		"speed":         p.Speed != 0,
+		"poll_interval": p.PollInterval != 0,
 	}
 }
 
@@ -140,6 +141,9 @@ func (p *Provider) validate(v *validator, key string) {
 	}
 	if p.Timeout < 0 || p.Timeout.Duration() > maxProviderTimeout {
 		v.add(key+".timeout", "must be between 0 (driver default) and 10m")
+	}
+	if p.PollInterval < 0 || p.PollInterval.Duration() > 5*time.Minute {
+		v.add(key+".poll_interval", "must be between 0 (driver default) and 5m")
 	}
 	if p.Speed < 0 || math.IsNaN(p.Speed) || math.IsInf(p.Speed, 0) {
 		v.add(key+".speed", "must be a positive number (0 means demo.speed)")

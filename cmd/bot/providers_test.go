@@ -1,0 +1,79 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	vpsops "github.com/vpsops/vpsops"
+	"github.com/vpsops/vpsops/internal/providers/glesys/glesystest"
+	"github.com/vpsops/vpsops/internal/providers/suble/subletest"
+)
+
+// TestRealProvidersEndToEnd runs the bot's whole start-up path with a config
+// naming the GleSYS and Suble emulators (real HTTP on loopback) and drives
+// them from the shell adapter, as an operator would.
+func TestRealProvidersEndToEnd(t *testing.T) {
+	gl := glesystest.New()
+	defer gl.Close()
+	sb := subletest.New()
+	defer sb.Close()
+
+	dir := t.TempDir()
+	policy := filepath.Join(dir, "policy.csv")
+	os.WriteFile(policy, []byte(vpsops.DefaultPolicy+"\ng, shell:alice, admin\ng, shell:bob, approver\n"), 0o600)
+	t.Setenv("GLESYS_KEY", glesystest.APIKey)
+	t.Setenv("SUBLE_TOKEN", subletest.Token)
+	cfg := writeConfig(t, dir, fmt.Sprintf(`policy: {policy: %s}
+providers:
+  - {name: glesys, type: glesys, project: %s, api_key: "${GLESYS_KEY}", base_url: %q, poll_interval: 10ms}
+  - {name: suble, type: suble, project: %s, token: "${SUBLE_TOKEN}", base_url: %q, poll_interval: 10ms}
+`, policy, glesystest.Project, gl.URL, subletest.Project, sb.URL))
+
+	script := fmt.Sprintf(`providers
+list
+status glesys/%[1]s
+stop glesys/%[1]s
+start glesys/%[1]s
+images glesys/%[1]s
+reinstall glesys/%[1]s debian-12
+isos glesys/%[1]s
+ptr glesys/%[1]s
+console glesys/%[1]s
+status suble/%[2]s
+reboot suble/%[2]s
+reinstall suble/%[3]s debian-12 password=hunter2hunter2
+console suble/%[2]s
+status glesys/kvm0000000
+`, glesystest.RunningID, subletest.RunningID, subletest.StoppedID)
+	var out, errOut bytes.Buffer
+	code := run([]string{"--config", cfg, "--as", "shell:alice", "--log-format", "json"}, strings.NewReader(script), &out, &errOut)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out.String(), errOut.String())
+	}
+	o := out.String()
+	for _, want := range []string{
+		"GleSYS", "Suble.io", glesystest.RunningID, subletest.RunningID,
+		"stop done — now stopped", "start done — now running",
+		"GleSYS has no reinstall API; use destroy and create, or the control panel",
+		"Only you can see the following", // console credentials
+		"reboot done",
+		"cannot set a root password on reinstall",
+		"error: glesys: get server kvm0000000",
+	} {
+		if !strings.Contains(o, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	for _, secret := range []string{glesystest.APIKey, subletest.Token, "hunter2hunter2"} {
+		if strings.Contains(o, secret) || strings.Contains(errOut.String(), secret) {
+			t.Errorf("a secret reached the output or the logs")
+		}
+	}
+	if t.Failed() || testing.Verbose() {
+		t.Logf("stdout:\n%s", o)
+	}
+}
