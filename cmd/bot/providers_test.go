@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	vpsops "github.com/vpsops/vpsops"
+	"github.com/vpsops/vpsops/internal/providers/cyberpanel/cyberpaneltest"
 	"github.com/vpsops/vpsops/internal/providers/glesys/glesystest"
 	"github.com/vpsops/vpsops/internal/providers/suble/subletest"
 )
@@ -21,17 +22,21 @@ func TestRealProvidersEndToEnd(t *testing.T) {
 	defer gl.Close()
 	sb := subletest.New()
 	defer sb.Close()
+	cp := cyberpaneltest.New()
+	defer cp.Close()
 
 	dir := t.TempDir()
 	policy := filepath.Join(dir, "policy.csv")
 	os.WriteFile(policy, []byte(vpsops.DefaultPolicy+"\ng, shell:alice, admin\ng, shell:bob, approver\n"), 0o600)
 	t.Setenv("GLESYS_KEY", glesystest.APIKey)
 	t.Setenv("SUBLE_TOKEN", subletest.Token)
+	t.Setenv("CYBERPANEL_API_KEY", cyberpaneltest.APIKey)
 	cfg := writeConfig(t, dir, fmt.Sprintf(`policy: {policy: %s}
 providers:
   - {name: glesys, type: glesys, project: %s, api_key: "${GLESYS_KEY}", base_url: %q, poll_interval: 10ms}
   - {name: suble, type: suble, project: %s, token: "${SUBLE_TOKEN}", base_url: %q, poll_interval: 10ms}
-`, policy, glesystest.Project, gl.URL, subletest.Project, sb.URL))
+  - {name: cp, type: cyberpanel, api_key: "${CYBERPANEL_API_KEY}", base_url: %q, poll_interval: 10ms}
+`, policy, glesystest.Project, gl.URL, subletest.Project, sb.URL, cp.BaseURL))
 
 	script := fmt.Sprintf(`providers
 list
@@ -48,7 +53,12 @@ reboot suble/%[2]s
 reinstall suble/%[3]s debian-12 password=hunter2hunter2
 console suble/%[2]s
 status glesys/kvm0000000
-`, glesystest.RunningID, subletest.RunningID, subletest.StoppedID)
+status cp/%[4]d
+stop cp/%[4]d
+snapshot create cp/%[4]d nightly
+snapshots cp/%[4]d
+poweroff cp/%[4]d
+`, glesystest.RunningID, subletest.RunningID, subletest.StoppedID, cyberpaneltest.RunningID)
 	var out, errOut bytes.Buffer
 	code := run([]string{"--config", cfg, "--as", "shell:alice", "--log-format", "json"}, strings.NewReader(script), &out, &errOut)
 	if code != 0 {
@@ -63,12 +73,14 @@ status glesys/kvm0000000
 		"reboot done",
 		"cannot set a root password on reinstall",
 		"error: glesys: get server kvm0000000",
+		"CyberPanel Cloud", "cp/45: stop done — now stopped", "Snapshot nightly of cp/45 created", "nightly",
+		"CyberPanel Cloud cannot poweroff a server",
 	} {
 		if !strings.Contains(o, want) {
 			t.Errorf("output lacks %q", want)
 		}
 	}
-	for _, secret := range []string{glesystest.APIKey, subletest.Token, "hunter2hunter2"} {
+	for _, secret := range []string{glesystest.APIKey, subletest.Token, cyberpaneltest.APIKey, "hunter2hunter2"} {
 		if strings.Contains(o, secret) || strings.Contains(errOut.String(), secret) {
 			t.Errorf("a secret reached the output or the logs")
 		}

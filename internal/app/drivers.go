@@ -2,6 +2,7 @@ package app
 
 import (
 	"github.com/vpsops/vpsops/internal/config"
+	"github.com/vpsops/vpsops/internal/providers/cyberpanel"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 	"github.com/vpsops/vpsops/internal/providers/glesys"
 	"github.com/vpsops/vpsops/internal/providers/suble"
@@ -12,8 +13,9 @@ import (
 // builder maps config keys onto the driver's own Config; the driver
 // validates it, naming fields and never secret values.
 var drivers = map[string]func(config.Provider, Options) (driver.Driver, error){
-	config.TypeGleSYS: newGleSYS,
-	config.TypeSuble:  newSuble,
+	config.TypeGleSYS:     newGleSYS,
+	config.TypeSuble:      newSuble,
+	config.TypeCyberPanel: newCyberPanel,
 }
 
 func newGleSYS(pc config.Provider, o Options) (driver.Driver, error) {
@@ -39,4 +41,16 @@ func newSuble(pc config.Provider, o Options) (driver.Driver, error) {
 		c.PollInterval = pc.PollInterval.Duration()
 	}
 	return suble.New(c)
+}
+
+func newCyberPanel(pc config.Provider, o Options) (driver.Driver, error) {
+	c := cyberpanel.NewDefaultConfig()
+	c.APIKey, c.Logger = pc.APIKey.Reveal(), o.Logger
+	if pc.BaseURL != "" {
+		c.BaseURL = pc.BaseURL
+	}
+	if pc.PollInterval > 0 {
+		c.PollInterval = pc.PollInterval.Duration()
+	}
+	return cyberpanel.New(c)
 }
