@@ -12,6 +12,7 @@ import (
 	"github.com/vpsops/vpsops/internal/providers/cyberpanel/cyberpaneltest"
 	"github.com/vpsops/vpsops/internal/providers/glesys/glesystest"
 	"github.com/vpsops/vpsops/internal/providers/suble/subletest"
+	"github.com/vpsops/vpsops/internal/providers/vpsbg/vpsbgtest"
 )
 
 // TestRealProvidersEndToEnd runs the bot's whole start-up path with a config
@@ -24,6 +25,8 @@ func TestRealProvidersEndToEnd(t *testing.T) {
 	defer sb.Close()
 	cp := cyberpaneltest.New()
 	defer cp.Close()
+	bg := vpsbgtest.New()
+	defer bg.Close()
 
 	dir := t.TempDir()
 	policy := filepath.Join(dir, "policy.csv")
@@ -31,12 +34,14 @@ func TestRealProvidersEndToEnd(t *testing.T) {
 	t.Setenv("GLESYS_KEY", glesystest.APIKey)
 	t.Setenv("SUBLE_TOKEN", subletest.Token)
 	t.Setenv("CYBERPANEL_API_KEY", cyberpaneltest.APIKey)
+	t.Setenv("VPSBG_TOKEN", vpsbgtest.DefaultWriteToken)
 	cfg := writeConfig(t, dir, fmt.Sprintf(`policy: {policy: %s}
 providers:
   - {name: glesys, type: glesys, project: %s, api_key: "${GLESYS_KEY}", base_url: %q, poll_interval: 10ms}
   - {name: suble, type: suble, project: %s, token: "${SUBLE_TOKEN}", base_url: %q, poll_interval: 10ms}
   - {name: cp, type: cyberpanel, api_key: "${CYBERPANEL_API_KEY}", base_url: %q, poll_interval: 10ms}
-`, policy, glesystest.Project, gl.URL, subletest.Project, sb.URL, cp.BaseURL))
+  - {name: bg, type: vpsbg, token: "${VPSBG_TOKEN}", base_url: %q, poll_interval: 10ms}
+`, policy, glesystest.Project, gl.URL, subletest.Project, sb.URL, cp.BaseURL, bg.URL))
 
 	script := fmt.Sprintf(`providers
 list
@@ -58,7 +63,15 @@ stop cp/%[4]d
 snapshot create cp/%[4]d nightly
 snapshots cp/%[4]d
 poweroff cp/%[4]d
-`, glesystest.RunningID, subletest.RunningID, subletest.StoppedID, cyberpaneltest.RunningID)
+status bg/%[5]s
+reboot bg/%[5]s
+ptr set bg/%[5]s %[6]s mail.example.com
+ptr bg/%[5]s
+snapshots bg/%[5]s
+console bg/%[5]s
+delete bg/%[5]s
+confirm
+`, glesystest.RunningID, subletest.RunningID, subletest.StoppedID, cyberpaneltest.RunningID, vpsbgtest.RunningID, vpsbgtest.RunningIP)
 	var out, errOut bytes.Buffer
 	code := run([]string{"--config", cfg, "--as", "shell:alice", "--log-format", "json"}, strings.NewReader(script), &out, &errOut)
 	if code != 0 {
@@ -75,12 +88,15 @@ poweroff cp/%[4]d
 		"error: glesys: get server kvm0000000",
 		"CyberPanel Cloud", "cp/45: stop done — now stopped", "Snapshot nightly of cp/45 created", "nightly",
 		"CyberPanel Cloud cannot poweroff a server",
+		"VPSBG", "bg/2864: reboot done", "PTR of 87.121.52.159 set to mail.example.com", "mail.example.com",
+		"VPSBG has no console API; use the control panel",
+		"bg/2864: deletion accepted; the server still exists", "billing cancellation",
 	} {
 		if !strings.Contains(o, want) {
 			t.Errorf("output lacks %q", want)
 		}
 	}
-	for _, secret := range []string{glesystest.APIKey, subletest.Token, cyberpaneltest.APIKey, "hunter2hunter2"} {
+	for _, secret := range []string{glesystest.APIKey, subletest.Token, cyberpaneltest.APIKey, vpsbgtest.DefaultWriteToken, "hunter2hunter2"} {
 		if strings.Contains(o, secret) || strings.Contains(errOut.String(), secret) {
 			t.Errorf("a secret reached the output or the logs")
 		}

@@ -6,6 +6,7 @@ import (
 	"github.com/vpsops/vpsops/internal/providers/driver"
 	"github.com/vpsops/vpsops/internal/providers/glesys"
 	"github.com/vpsops/vpsops/internal/providers/suble"
+	"github.com/vpsops/vpsops/internal/providers/vpsbg"
 )
 
 // drivers builds the driver of each real provider type from its config
@@ -16,6 +17,7 @@ var drivers = map[string]func(config.Provider, Options) (driver.Driver, error){
 	config.TypeGleSYS:     newGleSYS,
 	config.TypeSuble:      newSuble,
 	config.TypeCyberPanel: newCyberPanel,
+	config.TypeVPSBG:      newVPSBG,
 }
 
 func newGleSYS(pc config.Provider, o Options) (driver.Driver, error) {
@@ -53,4 +55,16 @@ func newCyberPanel(pc config.Provider, o Options) (driver.Driver, error) {
 		c.PollInterval = pc.PollInterval.Duration()
 	}
 	return cyberpanel.New(c)
+}
+
+func newVPSBG(pc config.Provider, o Options) (driver.Driver, error) {
+	c := vpsbg.NewDefaultConfig()
+	c.Token, c.Logger = pc.Token.Reveal(), o.Logger
+	if pc.BaseURL != "" {
+		c.BaseURL = pc.BaseURL
+	}
+	if pc.PollInterval > 0 {
+		c.PollInterval = pc.PollInterval.Duration()
+	}
+	return vpsbg.New(c)
 }

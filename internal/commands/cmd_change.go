@@ -116,7 +116,18 @@ func deleteCmd() *Command {
 			if err := inv.Wait(ctx, op); err != nil {
 				return Result{}, err
 			}
-			return Result{Title: fmt.Sprintf("%s deleted", inv.Target)}, nil
+			// Some providers' delete is a billing cancellation: say what
+			// actually happened, not what was asked.
+			res := Result{Title: fmt.Sprintf("%s deleted", inv.Target)}
+			if s, err := inv.Provider.GetServer(ctx, inv.ServerID); err == nil {
+				res.Title = fmt.Sprintf("%s: deletion accepted; the server still exists (%s)", inv.Target, statusWord(*s))
+			} else if driver.ClassOf(err) != driver.NotFound {
+				res.Notes = append(res.Notes, "could not check that the server is gone: "+safeMessage(err))
+			}
+			if op != nil {
+				res.Text = op.Description
+			}
+			return res, nil
 		},
 	}
 }
