@@ -63,6 +63,7 @@ images demo-fra/fra-101
 reinstall demo-fra/fra-101 debian-12 password='correct horse battery'
 confirm
 console demo-fra/fra-101
+login demo-fra/fra-104
 isos demo-fra/fra-101
 iso mount demo-fra/fra-101 systemrescue-11
 iso unmount demo-fra/fra-101
@@ -92,7 +93,7 @@ exit
 	for _, want := range []string{
 		"vpsops commands", "reinstall <server> <image>", "demo-owner", "Demo (FRA)", "demo-fra/fra-101",
 		"start done", "stop done", "reboot done", "poweroff done", "Cancelled reset", "debian-12",
-		"reinstalled with debian-12", "Only you can see", "Password:", "systemrescue-11", "mounted",
+		"reinstalled with debian-12", "Only you can see", "Password:", "Initial login of demo-fra/fra-104", "systemrescue-11", "mounted",
 		"unmounted", "PTR of 192.0.2.11 set to web1.example.com", "reset", "Snapshot before-upgrade",
 		"Approval needed: delete demo-nyc/nyc-204", "demo-fra/fra-103 deleted", "Audit trail intact", "Exported",
 	} {

@@ -10,6 +10,7 @@ import (
 
 	vpsops "github.com/vpsops/vpsops"
 	"github.com/vpsops/vpsops/internal/providers/cyberpanel/cyberpaneltest"
+	"github.com/vpsops/vpsops/internal/providers/edis/edistest"
 	"github.com/vpsops/vpsops/internal/providers/glesys/glesystest"
 	"github.com/vpsops/vpsops/internal/providers/suble/subletest"
 	"github.com/vpsops/vpsops/internal/providers/vpsbg/vpsbgtest"
@@ -27,6 +28,8 @@ func TestRealProvidersEndToEnd(t *testing.T) {
 	defer cp.Close()
 	bg := vpsbgtest.New()
 	defer bg.Close()
+	ed := edistest.New()
+	defer ed.Close()
 
 	dir := t.TempDir()
 	policy := filepath.Join(dir, "policy.csv")
@@ -35,13 +38,15 @@ func TestRealProvidersEndToEnd(t *testing.T) {
 	t.Setenv("SUBLE_TOKEN", subletest.Token)
 	t.Setenv("CYBERPANEL_API_KEY", cyberpaneltest.APIKey)
 	t.Setenv("VPSBG_TOKEN", vpsbgtest.DefaultWriteToken)
+	t.Setenv("EDIS_PASSWORD", edistest.Password)
 	cfg := writeConfig(t, dir, fmt.Sprintf(`policy: {policy: %s}
 providers:
   - {name: glesys, type: glesys, project: %s, api_key: "${GLESYS_KEY}", base_url: %q, poll_interval: 10ms}
   - {name: suble, type: suble, project: %s, token: "${SUBLE_TOKEN}", base_url: %q, poll_interval: 10ms}
   - {name: cp, type: cyberpanel, api_key: "${CYBERPANEL_API_KEY}", base_url: %q, poll_interval: 10ms}
   - {name: bg, type: vpsbg, token: "${VPSBG_TOKEN}", base_url: %q, poll_interval: 10ms}
-`, policy, glesystest.Project, gl.URL, subletest.Project, sb.URL, cp.BaseURL, bg.URL))
+  - {name: edis-fra, type: edis, email: %s, password: "${EDIS_PASSWORD}", session_url: %q, order_url: %q, api_scheme: http, poll_interval: 10ms}
+`, policy, glesystest.Project, gl.URL, subletest.Project, sb.URL, cp.BaseURL, bg.URL, edistest.Email, ed.URL, ed.URL))
 
 	script := fmt.Sprintf(`providers
 list
@@ -71,7 +76,25 @@ snapshots bg/%[5]s
 console bg/%[5]s
 delete bg/%[5]s
 confirm
-`, glesystest.RunningID, subletest.RunningID, subletest.StoppedID, cyberpaneltest.RunningID, vpsbgtest.RunningID, vpsbgtest.RunningIP)
+status edis-fra/%[7]s
+stop edis-fra/%[7]s
+reboot edis-fra/%[7]s
+reset edis-fra/%[7]s
+confirm
+images edis-fra/%[7]s
+reinstall edis-fra/%[7]s %[8]s
+confirm
+isos edis-fra/%[7]s
+iso mount edis-fra/%[7]s %[9]s
+iso unmount edis-fra/%[7]s
+ptr set edis-fra/%[7]s %[10]s host.example.com
+ptr edis-fra/%[7]s
+console edis-fra/%[7]s
+snapshots edis-fra/%[7]s
+delete edis-fra/%[11]s
+confirm
+`, glesystest.RunningID, subletest.RunningID, subletest.StoppedID, cyberpaneltest.RunningID, vpsbgtest.RunningID, vpsbgtest.RunningIP,
+		edistest.RunningID, edistest.Image, edistest.ISO, edistest.RunningIP, edistest.StoppedID)
 	var out, errOut bytes.Buffer
 	code := run([]string{"--config", cfg, "--as", "shell:alice", "--log-format", "json"}, strings.NewReader(script), &out, &errOut)
 	if code != 0 {
@@ -91,12 +114,16 @@ confirm
 		"VPSBG", "bg/2864: reboot done", "PTR of 87.121.52.159 set to mail.example.com", "mail.example.com",
 		"VPSBG has no console API; use the control panel",
 		"bg/2864: deletion accepted; the server still exists", "billing cancellation",
+		"EDIS Global", "EDIS Global cannot stop a server; it supports start, poweroff, reset; EDIS has no graceful shutdown API",
+		"EDIS Global cannot reboot a server", "reset done", "reinstalled with " + edistest.Image, "root password:",
+		edistest.ISO + " mounted", "PTR of " + edistest.RunningIP + " set to host.example.com",
+		"EDIS Global has no snapshot API", "edis-fra/" + edistest.StoppedID + " deleted",
 	} {
 		if !strings.Contains(o, want) {
 			t.Errorf("output lacks %q", want)
 		}
 	}
-	for _, secret := range []string{glesystest.APIKey, subletest.Token, cyberpaneltest.APIKey, vpsbgtest.DefaultWriteToken, "hunter2hunter2"} {
+	for _, secret := range []string{glesystest.APIKey, subletest.Token, cyberpaneltest.APIKey, vpsbgtest.DefaultWriteToken, edistest.Password, "hunter2hunter2"} {
 		if strings.Contains(o, secret) || strings.Contains(errOut.String(), secret) {
 			t.Errorf("a secret reached the output or the logs")
 		}

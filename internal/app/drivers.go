@@ -4,6 +4,7 @@ import (
 	"github.com/vpsops/vpsops/internal/config"
 	"github.com/vpsops/vpsops/internal/providers/cyberpanel"
 	"github.com/vpsops/vpsops/internal/providers/driver"
+	"github.com/vpsops/vpsops/internal/providers/edis"
 	"github.com/vpsops/vpsops/internal/providers/glesys"
 	"github.com/vpsops/vpsops/internal/providers/suble"
 	"github.com/vpsops/vpsops/internal/providers/vpsbg"
@@ -18,6 +19,7 @@ var drivers = map[string]func(config.Provider, Options) (driver.Driver, error){
 	config.TypeSuble:      newSuble,
 	config.TypeCyberPanel: newCyberPanel,
 	config.TypeVPSBG:      newVPSBG,
+	config.TypeEDIS:       newEDIS,
 }
 
 func newGleSYS(pc config.Provider, o Options) (driver.Driver, error) {
@@ -67,4 +69,22 @@ func newVPSBG(pc config.Provider, o Options) (driver.Driver, error) {
 		c.PollInterval = pc.PollInterval.Duration()
 	}
 	return vpsbg.New(c)
+}
+
+func newEDIS(pc config.Provider, o Options) (driver.Driver, error) {
+	c := edis.NewDefaultConfig()
+	c.Email, c.Password, c.KVMIDs, c.Logger = pc.Email, pc.Password.Reveal(), pc.KVMIDs, o.Logger
+	if pc.SessionURL != "" {
+		c.SessionURL = pc.SessionURL
+	}
+	if pc.OrderURL != "" {
+		c.OrderURL = pc.OrderURL
+	}
+	if pc.APIScheme != "" {
+		c.APIScheme = pc.APIScheme
+	}
+	if pc.PollInterval > 0 {
+		c.PollInterval = pc.PollInterval.Duration()
+	}
+	return edis.New(c)
 }

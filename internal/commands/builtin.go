@@ -15,7 +15,7 @@ func Builtin() *Registry {
 		powerCmd("reboot", "Reboot a server", "reboot_server", driver.PowerReboot, Change),
 		powerCmd("poweroff", "Cut a server's power (hard, like pulling the plug)", "poweroff_server", driver.PowerOff, Destructive),
 		powerCmd("reset", "Hard-reset a server (like pressing the reset button)", "reset_server", driver.PowerHardReset, Destructive),
-		imagesCmd(), reinstallCmd(), deleteCmd(), consoleCmd(),
+		imagesCmd(), reinstallCmd(), deleteCmd(), consoleCmd(), loginCmd(),
 		isosCmd(), isoMountCmd(), isoUnmountCmd(),
 		ptrCmd(), ptrSetCmd(), ptrResetCmd(),
 		snapshotsCmd(), snapshotCreateCmd(),

@@ -160,6 +160,31 @@ func consoleCmd() *Command {
 	}
 }
 
+func loginCmd() *Command {
+	return &Command{
+		Name: "login", Summary: "Show a fresh server's initial login once (only to you), then clear it", Tool: "get_initial_login",
+		Permission: "server.console", Risk: Sensitive, Needs: driver.CapLogin, SecretResult: true, Args: []Arg{serverArg},
+		Run: func(ctx context.Context, inv *Invocation) (Result, error) {
+			l, err := inv.Provider.InitialLogin(ctx, inv.ServerID)
+			if err != nil {
+				return Result{}, err
+			}
+			res := Result{Title: fmt.Sprintf("Initial login of %s", inv.Target), Text: "Shown only to you."}
+			res.Fields = append(res.Fields, Field{Name: "Protocol", Value: l.Protocol}, Field{Name: "User", Value: l.Username})
+			if l.Host != "" {
+				res.Fields = append(res.Fields, Field{Name: "Host", Value: l.Host})
+			}
+			res.Secret = []Field{{Name: "Password", Value: l.Password}}
+			if l.Cleared {
+				res.Text += " The provider has now forgotten it: store it, then change it on the server."
+			} else {
+				res.Notes = append(res.Notes, "the provider could not be told to forget it; change the password on the server")
+			}
+			return res, nil
+		},
+	}
+}
+
 func isosCmd() *Command {
 	return &Command{
 		Name: "isos", Summary: "List the ISO images that can be mounted", Tool: "list_isos",

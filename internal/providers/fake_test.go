@@ -86,6 +86,10 @@ func (f *fake) Console(ctx context.Context, id string) (*driver.Console, error) 
 	return &driver.Console{Kind: "vnc", Host: "h"}, f.next(ctx)
 }
 
+func (f *fake) InitialLogin(ctx context.Context, id string) (*driver.Login, error) {
+	return &driver.Login{Protocol: "ssh", Username: "root", Password: "p"}, f.next(ctx)
+}
+
 func (f *fake) ISOs(ctx context.Context, id string) ([]driver.ISO, error) { return nil, f.next(ctx) }
 func (f *fake) MountISO(ctx context.Context, id, iso string) (*driver.Operation, error) {
 	return driver.Done("mount"), f.next(ctx)

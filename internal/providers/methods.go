@@ -106,6 +106,24 @@ func (p *Provider) Console(ctx context.Context, id string) (*driver.Console, err
 	return c, err
 }
 
+// InitialLogin reads (and clears at the provider) server id's initial
+// login. It is a mutation: reading clears it, so it is never retried after
+// a failure that may have happened after the read.
+func (p *Provider) InitialLogin(ctx context.Context, id string) (*driver.Login, error) {
+	const op = "initial login"
+	r, err := capable[driver.InitialLoginer](p, driver.CapLogin, op, id)
+	if err != nil {
+		return nil, err
+	}
+	l, err := do(ctx, p, op, id, mutate, func(ctx context.Context) (*driver.Login, error) {
+		return r.InitialLogin(ctx, id)
+	})
+	if err == nil && l == nil {
+		return nil, p.stamp(op, id, driver.Errorf(driver.Internal, "driver returned no login"))
+	}
+	return l, err
+}
+
 // ISOs lists the ISO images server id can mount.
 func (p *Provider) ISOs(ctx context.Context, id string) ([]driver.ISO, error) {
 	const op = "list ISOs"

@@ -17,6 +17,8 @@ func capWords(c driver.Capability) string {
 		return "ISO"
 	case driver.CapPTR:
 		return "reverse DNS (PTR)"
+	case driver.CapLogin:
+		return "initial-login"
 	case driver.CapImages:
 		return "image list"
 	case driver.CapSnapshots:
@@ -78,7 +80,14 @@ func (p *Provider) unsupportedPower(op, id string, pc driver.PowerController, a 
 	if len(names) > 0 {
 		supports = "it supports " + strings.Join(names, ", ")
 	}
-	return p.stamp(op, id, driver.Errorf(driver.Unsupported, "%s cannot %s a server; %s", p.DisplayName(), a, supports))
+	msg := fmt.Sprintf("%s cannot %s a server; %s", p.DisplayName(), a, supports)
+	// Drivers may advise per action, asked with the action's name.
+	if ds, ok := p.d.(driver.Describer); ok {
+		if s := ds.Instead(driver.Capability(a)); s != "" {
+			msg += "; " + s
+		}
+	}
+	return p.stamp(op, id, &driver.Error{Class: driver.Unsupported, Message: msg})
 }
 
 // Check answers, without calling the driver, whether p can run an

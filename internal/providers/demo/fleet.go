@@ -85,6 +85,9 @@ func seed(f *Fleet, name, region string, now time.Time) {
 			IPv4:     []string{fmt.Sprintf("%s.%d", ipPrefix(region), 10+n%100)},
 			IPv6:     []string{fmt.Sprintf("2001:db8:%d::%d", base, i+1)},
 			Created:  now.Add(-time.Duration(t.ageDay) * 24 * time.Hour).UTC().Truncate(time.Second),
+			// The newest server was "just created": its initial login
+			// is still waiting to be read once (see InitialLogin).
+			LoginWaiting: t.ageDay <= 30,
 		}
 	}
 	f.Seeded = true

@@ -36,6 +36,10 @@ type ServerState struct {
 	PTRs      map[string]string `json:"ptrs,omitempty"` // canonical IP → hostname set by a user
 	Snapshots []driver.Snapshot `json:"snapshots,omitempty"`
 	Pending   *Transition       `json:"pending,omitempty"`
+	// LoginWaiting says the provider still keeps the server's initial
+	// login. Only the flag is stored: the password is made up when read,
+	// so no secret ever reaches the database.
+	LoginWaiting bool `json:"login_waiting,omitempty"`
 }
 
 // Transition is an accepted action that finishes at Ends. Reads compute

@@ -12,6 +12,7 @@ const (
 	CapReinstall Capability = "reinstall"
 	CapDestroy   Capability = "destroy"
 	CapConsole   Capability = "console"
+	CapLogin     Capability = "login"
 	CapISO       Capability = "iso"
 	CapPTR       Capability = "ptr"
 	CapSnapshots Capability = "snapshots" // list only
@@ -19,7 +20,7 @@ const (
 )
 
 // AllCapabilities lists every optional capability, in display order.
-var AllCapabilities = []Capability{CapPower, CapImages, CapReinstall, CapDestroy, CapConsole, CapISO, CapPTR, CapSnapshots, CapSnapshot}
+var AllCapabilities = []Capability{CapPower, CapImages, CapReinstall, CapDestroy, CapConsole, CapLogin, CapISO, CapPTR, CapSnapshots, CapSnapshot}
 
 // Capabilities reports what d implements.
 func Capabilities(d Driver) []Capability {
@@ -48,6 +49,8 @@ func Has(d Driver, c Capability) bool {
 		_, ok = d.(Destroyer)
 	case CapConsole:
 		_, ok = d.(Consoler)
+	case CapLogin:
+		_, ok = d.(InitialLoginer)
 	case CapISO:
 		_, ok = d.(ISOMounter)
 	case CapPTR:

@@ -82,6 +82,13 @@ type Snapshotter interface {
 	CreateSnapshot(ctx context.Context, id, name string) (*Operation, error)
 }
 
+// InitialLoginer returns the login a provider generated for a fresh server
+// (some APIs keep it for a while after creation or a rebuild), and clears
+// it at the provider once read, so it does not linger there.
+type InitialLoginer interface {
+	InitialLogin(ctx context.Context, id string) (*Login, error)
+}
+
 // Describer optionally tells how the provider names itself and what to do
 // instead of an operation it lacks ("GleSYS has no reinstall API; ...").
 type Describer interface {
@@ -169,6 +176,17 @@ type Console struct {
 	URL       string    `json:"url,omitempty"`
 	Password  string    `json:"password,omitempty"`
 	ExpiresAt time.Time `json:"expires_at,omitzero"`
+}
+
+// Login is a server's initial credentials. Password is a secret shown only
+// to the requester.
+type Login struct {
+	Protocol string `json:"protocol"` // "ssh", "rdp"
+	Host     string `json:"host,omitempty"`
+	Username string `json:"username"`
+	Password string `json:"password"`
+	// Cleared says the provider no longer keeps it (it was read once).
+	Cleared bool `json:"cleared"`
 }
 
 // ISO is a mountable image; Mounted marks the current one.

@@ -232,3 +232,21 @@ func testDestroy(t *testing.T, s *suite) {
 	_, err = s.d.(driver.Destroyer).Destroy(s.ctx, s.f.MissingID)
 	requireClass(t, "Destroy(missing)", err, driver.NotFound)
 }
+
+// testInitialLogin: a login is usable when the provider still keeps one;
+// otherwise the answer is a Conflict (already read / expired), never an
+// empty login. An unknown server is NotFound.
+func testInitialLogin(t *testing.T, s *suite) {
+	m := s.d.(driver.InitialLoginer)
+	for _, id := range []string{s.f.RunningID, s.f.StoppedID} {
+		l, err := m.InitialLogin(s.ctx, id)
+		switch {
+		case err != nil:
+			requireClass(t, "InitialLogin", err, driver.Conflict)
+		case l == nil || l.Username == "" || l.Password == "":
+			t.Fatalf("InitialLogin(%s) returned an unusable login: %+v", id, l)
+		}
+	}
+	_, err := m.InitialLogin(s.ctx, s.f.MissingID)
+	requireClass(t, "InitialLogin(missing)", err, driver.NotFound)
+}

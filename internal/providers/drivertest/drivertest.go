@@ -81,6 +81,7 @@ func Run(t *testing.T, h Harness) {
 		{"SnapshotList", driver.CapSnapshots, testSnapshotList},
 		{"Snapshot", driver.CapSnapshot, testSnapshot},
 		{"Console", driver.CapConsole, testConsole},
+		{"InitialLogin", driver.CapLogin, testInitialLogin},
 		{"Destroy", driver.CapDestroy, testDestroy},
 	}
 	for _, tc := range tests {

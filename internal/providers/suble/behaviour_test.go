@@ -356,3 +356,18 @@ func TestPollRidesOutTransientFailures(t *testing.T) {
 	err = op.Wait(t.Context(), func(driver.Progress) {})
 	requireClass(t, "Wait(403)", err, driver.PermissionDenied)
 }
+
+// TestInitialLoginReadOnceThenCleared: the kept login is returned, then
+// cleared at Suble, so a second read is a Conflict (the documented 400).
+func TestInitialLoginReadOnceThenCleared(t *testing.T) {
+	srv := newEmu(t)
+	d := newDriver(t, srv)
+	l, err := d.InitialLogin(t.Context(), subletest.StoppedID)
+	if err != nil || l.Username != "ubuntu" || l.Password == "" || !l.Cleared || l.Protocol != "ssh" {
+		t.Fatalf("first read: %+v, %v", l, err)
+	}
+	_, err = d.InitialLogin(t.Context(), subletest.StoppedID)
+	if driver.ClassOf(err) != driver.Conflict || strings.Contains(err.Error(), "GeneratedPassword") {
+		t.Fatalf("second read: %v, want a conflict that names no secret", err)
+	}
+}

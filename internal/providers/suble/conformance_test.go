@@ -47,7 +47,7 @@ func TestConformanceLogin(t *testing.T) { drivertest.Run(t, harness{login: true}
 func TestCapabilities(t *testing.T) {
 	d := newDriver(t, newEmu(t))
 	got := driver.Capabilities(d)
-	want := []driver.Capability{driver.CapPower, driver.CapImages, driver.CapReinstall, driver.CapConsole}
+	want := []driver.Capability{driver.CapPower, driver.CapImages, driver.CapReinstall, driver.CapConsole, driver.CapLogin}
 	if len(got) != len(want) {
 		t.Fatalf("capabilities %v, want %v", got, want)
 	}

@@ -80,3 +80,8 @@ func consoleURL(base, project, product, ticket string) string {
 // the reference lists none for GET /projects/{p}/products, so none is
 // sent; a project key scoped to READ_VPS may still be refused there.
 const permList = ""
+
+// permDefaultLogin is the Permission header of GET and POST
+// .../vps/defaultlogin. UNVERIFIED: the reference lists none for either;
+// reading a server's login is a read of that VPS, so READ_VPS is sent.
+const permDefaultLogin = permReadVPS

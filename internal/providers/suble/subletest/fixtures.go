@@ -15,6 +15,18 @@ type product struct {
 	DiskBytes       int64
 	MaxDiskBytes    int64
 	pending         *transition
+	// login is the default login Suble keeps after creation or a rebuild;
+	// nil once read and cleared, or expired.
+	login *defaultLogin
+}
+
+// defaultLogin is GET .../vps/defaultlogin's answer.
+type defaultLogin struct {
+	Type     string `json:"type"`
+	IPv4     string `json:"ipv4"`
+	Protocol string `json:"protocol"`
+	Username string `json:"username"`
+	Password string `json:"password"`
 }
 
 // transition is an action under way: kind finishes after left more
@@ -32,7 +44,9 @@ func seed(now time.Time) []*product {
 			Running: true, BootedAt: now.Add(-86400 * time.Second), CPUs: 1, MemoryMB: 1024,
 			DiskBytes: 5_000_000_000, MaxDiskBytes: 25 << 30},
 		{UID: StoppedID, Type: "vps", Name: "Database Server", IPv4: "192.121.119.101", IPv6: "2001:67c:bec:b::101/64",
-			CPUs: 2, MemoryMB: 2048, DiskBytes: 12_000_000_000, MaxDiskBytes: 50 << 30},
+			CPUs: 2, MemoryMB: 2048, DiskBytes: 12_000_000_000, MaxDiskBytes: 50 << 30,
+			// A fresh VM whose login is still kept (the reference's example).
+			login: &defaultLogin{Type: "linux", IPv4: "192.121.119.101", Protocol: "ssh", Username: "ubuntu", Password: "GeneratedPassword123!"}},
 		{UID: OtherID, Type: "webhosting", Name: "example.dk"},
 	}
 }

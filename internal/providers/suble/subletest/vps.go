@@ -34,6 +34,9 @@ var endpoints = map[string]struct{ method, perm string }{
 	"control": {http.MethodPost, PermVPSControl},
 	"console": {http.MethodGet, PermConsoleVNC},
 	"rebuild": {http.MethodPost, PermVPSDelete},
+	// GET reads, POST clears. The reference lists no permission; READ_VPS
+	// is assumed (the driver sends the same).
+	"defaultlogin": {"", PermReadVPS},
 }
 
 // list handles GET /projects/{p}/products[?detailed=true].
@@ -62,7 +65,7 @@ func (s *Server) vps(w http.ResponseWriter, r *http.Request, project, id, endpoi
 		writeError(w, http.StatusNotFound, "Not found")
 		return
 	}
-	if r.Method != ep.method {
+	if ep.method != "" && r.Method != ep.method || ep.method == "" && r.Method != http.MethodGet && r.Method != http.MethodPost {
 		writeError(w, http.StatusMethodNotAllowed, "Method not allowed")
 		return
 	}
@@ -86,6 +89,8 @@ func (s *Server) vps(w http.ResponseWriter, r *http.Request, project, id, endpoi
 		s.console(w, p)
 	case "rebuild":
 		s.rebuild(w, r, p)
+	case "defaultlogin":
+		s.defaultLogin(w, r, p)
 	}
 }
 
@@ -253,4 +258,19 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // writeError answers with the documented envelope {"error": msg}.
 func writeError(w http.ResponseWriter, status int, msg string) {
 	writeJSON(w, status, map[string]string{"error": msg})
+}
+
+// defaultLogin handles GET .../vps/defaultlogin (the kept credentials, or
+// the documented 400 once they are gone) and POST (clears them).
+func (s *Server) defaultLogin(w http.ResponseWriter, r *http.Request, p *product) {
+	if r.Method == http.MethodPost {
+		p.login = nil
+		writeJSON(w, http.StatusOK, map[string]any{"success": true})
+		return
+	}
+	if p.login == nil {
+		writeError(w, http.StatusBadRequest, "Default password no longer available") // documented
+		return
+	}
+	writeJSON(w, http.StatusOK, p.login)
 }

@@ -1,0 +1,94 @@
+package edis_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/vpsops/vpsops/internal/providers/driver"
+	"github.com/vpsops/vpsops/internal/providers/edis"
+	"github.com/vpsops/vpsops/internal/providers/edis/edistest"
+)
+
+// env is a driver pointed at a fresh emulator.
+type env struct {
+	srv *edistest.Server
+	d   *edis.Driver
+	log *syncBuffer
+}
+
+// newEnv starts an emulator with opts and a driver on it; mod adjusts the
+// driver's config. Poll intervals are 1 ms; logs go to a buffer at debug.
+func newEnv(t testing.TB, mod func(*edis.Config), opts ...edistest.Option) *env {
+	t.Helper()
+	srv := edistest.New(opts...)
+	t.Cleanup(srv.Close)
+	buf := &syncBuffer{}
+	cfg := edis.NewDefaultConfig()
+	cfg.Email, cfg.Password = edistest.Email, edistest.Password
+	cfg.SessionURL, cfg.OrderURL, cfg.APIScheme = srv.URL, srv.URL, "http"
+	cfg.HTTPClient = srv.Client()
+	cfg.PollInterval = time.Millisecond
+	cfg.Logger = slog.New(slog.NewTextHandler(buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	if mod != nil {
+		mod(&cfg)
+	}
+	d, err := edis.New(cfg)
+	if err != nil {
+		t.Fatalf("edis.New: %v", err)
+	}
+	return &env{srv: srv, d: d, log: buf}
+}
+
+// syncBuffer is a bytes.Buffer safe for concurrent log writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// classOf returns err's *driver.Error, failing the test if it is not one.
+func driverErr(t *testing.T, what string, err error) *driver.Error {
+	t.Helper()
+	var e *driver.Error
+	if !errors.As(err, &e) {
+		t.Fatalf("%s: error %v (%T) is not a *driver.Error", what, err, err)
+	}
+	return e
+}
+
+// wait runs op to the end.
+func wait(t *testing.T, op *driver.Operation) []driver.Progress {
+	t.Helper()
+	if op == nil {
+		t.Fatal("nil operation")
+	}
+	if op.Wait == nil {
+		return nil
+	}
+	var got []driver.Progress
+	if err := op.Wait(t.Context(), func(p driver.Progress) { got = append(got, p) }); err != nil {
+		t.Fatalf("wait for %q: %v", op.Description, err)
+	}
+	return got
+}
+
+func errorsIsDeadline(err error) bool { return errors.Is(err, context.DeadlineExceeded) }
+
+func runtimeProcs() int { return runtime.GOMAXPROCS(0) }
