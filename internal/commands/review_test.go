@@ -10,6 +10,7 @@ import (
 	"github.com/vpsops/vpsops/internal/approval"
 	"github.com/vpsops/vpsops/internal/commands"
 	"github.com/vpsops/vpsops/internal/config"
+	"github.com/vpsops/vpsops/internal/providers"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
@@ -146,5 +147,24 @@ func TestAuditFilterByProvider(t *testing.T) {
 	}
 	if len(res.Table.Rows) == 0 {
 		t.Fatal("no records")
+	}
+}
+
+// A name is matched only among the servers the caller may act on: no
+// "ambiguous" list or resolution reveals another provider's server ids.
+func TestNamesResolveAmongVisibleServersOnly(t *testing.T) {
+	a := newTestApp(t, adminPolicy(t))
+	r := runnerWith(t, a,
+		providers.New("demo-x", "mini", bareDriver{}, providers.Options{}),
+		providers.New("prod", "mini", bareDriver{}, providers.Options{}))
+	// Both providers have a server named "solo"; alice sees only demo-x.
+	res, err := r.RunText(context.Background(), shellReq(alice), "status solo")
+	if err != nil || !strings.Contains(res.Title, "demo-x/x1") {
+		t.Fatalf("alice: %v %+v", err, res.Title)
+	}
+	// root sees both: ambiguous, listing both.
+	_, err = r.RunText(context.Background(), shellReq("shell:root"), "status solo")
+	if err == nil || !strings.Contains(err.Error(), "demo-x/x1") || !strings.Contains(err.Error(), "prod/x1") {
+		t.Fatalf("root: %v", err)
 	}
 }

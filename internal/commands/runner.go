@@ -209,7 +209,8 @@ func (r *Runner) Run(ctx context.Context, q Request) (Result, error) {
 // that its provider can do the command, auditing a refusal.
 func (r *Runner) target(ctx context.Context, inv *Invocation, base *audit.Record) error {
 	q, cmd := inv.Request, inv.Command
-	p, id, err := r.fleet.Resolve(ctx, inv.Args.String(cmd.Args[0].Name))
+	visible := func(ref string) bool { return r.policy.Decide(q.Principal, cmd.Permission, ref).Allowed }
+	p, id, err := r.fleet.ResolveFor(ctx, inv.Args.String(cmd.Args[0].Name), visible)
 	if err != nil {
 		rec := *base
 		rec.Stage, rec.ErrorClass, rec.Error = audit.StageRejected, string(driver.ClassOf(err)), safeMessage(err)

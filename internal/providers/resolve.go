@@ -37,6 +37,15 @@ func ParseRef(s string) (provider, id string, ok bool) {
 // of the same name, and acting on the wrong one is worse than asking for
 // the full reference.
 func (r *Registry) Resolve(ctx context.Context, ref string) (*Provider, string, error) {
+	return r.ResolveFor(ctx, ref, nil)
+}
+
+// ResolveFor is Resolve for a caller who may see only some servers: a name
+// is matched only against servers for which visible("provider/id") is
+// true (nil: all), so answers never list, or resolve to, a server the
+// caller may not read. Explicit references and aliases are not filtered:
+// the caller's authorization decides about those.
+func (r *Registry) ResolveFor(ctx context.Context, ref string, visible func(ref string) bool) (*Provider, string, error) {
 	switch {
 	case ref == "":
 		return nil, "", driver.Errorf(driver.Invalid, "empty server reference")
@@ -59,7 +68,7 @@ func (r *Registry) Resolve(ctx context.Context, ref string) (*Provider, string, 
 			return nil, "", driver.Errorf(driver.Invalid, "malformed server reference %q: use provider/id, an alias or a server name", ref)
 		}
 	}
-	return r.resolveName(ctx, ref)
+	return r.resolveName(ctx, ref, visible)
 }
 
 func (r *Registry) resolveRef(ref string) (*Provider, string, error) {
@@ -86,7 +95,7 @@ type nameIndex struct {
 	byName map[string][]Located
 }
 
-func (r *Registry) resolveName(ctx context.Context, name string) (*Provider, string, error) {
+func (r *Registry) resolveName(ctx context.Context, name string, visible func(string) bool) (*Provider, string, error) {
 	key := strings.ToLower(name)
 	var fails []Failure
 	idx := r.cachedIndex()
@@ -95,10 +104,13 @@ func (r *Registry) resolveName(ctx context.Context, name string) (*Provider, str
 		// have been created since the index was built.
 		idx, fails = r.refreshIndex(ctx)
 	}
-	matches := idx.byName[key]
-	refs := make([]string, len(matches))
-	for i, m := range matches {
-		refs[i] = m.Ref()
+	var matches []Located
+	var refs []string
+	for _, m := range idx.byName[key] {
+		if visible == nil || visible(m.Ref()) {
+			matches = append(matches, m)
+			refs = append(refs, m.Ref())
+		}
 	}
 	switch {
 	case len(matches) > 1:
