@@ -50,7 +50,11 @@ func testReinstallBadImage(t *testing.T, s *suite) {
 // from an asynchronous operation, percentages in range and never going
 // backwards.
 func testReinstall(t *testing.T, s *suite) {
-	op, err := s.d.(driver.Reinstaller).Reinstall(s.ctx, s.f.RunningID,
+	id := s.f.ReinstallID
+	if id == "" {
+		id = s.f.RunningID
+	}
+	op, err := s.d.(driver.Reinstaller).Reinstall(s.ctx, id,
 		driver.ReinstallOptions{Image: s.f.ImageID, Password: "Drivertest-Secret-42"})
 	if err != nil {
 		t.Fatalf("Reinstall: %v", err)
@@ -72,7 +76,7 @@ func testReinstall(t *testing.T, s *suite) {
 			t.Errorf("progress message %q contains the password", p.Message)
 		}
 	}
-	if st := s.get(t, s.f.RunningID).Status; st == driver.StatusReinstalling {
+	if st := s.get(t, id).Status; st == driver.StatusReinstalling {
 		t.Errorf("after the reinstall finished the server is still %q", st)
 	}
 }
@@ -218,6 +222,16 @@ func testDestroy(t *testing.T, s *suite) {
 		t.Fatalf("Destroy: %v", err)
 	}
 	s.wait(t, op)
+	if s.f.DestroyCancels {
+		// A billing cancellation: the server may live on until the paid
+		// period ends, but the user must be told that is what happened.
+		if !strings.Contains(strings.ToLower(op.Description), "cancel") {
+			t.Errorf("cancellation described as %q: it must say it is a cancellation", op.Description)
+		}
+		_, err = s.d.(driver.Destroyer).Destroy(s.ctx, s.f.MissingID)
+		requireClass(t, "Destroy(missing)", err, driver.NotFound)
+		return
+	}
 	_, err = s.d.GetServer(s.ctx, s.f.StoppedID)
 	requireClass(t, "GetServer after Destroy", err, driver.NotFound)
 	list, err := s.d.ListServers(s.ctx)

@@ -43,6 +43,14 @@ type Fixtures struct {
 	ImageID   string // an image RunningID can be reinstalled with
 	ISO       string // an ISO id RunningID can mount
 	IP        string // an address of RunningID
+	// ReinstallID is the server the reinstall test uses (default
+	// RunningID); a provider that reinstalls only stopped servers names
+	// one here.
+	ReinstallID string
+	// DestroyCancels says Destroy is a billing-level cancellation: the
+	// server may still exist when its Operation ends, and the Operation's
+	// Description must say it is a cancellation.
+	DestroyCancels bool
 }
 
 // waitLimit bounds one Operation.Wait so a stuck operation fails its test
