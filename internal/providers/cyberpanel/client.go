@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/vpsops/vpsops/internal/providers/driver"
+	"github.com/vpsops/vpsops/internal/providers/wire"
 )
 
 // maxBody caps a response body, so a hostile or broken endpoint cannot
@@ -74,6 +75,11 @@ func (d *Driver) do(ctx context.Context, c call, out any) error {
 	d.log.Debug("cyberpanel request", "method", c.method, "path", c.path, "status", resp.StatusCode,
 		"error_code", env.ErrorCode, "duration", time.Since(start))
 	switch {
+	case resp.StatusCode >= 300 && resp.StatusCode < 400:
+		// Not followed (wire.NoRedirects): the API does not redirect, so
+		// BaseURL or something in between is wrong.
+		return &driver.Error{Class: driver.Internal, Err: wire.ErrRedirect,
+			Message: fmt.Sprintf("CyberPanel answered the request for %s with a redirect (HTTP %d), which is not followed; check BaseURL", c.what, resp.StatusCode)}
 	case resp.StatusCode >= 300:
 		return d.apiError(c, resp, env)
 	case jsonErr != nil:

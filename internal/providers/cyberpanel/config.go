@@ -6,9 +6,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
+
+	"github.com/vpsops/vpsops/internal/providers/wire"
 )
 
 // DefaultBaseURL is the documented API root.
@@ -35,10 +36,12 @@ type Config struct {
 	// vps:delete for destroy). It is a secret.
 	APIKey string
 	// BaseURL is the API root (default DefaultBaseURL); tests point it at
-	// the emulator.
+	// the emulator. It must be https, or plain http to a loopback host.
 	BaseURL string
 	// HTTPClient makes the requests (default: a client with a 30 s
-	// timeout as a backstop; calls are normally bounded by their context).
+	// timeout as a backstop; calls are normally bounded by their context,
+	// but operation polls run outside the wrapper's per-call timeout). New
+	// uses a copy that follows no redirects.
 	HTTPClient *http.Client
 	// PollInterval is how often operations re-read the server (default
 	// 5 s). Every poll spends one request of the rate limit.
@@ -123,15 +126,10 @@ func (c Config) validate() error {
 	}):
 		errs = append(errs, errors.New("APIKey has characters other than letters, digits and '_'"))
 	}
-	u, err := url.Parse(c.BaseURL)
-	switch {
-	case err != nil:
-		// The URL itself is not echoed: it might carry credentials.
-		errs = append(errs, errors.New("BaseURL is not a URL"))
-	case u.Scheme != "https" && u.Scheme != "http" || u.Host == "":
-		errs = append(errs, errors.New("BaseURL must be an absolute http(s) URL"))
-	case u.User != nil || u.RawQuery != "" || u.Fragment != "":
-		errs = append(errs, errors.New("BaseURL must not carry credentials, a query or a fragment"))
+	// https, or plain http only to loopback (the emulator), so the key
+	// never crosses a network in clear text; the URL is never quoted.
+	if err := wire.CheckBaseURL("BaseURL", c.BaseURL); err != nil {
+		errs = append(errs, err)
 	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("cyberpanel config: %w", err)

@@ -22,6 +22,8 @@ func TestNewValidates(t *testing.T) {
 		{"ftp base", cyberpanel.Config{APIKey: cyberpaneltest.APIKey, BaseURL: "ftp://x/api"}, "BaseURL"},
 		{"base with query", cyberpanel.Config{APIKey: cyberpaneltest.APIKey, BaseURL: "https://x/api?a=1"}, "BaseURL"},
 		{"emulator", cyberpanel.Config{APIKey: cyberpaneltest.APIKey, BaseURL: "http://127.0.0.1:1/api/v1/"}, ""},
+		{"plain http to a remote host", cyberpanel.Config{APIKey: cyberpaneltest.APIKey, BaseURL: "http://platform.cyberpersons.com/api/v1"}, "BaseURL must use https"},
+		{"key in the URL", cyberpanel.Config{APIKey: cyberpaneltest.APIKey, BaseURL: "https://x/api?key=" + cyberpaneltest.APIKey}, "BaseURL"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

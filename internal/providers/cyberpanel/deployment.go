@@ -36,7 +36,7 @@ func (d *Driver) WaitDeployment(ctx context.Context, id string) (*driver.Operati
 		return nil, err
 	}
 	desc := "deploy " + what
-	return driver.PollUntil(desc, d.poll, func(ctx context.Context) (driver.Progress, bool, error) {
+	return d.operation(desc, func(ctx context.Context) (driver.Progress, bool, error) {
 		st := first
 		first = nil // PollUntil calls check from one goroutine
 		if st == nil {
@@ -56,7 +56,7 @@ func (d *Driver) WaitDeployment(ctx context.Context, id string) (*driver.Operati
 			p.Percent, p.Message = 100, desc+": ready"
 			return p, true, nil
 		case deploymentFailed(st.DeploymentStatus):
-			return p, false, driver.Errorf(driver.Unavailable, "deployment of %s failed at %s", what, task)
+			return p, false, finalError{driver.Errorf(driver.Unavailable, "deployment of %s failed at %s", what, task)}
 		}
 		return p, false, nil
 	}), nil

@@ -31,7 +31,7 @@ func (d *Driver) Destroy(ctx context.Context, id string) (*driver.Operation, err
 	if res.Name != "" {
 		desc = "delete " + res.Name
 	}
-	return driver.PollUntil(desc, d.poll, func(ctx context.Context) (driver.Progress, bool, error) {
+	return d.operation(desc, func(ctx context.Context) (driver.Progress, bool, error) {
 		var det details
 		err := d.do(ctx, call{method: http.MethodGet, path: pathVPS(id), scope: "vps:read", what: what}, &det)
 		switch {

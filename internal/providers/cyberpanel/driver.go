@@ -20,6 +20,7 @@ import (
 
 	"github.com/vpsops/vpsops/internal/buildinfo"
 	"github.com/vpsops/vpsops/internal/providers/driver"
+	"github.com/vpsops/vpsops/internal/providers/wire"
 )
 
 // Driver is one CyberPanel Cloud account. It is safe for concurrent use.
@@ -41,9 +42,11 @@ func New(cfg Config) (*Driver, error) {
 		return nil, err
 	}
 	return &Driver{
-		key:   cfg.APIKey,
-		base:  strings.TrimRight(cfg.BaseURL, "/"),
-		hc:    cfg.HTTPClient,
+		key:  cfg.APIKey,
+		base: strings.TrimRight(cfg.BaseURL, "/"),
+		// Go keeps Authorization on a same-host redirect, even
+		// https→http: no redirect is followed, whoever built the client.
+		hc:    wire.NoRedirects(cfg.HTTPClient),
 		poll:  cfg.PollInterval,
 		now:   cfg.Clock,
 		log:   cfg.Logger,

@@ -110,7 +110,7 @@ func byStatus(c call, status int, code, text string) *driver.Error {
 		cl = driver.Unavailable
 	case status >= 400:
 		cl = driver.Invalid
-	default: // 3xx, or 2xx with success=false and no code
+	default: // 2xx with success=false and no code (do handles 3xx)
 		cl = driver.Unavailable
 	}
 	msg := fmt.Sprintf("CyberPanel refused the request for %s (HTTP %d", c.what, status)

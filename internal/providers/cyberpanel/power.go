@@ -57,7 +57,7 @@ func (d *Driver) Power(ctx context.Context, id string, a driver.PowerAction) (*d
 
 // pollStatus is an Operation that reads the live status until it is want.
 func (d *Driver) pollStatus(desc, id, what string, want driver.Status) *driver.Operation {
-	return driver.PollUntil(desc, d.poll, func(ctx context.Context) (driver.Progress, bool, error) {
+	return d.operation(desc, func(ctx context.Context) (driver.Progress, bool, error) {
 		var st liveStatus
 		if err := d.do(ctx, call{method: http.MethodGet, path: pathStatus(id), scope: "vps:read", what: what}, &st); err != nil {
 			return driver.Progress{}, false, err

@@ -141,6 +141,11 @@ func TestWaitDeployment(t *testing.T) {
 	if e := asDriverError(t, err); e.Class != driver.Unavailable || !strings.Contains(e.Message, "failed at create_vm") {
 		t.Errorf("failed deployment: %v", err)
 	}
+	// A failed deployment is the API's answer, not a failed poll: it ends
+	// the wait at once instead of being polled again.
+	if n := srv.Requests("GET", "/vps/45/deployment"); n != 1 {
+		t.Errorf("%d deployment reads, want 1", n)
+	}
 }
 
 func TestConsole(t *testing.T) {

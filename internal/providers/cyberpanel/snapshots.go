@@ -70,7 +70,7 @@ func (d *Driver) CreateSnapshot(ctx context.Context, id, name string) (*driver.O
 		return nil, err
 	}
 	desc := fmt.Sprintf("snapshot %s of %s", name, what)
-	return driver.PollUntil(desc, d.poll, func(ctx context.Context) (driver.Progress, bool, error) {
+	return d.operation(desc, func(ctx context.Context) (driver.Progress, bool, error) {
 		items, err := d.snapshots(ctx, id, what)
 		if err != nil {
 			return driver.Progress{}, false, err

@@ -172,7 +172,7 @@ func TestList(t *testing.T) {
 		t.Errorf("with one server gone mid-list: %d servers, %v; want 2", len(list), err)
 	}
 	// Legacy: a project without servers answered server/list with 404.
-	srv.Inject(glesystest.Fault{Path: "/server/list", Status: 404, Times: 1})
+	srv.Inject(glesystest.Fault{Path: "/server/list", Status: 404, Text: "No servers found", Times: 1})
 	if list, err = d.ListServers(t.Context()); err != nil || len(list) != 0 {
 		t.Errorf("legacy empty list: %v, %v", list, err)
 	}
@@ -180,6 +180,35 @@ func TestList(t *testing.T) {
 	srv.Inject(glesystest.Fault{Path: "/server/details", Status: 500, Times: 1})
 	if _, err = d.ListServers(t.Context()); driver.ClassOf(err) != driver.Unavailable {
 		t.Errorf("details 500 during list: %v, want unavailable", err)
+	}
+}
+
+// TestListOther404IsNotEmpty: only a 404 whose text says there are no
+// servers is an empty project; any other 404 on server/list (a wrong
+// BaseURL, a proxy's page) is an error, never an empty fleet.
+func TestListOther404IsNotEmpty(t *testing.T) {
+	tests := []struct {
+		name  string
+		fault *glesystest.Fault
+		base  string // appended to the emulator's URL
+	}{
+		{"unknown function from a wrong BaseURL", nil, "/v2"},
+		{"404 without text", &glesystest.Fault{Path: "/server/list", Status: 404, Times: 1}, ""},
+		{"404 other text", &glesystest.Fault{Path: "/server/list", Status: 404, Text: "Unknown function server/list", Times: 1}, ""},
+		{"bare 404 page", &glesystest.Fault{Path: "/server/list", Status: 404, Body: "<html>Not Found</html>", Times: 1}, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := newEmulator(t)
+			d := newDriver(t, srv, func(c *glesys.Config) { c.BaseURL = srv.URL + tc.base })
+			if tc.fault != nil {
+				srv.Inject(*tc.fault)
+			}
+			list, err := d.ListServers(t.Context())
+			if driver.ClassOf(err) != driver.NotFound {
+				t.Fatalf("ListServers = %v, %v; want a not_found error", list, err)
+			}
+		})
 	}
 }
 
@@ -279,6 +308,55 @@ func TestISOAndPTRInvalid(t *testing.T) {
 	}
 	if ptr, _ := srv.PTR(glesystest.RunningIPv6); ptr != "v6.example." {
 		t.Errorf("PTR %q, want v6.example.", ptr)
+	}
+}
+
+// TestPollFailureLimit: up to maxPollFailures (3) transient poll failures
+// in a row are ridden out, for power actions and destroy alike; one more
+// ends the wait as unavailable; a success in between resets the count.
+func TestPollFailureLimit(t *testing.T) {
+	tests := []struct {
+		name   string
+		faults []glesystest.Fault
+		ok     bool
+	}{
+		{"3 in a row", []glesystest.Fault{{Status: 503, Times: 3}}, true},
+		{"3 mixed", []glesystest.Fault{{Status: 503, Times: 1}, {Status: 429, Times: 1}, {Status: 502, Body: "<html>bad gateway</html>", Times: 1}}, true},
+		{"4 in a row", []glesystest.Fault{{Status: 503, Times: 4}}, false},
+		{"3, a success, 3", []glesystest.Fault{{Status: 503, Times: 3}, {Delay: time.Nanosecond, Times: 1}, {Status: 503, Times: 3}}, true},
+	}
+	ops := map[string]func(*glesys.Driver) (*driver.Operation, error){
+		"stop": func(d *glesys.Driver) (*driver.Operation, error) {
+			return d.Power(t.Context(), glesystest.RunningID, driver.PowerStop)
+		},
+		"destroy": func(d *glesys.Driver) (*driver.Operation, error) { return d.Destroy(t.Context(), glesystest.RunningID) },
+	}
+	for opName, start := range ops {
+		for _, tc := range tests {
+			t.Run(opName+"/"+tc.name, func(t *testing.T) {
+				// The transition takes longer than the faults last, so
+				// every fault is hit by a poll before the end state.
+				srv := newEmulator(t, glesystest.WithTransitionPolls(2))
+				d := newDriver(t, srv)
+				op, err := start(d)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, f := range tc.faults {
+					f.Path = "/server/details"
+					srv.Inject(f)
+				}
+				err = wait(t, op)
+				if tc.ok && err != nil {
+					t.Fatalf("wait: %v", err)
+				}
+				if !tc.ok {
+					if e := asDriverError(t, err); e.Class != driver.Unavailable {
+						t.Fatalf("wait: %v, want unavailable after 4 failed polls", err)
+					}
+				}
+			})
+		}
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/vpsops/vpsops/internal/providers/driver"
+	"github.com/vpsops/vpsops/internal/providers/wire"
 )
 
 // maxResponse bounds a response body, so a hostile or broken endpoint
@@ -60,6 +61,11 @@ func call[T answer](ctx context.Context, d *Driver, function string, args any) (
 	st := out.Response.status()
 	d.logCall(ctx, function, httpStatus, st.Code, time.Since(start))
 	switch {
+	case httpStatus >= 300 && httpStatus < 400:
+		// Not followed (wire.NoRedirects): the API does not redirect, so
+		// BaseURL or something in between is wrong.
+		return out.Response, &driver.Error{Class: driver.Internal, Err: wire.ErrRedirect,
+			Message: fmt.Sprintf("GleSYS answered %s with a redirect (HTTP %d), which is not followed; check BaseURL", function, httpStatus)}
 	case derr != nil || st.Code == 0:
 		if httpStatus != http.StatusOK {
 			// An error page without the envelope (a proxy's 502, an
@@ -131,7 +137,8 @@ func (d *Driver) apiError(function string, code int, st apiStatus, header http.H
 	if text == "" {
 		text = http.StatusText(code)
 	}
-	e := &driver.Error{Message: fmt.Sprintf("GleSYS %s: %s (code %d)", function, text, code)}
+	e := &driver.Error{Message: fmt.Sprintf("GleSYS %s: %s (code %d)", function, text, code),
+		Err: &statusError{Code: code, Text: d.clean(st.Text)}}
 	switch {
 	case code == http.StatusBadRequest:
 		e.Class = driver.Invalid
@@ -161,6 +168,16 @@ func (d *Driver) apiError(function string, code int, st apiStatus, header http.H
 	}
 	return e
 }
+
+// statusError is the envelope's status behind an apiError, for callers
+// that look at the provider's own words (emptyListAnswer). Text is
+// cleaned like the message, so it carries no secret.
+type statusError struct {
+	Code int
+	Text string
+}
+
+func (e *statusError) Error() string { return fmt.Sprintf("code %d: %s", e.Code, e.Text) }
 
 // retryAfter reads Retry-After as seconds or an HTTP date; 0 if absent.
 func (d *Driver) retryAfter(h http.Header) time.Duration {

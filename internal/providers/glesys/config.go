@@ -20,14 +20,18 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/netip"
-	"net/url"
 	"strings"
 	"time"
+
+	"github.com/vpsops/vpsops/internal/providers/wire"
 )
 
 // DefaultBaseURL is the GleSYS API endpoint.
 const DefaultBaseURL = "https://api.glesys.com"
+
+// DefaultHTTPTimeout bounds each request of the client New makes when
+// Config.HTTPClient is nil.
+const DefaultHTTPTimeout = 30 * time.Second
 
 // DefaultPollInterval is how often operations poll server/details: the
 // reference asks to keep that polling to a few seconds' interval.
@@ -40,12 +44,13 @@ type Config struct {
 	Project string
 	// APIKey is the project's permanent API key, the Basic-auth password.
 	APIKey string
-	// BaseURL overrides DefaultBaseURL (tests, proxies). Plain http is
-	// accepted only for loopback hosts, so the key never crosses a network
-	// in clear text.
+	// BaseURL overrides DefaultBaseURL (tests, proxies). It is checked by
+	// wire.CheckBaseURL: plain http is accepted only for loopback hosts, so
+	// the key never crosses a network in clear text.
 	BaseURL string
-	// HTTPClient makes the requests; nil means a client of its own. Its
-	// timeout, if any, applies on top of the caller's context.
+	// HTTPClient makes the requests; nil means a client of its own with
+	// DefaultHTTPTimeout. Its timeout, if any, applies on top of the
+	// caller's context. New uses a copy that follows no redirects.
 	HTTPClient *http.Client
 	// PollInterval is how often operations poll the server's state
 	// (default DefaultPollInterval).
@@ -87,11 +92,10 @@ func (c *Config) validate() error {
 	if c.BaseURL == "" {
 		c.BaseURL = DefaultBaseURL
 	}
-	base, err := checkBaseURL(c.BaseURL)
-	if err != nil {
+	if err := wire.CheckBaseURL("BaseURL", c.BaseURL); err != nil {
 		errs = append(errs, err)
 	}
-	c.BaseURL = base
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
 	if c.PollInterval < 0 {
 		errs = append(errs, fmt.Errorf("PollInterval %s is negative", c.PollInterval))
 	}
@@ -99,8 +103,13 @@ func (c *Config) validate() error {
 		c.PollInterval = DefaultPollInterval
 	}
 	if c.HTTPClient == nil {
-		c.HTTPClient = &http.Client{}
+		// Operations poll inside Wait, outside the wrapper's per-call
+		// timeout, so each request needs a bound of its own.
+		c.HTTPClient = &http.Client{Timeout: DefaultHTTPTimeout}
 	}
+	// Go keeps Authorization on a same-host redirect, even https→http,
+	// so no redirect is followed, whoever built the client.
+	c.HTTPClient = wire.NoRedirects(c.HTTPClient)
 	if c.Clock == nil {
 		c.Clock = time.Now
 	}
@@ -111,37 +120,6 @@ func (c *Config) validate() error {
 		return fmt.Errorf("glesys config: %w", errors.Join(errs...))
 	}
 	return nil
-}
-
-// checkBaseURL returns raw without a trailing slash, or why it is unusable.
-func checkBaseURL(raw string) (string, error) {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return raw, fmt.Errorf("BaseURL %q does not parse", raw)
-	}
-	switch {
-	case u.Host == "":
-		return raw, fmt.Errorf("BaseURL %q has no host", raw)
-	case u.User != nil:
-		return raw, errors.New("BaseURL must not carry credentials; set Project and APIKey")
-	case u.RawQuery != "" || u.Fragment != "":
-		return raw, fmt.Errorf("BaseURL %q must not have a query or fragment", raw)
-	case u.Scheme == "https":
-	case u.Scheme == "http" && isLoopback(u.Hostname()):
-	case u.Scheme == "http":
-		return raw, fmt.Errorf("BaseURL %q uses plain http to a non-loopback host; the API key would travel in clear text", raw)
-	default:
-		return raw, fmt.Errorf("BaseURL %q: scheme must be https", raw)
-	}
-	return strings.TrimRight(raw, "/"), nil
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	a, err := netip.ParseAddr(host)
-	return err == nil && a.IsLoopback()
 }
 
 func hasControl(s string) bool {

@@ -24,10 +24,14 @@ func TestNewValidates(t *testing.T) {
 		{"colon in project", glesys.Config{Project: "cl:1", APIKey: key}, "Project contains"},
 		{"no key", glesys.Config{Project: "cl1"}, "APIKey is empty"},
 		{"newline in key", glesys.Config{Project: "cl1", APIKey: key + "\n"}, "APIKey contains a control character"},
-		{"plain http", glesys.Config{Project: "cl1", APIKey: key, BaseURL: "http://api.glesys.com"}, "clear text"},
-		{"ftp", glesys.Config{Project: "cl1", APIKey: key, BaseURL: "ftp://api.glesys.com"}, "scheme"},
-		{"no host", glesys.Config{Project: "cl1", APIKey: key, BaseURL: "https://"}, "no host"},
+		{"plain http", glesys.Config{Project: "cl1", APIKey: key, BaseURL: "http://api.glesys.com"}, "BaseURL must use https"},
+		{"ftp", glesys.Config{Project: "cl1", APIKey: key, BaseURL: "ftp://api.glesys.com"}, "BaseURL must use https"},
+		{"no host", glesys.Config{Project: "cl1", APIKey: key, BaseURL: "https://"}, "BaseURL must be an absolute"},
 		{"userinfo", glesys.Config{Project: "cl1", APIKey: key, BaseURL: "https://u:p@api.glesys.com"}, "credentials"},
+		// The URL is never quoted: a key pasted into it must not reach the
+		// startup log.
+		{"key in query", glesys.Config{Project: "cl1", APIKey: key, BaseURL: "https://api.glesys.com/?key=" + key}, "query"},
+		{"key in bad URL", glesys.Config{Project: "cl1", APIKey: key, BaseURL: "http://api.glesys.com/" + key}, "BaseURL must use https"},
 		{"negative poll", glesys.Config{Project: "cl1", APIKey: key, PollInterval: -time.Second}, "PollInterval"},
 	}
 	for _, tc := range tests {

@@ -37,13 +37,11 @@ func (d *Driver) Destroy(ctx context.Context, id string) (*driver.Operation, err
 	if ips := addresses(s); len(ips) > 0 {
 		desc = fmt.Sprintf("destroy %s (%s); its IP addresses %s are released, not kept", s.Hostname, id, strings.Join(ips, ", "))
 	}
-	return driver.PollUntil(desc, d.poll, func(ctx context.Context) (driver.Progress, bool, error) {
+	return d.operation(desc, string(driver.StatusDeleting), func(ctx context.Context) (driver.Progress, bool, error) {
 		_, err := d.details(ctx, id)
 		switch {
 		case driver.ClassOf(err) == driver.NotFound:
 			return d.progress("destroyed", s.Hostname+" is destroyed"), true, nil
-		case transient(err):
-			return d.progress(string(driver.StatusDeleting), "GleSYS did not answer the status poll; still waiting"), false, nil
 		case err != nil:
 			return driver.Progress{}, false, err
 		}

@@ -57,12 +57,9 @@ func (d *Driver) Power(ctx context.Context, id string, a driver.PowerAction) (*d
 		return nil, serverErr(err, id)
 	}
 	desc := fmt.Sprintf("%s %s (%s)", a, s.Hostname, id)
-	return driver.PollUntil(desc, d.poll, func(ctx context.Context) (driver.Progress, bool, error) {
+	return d.operation(desc, spec.doing, func(ctx context.Context) (driver.Progress, bool, error) {
 		s, err := d.details(ctx, id)
 		if err != nil {
-			if transient(err) {
-				return d.progress(spec.doing, "GleSYS did not answer the status poll; still waiting"), false, nil
-			}
 			return driver.Progress{}, false, err
 		}
 		if !s.IsLocked && s.IsRunning != nil && *s.IsRunning == spec.running {
@@ -96,12 +93,4 @@ func checkPower(s *serverJSON, a driver.PowerAction, spec powerSpec) error {
 // progress is a report without a percentage: GleSYS gives none.
 func (d *Driver) progress(status, msg string) driver.Progress {
 	return driver.Progress{Percent: -1, Status: status, Message: msg, At: d.clock()}
-}
-
-// transient reports whether a failed status poll is retried at the next
-// tick instead of ending the wait: the action is under way on GleSYS's
-// side either way, and the caller's context bounds the waiting.
-func transient(err error) bool {
-	c := driver.ClassOf(err)
-	return c == driver.Unavailable || c == driver.RateLimited
 }

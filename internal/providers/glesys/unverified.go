@@ -1,6 +1,7 @@
 package glesys
 
 import (
+	"errors"
 	"strings"
 
 	"github.com/vpsops/vpsops/internal/providers/driver"
@@ -41,9 +42,19 @@ func classifyText(text string) (c driver.Class, busy, ok bool) {
 
 // emptyListAnswer reports whether server/list's err means "no servers":
 // legacy behaviour (jclouds) answered 404 for a project without servers.
-// UNVERIFIED whether the current API still does.
+// UNVERIFIED whether the current API still does, and in what words: the
+// jclouds tests cite no status text, so the driver assumes one saying
+// there are no servers ("No servers found", "There are no servers in this
+// project"). Any other 404 — "Unknown function server/list" from a wrong
+// BaseURL, a proxy's bare 404 — is classified normally (NotFound), never
+// read as an empty fleet.
 func emptyListAnswer(err error) bool {
-	return driver.ClassOf(err) == driver.NotFound
+	var st *statusError
+	if driver.ClassOf(err) != driver.NotFound || !errors.As(err, &st) {
+		return false
+	}
+	t := strings.ToLower(st.Text)
+	return strings.Contains(t, "no server")
 }
 
 // Rate limits: UNVERIFIED. The API documents none; a 429 is handled as

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/vpsops/vpsops/internal/providers/driver"
+	"github.com/vpsops/vpsops/internal/providers/wire"
 )
 
 // maxBody caps how much of an answer is read, so a hostile or broken
@@ -210,7 +211,8 @@ func (d *Driver) statusErr(c call, resp *http.Response, body []byte) error {
 	case status >= 500:
 		return driver.Errorf(driver.Unavailable, "%s: VPSBG answered %d %s", c.action, status, http.StatusText(status))
 	case status >= 300 && status < 400:
-		return driver.Errorf(driver.Unavailable, "%s: VPSBG answered with a redirect (%d)", c.action, status)
+		return &driver.Error{Class: driver.Unavailable, Err: wire.ErrRedirect,
+			Message: fmt.Sprintf("%s: VPSBG answered with a redirect (%d), which is not followed", c.action, status)}
 	}
 	return driver.Errorf(driver.Invalid, "%s: VPSBG answered %d %s", c.action, status, http.StatusText(status))
 }

@@ -3,12 +3,12 @@ package vpsbg
 import (
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
 	"github.com/vpsops/vpsops/internal/buildinfo"
 	"github.com/vpsops/vpsops/internal/providers/driver"
+	"github.com/vpsops/vpsops/internal/providers/wire"
 )
 
 // DefaultBaseURL is the API's production address.
@@ -26,7 +26,8 @@ type Config struct {
 	// ReadToken, when set, is used for GET requests instead of Token, so
 	// status polling runs with a Read token (least privilege). Secret.
 	ReadToken string
-	// BaseURL overrides DefaultBaseURL (tests, proxies).
+	// BaseURL overrides DefaultBaseURL (tests, proxies): https, or plain
+	// http only to a loopback host.
 	BaseURL string
 	// CancelNow is the "now" flag of Destroy's billing cancellation. The
 	// default, false, follows the wire reference's advice for a bot: the
@@ -37,8 +38,8 @@ type Config struct {
 	// CancelReason is sent as the cancellation's reason (default
 	// "Cancelled via vpsops").
 	CancelReason string
-	// HTTPClient makes the requests; nil means a dedicated client that
-	// does not follow redirects.
+	// HTTPClient makes the requests; nil means a dedicated client with a
+	// 30 s timeout. New uses a copy that does not follow redirects.
 	HTTPClient *http.Client
 	// PollInterval is how often an Operation polls (default
 	// DefaultPollInterval).
@@ -84,6 +85,11 @@ func New(cfg Config) (*Driver, error) {
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = defaultHTTPClient()
 	}
+	// No redirect is followed, whoever built the client: an API that
+	// redirects (Laravel does, to a login page, when it does not see a
+	// JSON client) has not answered the call, and Go keeps Authorization
+	// on a same-host redirect, even https→http.
+	cfg.HTTPClient = wire.NoRedirects(cfg.HTTPClient)
 	if err := checkToken("Token", cfg.Token, true); err != nil {
 		return nil, err
 	}
@@ -136,36 +142,26 @@ func checkToken(field, tok string, required bool) error {
 	return nil
 }
 
-// checkBaseURL accepts an absolute http(s) URL without credentials, query
-// or fragment and returns it without a trailing slash.
+// checkBaseURL applies wire.CheckBaseURL (https, or plain http only to a
+// loopback host, so a token never crosses a network in clear text; the
+// URL is never quoted) and returns raw without a trailing slash.
 func checkBaseURL(raw string) (string, error) {
-	u, err := url.Parse(raw)
-	switch {
-	case err != nil:
-		return "", configErr("BaseURL is not a URL")
-	case u.Scheme != "https" && u.Scheme != "http" || u.Host == "":
-		return "", configErr("BaseURL must be an absolute http or https URL")
-	case u.User != nil:
-		return "", configErr("BaseURL must not contain credentials")
-	case u.RawQuery != "" || u.Fragment != "":
-		return "", configErr("BaseURL must not have a query or fragment")
+	if err := wire.CheckBaseURL("BaseURL", raw); err != nil {
+		return "", configErr(err.Error())
 	}
-	return strings.TrimRight(u.String(), "/"), nil
+	return strings.TrimRight(raw, "/"), nil
 }
 
-// defaultHTTPClient keeps connections alive and refuses redirects: an API
-// that redirects (Laravel does, to a login page, when it does not see a
-// JSON client) has not answered the call. It keeps enough idle
+// defaultHTTPTimeout bounds each request of the default client: operation
+// polls run outside the wrapper's per-call timeout.
+const defaultHTTPTimeout = 30 * time.Second
+
+// defaultHTTPClient keeps connections alive. It keeps enough idle
 // connections for GetServer's four concurrent requests and the list's
-// status fan-out (net/http's default keeps two per host).
+// status fan-out (net/http's default keeps two per host). New makes it,
+// like a caller's client, refuse redirects.
 func defaultHTTPClient() *http.Client {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConnsPerHost = 2 * (statusFanOut + 1)
-	return &http.Client{
-		Transport: t,
-		Timeout:   2 * time.Minute, // backstop; callers bound calls with ctx
-		CheckRedirect: func(*http.Request, []*http.Request) error {
-			return http.ErrUseLastResponse
-		},
-	}
+	return &http.Client{Transport: t, Timeout: defaultHTTPTimeout}
 }

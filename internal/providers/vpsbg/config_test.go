@@ -25,6 +25,8 @@ func TestNewValidates(t *testing.T) {
 		{"ftp base", vpsbg.Config{Token: tok, BaseURL: "ftp://api.vpsbg.eu/v1"}, "BaseURL"},
 		{"base with credentials", vpsbg.Config{Token: tok, BaseURL: "https://u:" + tok + "@api.vpsbg.eu/v1"}, "BaseURL"},
 		{"base with query", vpsbg.Config{Token: tok, BaseURL: "https://api.vpsbg.eu/v1?x=1"}, "BaseURL"},
+		{"token in query", vpsbg.Config{Token: tok, BaseURL: "https://api.vpsbg.eu/v1?token=" + tok}, "BaseURL"},
+		{"plain http to a remote host", vpsbg.Config{Token: tok, BaseURL: "http://api.vpsbg.eu/v1"}, "BaseURL must use https"},
 		{"negative poll", vpsbg.Config{Token: tok, PollInterval: -time.Second}, "PollInterval"},
 		{"two-line reason", vpsbg.Config{Token: tok, CancelReason: "a\nb"}, "CancelReason"},
 	}

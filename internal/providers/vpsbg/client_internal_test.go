@@ -1,0 +1,55 @@
+package vpsbg
+
+import (
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+
+	"github.com/vpsops/vpsops/internal/providers/driver"
+	"github.com/vpsops/vpsops/internal/providers/wire"
+)
+
+// TestDefaultClientIsBounded: the client New makes has a timeout, since
+// operation polls run outside the wrapper's per-call timeout.
+func TestDefaultClientIsBounded(t *testing.T) {
+	d, err := New(Config{Token: "tok"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.cfg.HTTPClient.Timeout != defaultHTTPTimeout {
+		t.Errorf("default client timeout %s, want %s", d.cfg.HTTPClient.Timeout, defaultHTTPTimeout)
+	}
+}
+
+// TestRedirectNotFollowed: a redirect is not followed, with the default
+// client or one the caller passes (which would follow it), so the token
+// stays home; the answer is an error.
+func TestRedirectNotFollowed(t *testing.T) {
+	var stolen atomic.Int32
+	evil := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { stolen.Add(1) }))
+	t.Cleanup(evil.Close)
+	home := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, evil.URL+r.URL.Path, http.StatusTemporaryRedirect)
+	}))
+	t.Cleanup(home.Close)
+	for name, c := range map[string]*http.Client{"default": nil, "caller's": {}} {
+		t.Run(name, func(t *testing.T) {
+			d, err := New(Config{Token: "tok", BaseURL: home.URL + "/v1", HTTPClient: c})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = d.ListServers(t.Context())
+			if driver.ClassOf(err) != driver.Unavailable || !errors.Is(err, wire.ErrRedirect) {
+				t.Errorf("ListServers through a redirect: %v, want unavailable wrapping wire.ErrRedirect", err)
+			}
+			if c != nil && c.CheckRedirect != nil {
+				t.Error("the caller's client was modified")
+			}
+		})
+	}
+	if n := stolen.Load(); n != 0 {
+		t.Errorf("the redirect was followed %d times", n)
+	}
+}
