@@ -167,3 +167,85 @@ func burst(t *testing.T, d *suble.Driver, n int) {
 	close(start)
 	wg.Wait()
 }
+
+// TestFailedLoginRemembered: a rejected password is sent once; calls in
+// the next 30 s (by Config.Clock) answer Unauthenticated without a login.
+func TestFailedLoginRemembered(t *testing.T) {
+	srv := newEmu(t)
+	clk := newFakeClock()
+	d := newDriver(t, srv, withLogin, func(c *suble.Config) { c.Password, c.Clock = "Not-The-Password-99", clk.Now })
+	calls := []func() error{
+		func() error { _, err := d.ListServers(t.Context()); return err },
+		func() error { _, err := d.GetServer(t.Context(), subletest.RunningID); return err },
+		func() error { _, err := d.Power(t.Context(), subletest.RunningID, driver.PowerStop); return err },
+	}
+	for i, call := range calls {
+		e := requireClass(t, "call with a wrong password", call(), driver.Unauthenticated)
+		if i > 0 && !strings.Contains(e.Message, "Invalid email or password") {
+			t.Errorf("remembered error %q lost the reason", e.Message)
+		}
+	}
+	if n := srv.Count("POST", "/auth/login"); n != 1 {
+		t.Fatalf("%d logins for %d calls within 30 s, want 1", n, len(calls))
+	}
+	clk.Advance(29 * time.Second)
+	requireClass(t, "call after 29 s", calls[0](), driver.Unauthenticated)
+	if n := srv.Count("POST", "/auth/login"); n != 1 {
+		t.Errorf("%d logins after 29 s, want 1", n)
+	}
+	clk.Advance(2 * time.Second)
+	requireClass(t, "call after 31 s", calls[0](), driver.Unauthenticated)
+	if n := srv.Count("POST", "/auth/login"); n != 2 {
+		t.Errorf("%d logins after 31 s, want 2", n)
+	}
+	if n := srv.Count("", vpsPath(subletest.RunningID, "control")); n != 0 {
+		t.Errorf("control sent %d times without a session", n)
+	}
+}
+
+// TestLoginOutageNotRemembered: a login that fails for want of the API
+// (5xx, unreachable) is tried again on the next call.
+func TestLoginOutageNotRemembered(t *testing.T) {
+	srv := newEmu(t)
+	d := newDriver(t, srv, withLogin, func(c *suble.Config) { c.Clock = newFakeClock().Now })
+	srv.Inject(subletest.Fault{Path: "/auth/login", Status: 503, Times: 1})
+	_, err := d.ListServers(t.Context())
+	requireClass(t, "ListServers(login 503)", err, driver.Unavailable)
+	if _, err := d.ListServers(t.Context()); err != nil {
+		t.Fatalf("after the outage: %v", err)
+	}
+	if n := srv.Count("POST", "/auth/login"); n != 2 {
+		t.Errorf("%d logins, want 2", n)
+	}
+}
+
+// TestRepeated401SaysHowTheSessionWasRenewed: the error after a second
+// 401 names the renewal that actually happened.
+func TestRepeated401SaysHowTheSessionWasRenewed(t *testing.T) {
+	tests := []struct {
+		name          string
+		expireRefresh bool
+		want, not     string
+	}{
+		{"refreshed", false, "after a token refresh", "login"},
+		{"logged in again", true, "after a fresh login", "refresh"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := newEmu(t)
+			d := newDriver(t, srv, withLogin)
+			if _, err := d.ListServers(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			if tc.expireRefresh {
+				srv.ExpireRefreshTokens()
+			}
+			srv.Inject(subletest.Fault{Path: listPath, Status: 401})
+			_, err := d.ListServers(t.Context())
+			e := requireClass(t, "ListServers(always 401)", err, driver.Unauthenticated)
+			if !strings.Contains(e.Message, tc.want) || strings.Contains(e.Message, tc.not) {
+				t.Errorf("message %q, want %q and no %q", e.Message, tc.want, tc.not)
+			}
+		})
+	}
+}

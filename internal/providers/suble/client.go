@@ -23,6 +23,7 @@ import (
 
 	"github.com/vpsops/vpsops/internal/buildinfo"
 	"github.com/vpsops/vpsops/internal/providers/driver"
+	"github.com/vpsops/vpsops/internal/providers/wire"
 )
 
 // maxBody caps what is read of a response, so a hostile or broken
@@ -55,6 +56,9 @@ func New(cfg Config) (*Driver, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, fmt.Errorf("suble config: %w", err)
 	}
+	// A followed 307/308 would repeat the login body (email and password)
+	// or a bearer-token request to wherever the answer points.
+	cfg.HTTPClient = wire.NoRedirects(cfg.HTTPClient)
 	d := &Driver{
 		cfg:  cfg,
 		base: strings.TrimRight(cfg.BaseURL, "/"),
@@ -78,6 +82,7 @@ type call struct {
 	perm   string // Permission header; "" sends none
 	body   any    // JSON-encoded when non-nil
 	what   string // names the target in error messages: "server vm_abc123"
+	err    error  // set when the call must not be sent (a bad id); do returns it
 }
 
 // productPath is P in the reference: /projects/{project}/products/{product}/vps.
@@ -85,16 +90,27 @@ func productPath(project, product string) string {
 	return "/projects/" + project + "/products/" + product + "/vps"
 }
 
+// vpsCall is a request to endpoint of server id. An id that could leave
+// its path segment (".." would turn products/../vps/control into another
+// resource) makes a call that do refuses before sending anything, whatever
+// check the caller did or forgot.
 func (d *Driver) vpsCall(method, id, endpoint, perm string, body any) call {
+	if err := checkServerID(id); err != nil {
+		return call{what: "server id", err: err}
+	}
 	return call{method: method, path: productPath(d.cfg.Project, id) + "/" + endpoint, perm: perm, body: body, what: "server " + id}
 }
 
 // do sends c with the session's token and decodes a 2xx JSON answer into
 // out (nil: ignore the body). A 401 on a login session renews the JWT once
 // and repeats the call: the 401 proves the call did not run, so even a
-// mutation may be repeated. Nothing else is retried here; the portable
+// mutation may be repeated. A second 401 is Unauthenticated, naming how
+// the session had been renewed. Nothing else is retried here; the portable
 // wrapper decides that.
 func (d *Driver) do(ctx context.Context, c call, out any) error {
+	if c.err != nil {
+		return c.err
+	}
 	var payload []byte
 	if c.body != nil {
 		var err error
@@ -102,6 +118,7 @@ func (d *Driver) do(ctx context.Context, c call, out any) error {
 			return &driver.Error{Class: driver.Internal, Message: "encoding the request for " + c.what, Err: err}
 		}
 	}
+	renewal := "" // how the session was renewed after a 401, for the message
 	for attempt := 0; ; attempt++ {
 		tok, gen, err := d.bearer(ctx)
 		if err != nil {
@@ -116,8 +133,11 @@ func (d *Driver) do(ctx context.Context, c call, out any) error {
 		if err != nil {
 			return err
 		}
-		if status == http.StatusUnauthorized && d.sess.renewable() && attempt == 0 {
-			if err := d.renew(ctx, gen); err != nil {
+		if status == http.StatusUnauthorized && d.sess.renewable() {
+			if attempt > 0 {
+				return driver.Errorf(driver.Unauthenticated, "Suble rejected the session for %s again, right after %s", c.what, renewal)
+			}
+			if renewal, err = d.renew(ctx, gen); err != nil {
 				return err
 			}
 			continue
@@ -175,6 +195,12 @@ func (d *Driver) send(ctx context.Context, method, path string, auth func(*http.
 	}
 	if len(body) > maxBody {
 		return 0, nil, nil, driver.Errorf(driver.Unavailable, "Suble API answer to %s %s is larger than %d bytes", method, path, maxBody)
+	}
+	if resp.StatusCode >= 300 && resp.StatusCode <= 399 {
+		// The Location is not quoted: it is the provider's (or an
+		// attacker's) text, and the request is not repeated there anyway.
+		return 0, nil, nil, &driver.Error{Class: driver.Unavailable, Err: wire.ErrRedirect,
+			Message: fmt.Sprintf("Suble API answered %s %s with HTTP %d; redirect not followed", method, path, resp.StatusCode)}
 	}
 	return resp.StatusCode, resp.Header, body, nil
 }

@@ -5,9 +5,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
+
+	"github.com/vpsops/vpsops/internal/providers/wire"
 )
 
 // Config describes one Suble.io project. Credentials are either Token or
@@ -27,10 +28,13 @@ type Config struct {
 	// RebuildSSHKeys are the Suble SSH key uids installed by a rebuild
 	// (the API takes keys, not a password).
 	RebuildSSHKeys []string
-	// BaseURL is the API root (default DefaultBaseURL).
+	// BaseURL is the API root (default DefaultBaseURL): https, or plain
+	// http only to a loopback host.
 	BaseURL string
-	// HTTPClient sends the requests (default: a client with a 60 s
-	// safety timeout; the portable wrapper bounds each call tighter).
+	// HTTPClient sends the requests (default: a client with a 30 s
+	// timeout, which also bounds each poll inside an operation; the
+	// portable wrapper bounds each call tighter). New works on a copy
+	// that never follows redirects.
 	HTTPClient *http.Client
 	// PollInterval is how often operations look at the server (default 2 s).
 	PollInterval time.Duration
@@ -50,7 +54,7 @@ type Config struct {
 const (
 	DefaultPollInterval = 2 * time.Second
 	DefaultMetadataTTL  = 30 * time.Second
-	defaultHTTPTimeout  = 60 * time.Second
+	defaultHTTPTimeout  = 30 * time.Second
 )
 
 // NewDefaultConfig returns a Config with every default filled in; the
@@ -120,29 +124,27 @@ func (c Config) validate() error {
 			errs = append(errs, fmt.Errorf("RebuildSSHKeys[%d]: empty", i))
 		}
 	}
-	u, err := url.Parse(c.BaseURL)
-	switch {
-	case err != nil:
-		errs = append(errs, errors.New("BaseURL: not a URL"))
-	case u.Scheme != "https" && u.Scheme != "http" || u.Host == "":
-		errs = append(errs, errors.New("BaseURL: must be an absolute http(s) URL"))
-	case u.RawQuery != "" || u.Fragment != "" || u.User != nil:
-		errs = append(errs, errors.New("BaseURL: must not carry a query, fragment or user info"))
+	if err := wire.CheckBaseURL("BaseURL", c.BaseURL); err != nil {
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }
 
-// checkPathID checks an id that goes into a URL path segment.
+// checkPathID checks an id that goes into a URL path segment, so it can
+// neither leave its segment ("/", "%2f") nor walk the path ("." and "..").
+// The error says what is wrong without quoting the id.
 func checkPathID(s string) error {
-	if s == "" {
+	switch {
+	case s == "":
 		return errors.New("empty")
-	}
-	if len(s) > 128 {
+	case len(s) > 128:
 		return errors.New("longer than 128 characters")
+	case s == "." || s == "..":
+		return errors.New("a dot segment (. or ..)")
 	}
 	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') || s == "." || s == ".." {
-			return fmt.Errorf("%q has a character outside A-Z a-z 0-9 . _ -", s)
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
+			return errors.New("has a character outside A-Z a-z 0-9 . _ -")
 		}
 	}
 	return nil

@@ -1,8 +1,10 @@
 package suble
 
 import (
+	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestConfigValidation(t *testing.T) {
@@ -25,6 +27,10 @@ func TestConfigValidation(t *testing.T) {
 		{"ftp base", Config{Project: "p1", Token: secret, BaseURL: "ftp://api.suble.io"}, "BaseURL"},
 		{"relative base", Config{Project: "p1", Token: secret, BaseURL: "/api"}, "BaseURL"},
 		{"base with user", Config{Project: "p1", Token: secret, BaseURL: "https://u:" + secret + "@api.suble.io"}, "BaseURL"},
+		{"plain http to a remote host", Config{Project: "p1", Token: secret, BaseURL: "http://api.suble.io"}, "BaseURL"},
+		{"plain http to loopback", Config{Project: "p1", Token: secret, BaseURL: "http://127.0.0.1:8080"}, ""},
+		{"base with query", Config{Project: "p1", Token: secret, BaseURL: "https://api.suble.io/?k=" + secret}, "BaseURL"},
+		{"project dot-dot", Config{Project: "..", Token: secret}, "Project"},
 		{"empty ssh key", Config{Project: "p1", Token: secret, RebuildSSHKeys: []string{""}}, "RebuildSSHKeys[0]"},
 	}
 	for _, tc := range tests {
@@ -57,6 +63,27 @@ func TestDefaults(t *testing.T) {
 	if d.base != DefaultBaseURL || d.cfg.PollInterval != DefaultPollInterval || d.cfg.MetadataTTL != DefaultMetadataTTL ||
 		d.cfg.HTTPClient == nil || d.cfg.Clock == nil || d.cfg.Logger == nil || !strings.HasPrefix(d.ua, "vpsops/") {
 		t.Errorf("defaults not applied: %+v", d.cfg)
+	}
+}
+
+// TestHTTPClient: the default client has a timeout, and every client the
+// driver uses (default or the caller's) refuses redirects without the
+// caller's own client being changed.
+func TestHTTPClient(t *testing.T) {
+	d, err := New(Config{Project: "p1", Token: "t0ken"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.cfg.HTTPClient.Timeout != 30*time.Second || d.cfg.HTTPClient.CheckRedirect == nil {
+		t.Errorf("default client: timeout %s, redirect check %v", d.cfg.HTTPClient.Timeout, d.cfg.HTTPClient.CheckRedirect != nil)
+	}
+	own := &http.Client{Timeout: 5 * time.Second}
+	d, err = New(Config{Project: "p1", Token: "t0ken", HTTPClient: own})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.cfg.HTTPClient.Timeout != 5*time.Second || d.cfg.HTTPClient.CheckRedirect == nil || own.CheckRedirect != nil {
+		t.Error("the caller's client is not used as a redirect-refusing copy")
 	}
 }
 

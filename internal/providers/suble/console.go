@@ -12,8 +12,8 @@ import (
 // fields (URL carries the ticket, Password the secret). Expiry is not
 // documented, so ExpiresAt stays zero.
 func (d *Driver) Console(ctx context.Context, id string) (*driver.Console, error) {
-	if !d.allowed(id) {
-		return nil, d.notConfigured(id)
+	if err := d.checkServer(id); err != nil {
+		return nil, err
 	}
 	var reply struct {
 		Success bool   `json:"success"`

@@ -33,8 +33,8 @@ func (d *Driver) statusError(c call, status int, h http.Header, body []byte) *dr
 	case status == http.StatusBadRequest:
 		return badRequest(c, msg, low)
 	case status == http.StatusUnauthorized:
-		if d.sess.renewable() {
-			return driver.Errorf(driver.Unauthenticated, "Suble rejected the session even after a fresh login")
+		if d.sess.renewable() { // do renews first and words a repeated 401 itself
+			return driver.Errorf(driver.Unauthenticated, "Suble rejected the session for %s (HTTP 401)", c.what)
 		}
 		return driver.Errorf(driver.Unauthenticated, "Suble rejected the API token (HTTP 401)")
 	case status == http.StatusForbidden:

@@ -2,6 +2,7 @@ package suble_test
 
 import (
 	"errors"
+	"sync"
 	"testing"
 	"time"
 
@@ -65,3 +66,24 @@ func vpsPath(id, endpoint string) string {
 }
 
 const listPath = "/projects/" + subletest.Project + "/products"
+
+// fakeClock is a Config.Clock that moves only when told, safe for the
+// driver's goroutines.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newFakeClock() *fakeClock { return &fakeClock{now: time.Now()} }
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}

@@ -13,8 +13,8 @@ import (
 // not linger at the provider. A failed clear still returns the login
 // (Cleared false): the user must not lose a password they cannot get again.
 func (d *Driver) InitialLogin(ctx context.Context, id string) (*driver.Login, error) {
-	if !d.allowed(id) {
-		return nil, d.notConfigured(id)
+	if err := d.checkServer(id); err != nil {
+		return nil, err
 	}
 	var reply struct {
 		Type     string `json:"type"`

@@ -40,8 +40,8 @@ func (d *Driver) Power(ctx context.Context, id string, a driver.PowerAction) (*d
 	if !ok {
 		return nil, driver.Errorf(driver.Unsupported, "Suble has no %s power action", a)
 	}
-	if !d.allowed(id) {
-		return nil, d.notConfigured(id)
+	if err := d.checkServer(id); err != nil {
+		return nil, err
 	}
 	sent := d.cfg.Clock()
 	var reply controlReply

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
@@ -62,10 +63,11 @@ func (d *Driver) Reinstall(ctx context.Context, id string, o driver.ReinstallOpt
 	if o.Hostname != "" {
 		return nil, driver.Errorf(driver.Invalid, "Suble's rebuild cannot set a hostname; leave it empty")
 	}
-	if !d.allowed(id) {
-		return nil, d.notConfigured(id)
+	if err := d.checkServer(id); err != nil {
+		return nil, err
 	}
 	body := rebuildRequest{OS: im.os, Version: im.version, SSHKeys: d.cfg.RebuildSSHKeys}
+	sent := d.cfg.Clock()
 	var reply struct {
 		Success bool `json:"success"`
 	}
@@ -79,7 +81,7 @@ func (d *Driver) Reinstall(ctx context.Context, id string, o driver.ReinstallOpt
 	if o.Password != "" {
 		desc += " (Suble generates the login; the requested password is not applied)"
 	}
-	return d.poll(desc, d.rebuildCheck(id)), nil
+	return d.poll(desc, d.rebuildCheck(id, sent)), nil
 }
 
 // rebuildRequest is the body of POST P/rebuild.
@@ -98,26 +100,47 @@ func findImage(id string) (osImage, bool) {
 	return osImage{}, false
 }
 
-// rebuildCheck is one poll of a rebuild: done when the server runs, or
-// when it is stopped again after having shown a rebuilding state. Until a
-// rebuilding state shows, a stopped server is taken as not yet started
-// (see rebuildingStates in unverified.go).
-func (d *Driver) rebuildCheck(id string) func(context.Context) (driver.Progress, bool, error) {
-	seen := false
+// quietStoppedPolls is how many polls in a row must find the server
+// stopped, with no rebuild word ever shown, before a rebuild counts as
+// done. The live API may never show a rebuild word (see rebuildingStates
+// in unverified.go), and a rebuild that leaves the server stopped would
+// otherwise be waited for until the operation's deadline.
+const quietStoppedPolls = 3
+
+// rebuildCheck is one poll of a rebuild accepted at sent. It is done when
+//   - the server runs with an uptime no longer than the time since sent
+//     (it booted after the request; an older uptime is a stale answer);
+//   - it is stopped after having shown any other state than stopped or
+//     running (a rebuild word, or a word the driver does not know); or
+//   - it has been stopped for quietStoppedPolls polls in a row without
+//     ever showing such a state, which is all an API without a rebuild
+//     word can tell. The message says so rather than claim certainty.
+func (d *Driver) rebuildCheck(id string, sent time.Time) func(context.Context) (driver.Progress, bool, error) {
+	seen, stopped := false, 0
 	return func(ctx context.Context) (driver.Progress, bool, error) {
 		st, err := d.status(ctx, id)
 		if err != nil {
 			return driver.Progress{}, false, err
 		}
 		s := vmState(st.Status)
+		if s == driver.StatusStopped {
+			stopped++
+		} else {
+			stopped = 0
+		}
 		switch {
-		case s == driver.StatusRunning || s == driver.StatusStopped && seen:
+		case s == driver.StatusRunning && st.uptime() <= d.cfg.Clock().Sub(sent):
 			return driver.Progress{Percent: 100, Status: st.Status, Message: fmt.Sprintf("server %s rebuilt; it is %s", id, st.Status)}, true, nil
-		case s == driver.StatusReinstalling:
+		case s == driver.StatusStopped && seen:
+			return driver.Progress{Percent: 100, Status: st.Status, Message: fmt.Sprintf("server %s rebuilt; it is %s", id, st.Status)}, true, nil
+		case s == driver.StatusStopped && stopped >= quietStoppedPolls:
+			return driver.Progress{Percent: 100, Status: st.Status, Message: fmt.Sprintf(
+				"server %s is stopped and Suble showed no rebuild under way in %d checks; taking the rebuild as done", id, stopped)}, true, nil
+		case s != driver.StatusStopped && s != driver.StatusRunning:
 			seen = true
 			return driver.Progress{Percent: -1, Status: "installing", Message: fmt.Sprintf("Suble is rebuilding server %s (%s)", id, st.Status)}, false, nil
 		}
-		return driver.Progress{Percent: -1, Status: "waiting", Message: fmt.Sprintf("waiting for the rebuild of server %s to start (Suble reports %s)", id, st.Status)}, false, nil
+		return driver.Progress{Percent: -1, Status: "waiting", Message: fmt.Sprintf("waiting for the rebuild of server %s (Suble reports %s)", id, st.Status)}, false, nil
 	}
 }
 

@@ -150,8 +150,8 @@ func (d *Driver) GetServer(ctx context.Context, id string) (*driver.Server, erro
 
 // status fetches P/status.
 func (d *Driver) status(ctx context.Context, id string) (*vmStatus, error) {
-	if !d.allowed(id) {
-		return nil, d.notConfigured(id)
+	if err := d.checkServer(id); err != nil {
+		return nil, err
 	}
 	var st vmStatus
 	if err := d.do(ctx, d.vpsCall(http.MethodGet, id, "status", permReadVPS, nil), &st); err != nil {
@@ -166,8 +166,8 @@ func (d *Driver) status(ctx context.Context, id string) (*vmStatus, error) {
 // lookup returns id's listing entry, listing again when the cached one is
 // older than MetadataTTL or lacks id (a server created since).
 func (d *Driver) lookup(ctx context.Context, id string) (driver.Server, error) {
-	if !d.allowed(id) {
-		return driver.Server{}, d.notConfigured(id)
+	if err := d.checkServer(id); err != nil {
+		return driver.Server{}, err
 	}
 	d.meta.mu.Lock()
 	s, ok := d.meta.byID[id]
@@ -191,8 +191,25 @@ func (d *Driver) lookup(ctx context.Context, id string) (driver.Server, error) {
 
 func (d *Driver) allowed(id string) bool { return d.products == nil || d.products[id] }
 
-func (d *Driver) notConfigured(id string) error {
-	return driver.Errorf(driver.NotFound, "server %s is not among the products configured for this Suble provider", id)
+// checkServer is the first step of every per-server method: an id that
+// cannot be a product id is Invalid, one outside Config.Products NotFound.
+func (d *Driver) checkServer(id string) error {
+	if err := checkServerID(id); err != nil {
+		return err
+	}
+	if !d.allowed(id) {
+		return driver.Errorf(driver.NotFound, "server %s is not among the products configured for this Suble provider", id)
+	}
+	return nil
+}
+
+// checkServerID refuses an id that cannot safely go into a URL path. The
+// id is quoted (escaped, cut short): it may be anything a user typed.
+func checkServerID(id string) error {
+	if err := checkPathID(id); err != nil {
+		return driver.Errorf(driver.Invalid, "server id %.64q is not a Suble product id: %v", id, err)
+	}
+	return nil
 }
 
 // listStatus maps the listing's online/offline.

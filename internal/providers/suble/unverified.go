@@ -56,8 +56,9 @@ const (
 // rebuildingStates are the status words assumed while a rebuild runs.
 // UNVERIFIED: the reference only shows "running" and calls the field
 // Proxmox-style; Proxmox itself reports a lock, not a status, so the live
-// API may show "stopped" throughout. The rebuild Operation copes with both
-// (see reinstall.go).
+// API may show "stopped" throughout. The rebuild Operation does not depend
+// on these words to end (see rebuildCheck in reinstall.go): a fresh uptime
+// or a server stopped for quietStoppedPolls polls ends it as well.
 var rebuildingStates = map[string]bool{"installing": true, "rebuilding": true}
 
 // consoleURL builds the websocket URL a noVNC client opens with a console

@@ -50,17 +50,19 @@ type Server struct {
 	URL string
 	hs  *httptest.Server
 
-	mu       sync.Mutex
-	steps    int
-	project  string
-	products []*product
-	grants   map[string]grant // bearer token → what it may do
-	refresh  map[string]bool  // valid refresh tokens
-	users    map[string]string
-	faults   []*Fault
-	counts   map[string]int
-	times    map[string][]time.Time
-	serial   int
+	mu            sync.Mutex
+	steps         int
+	quiet         bool // a rebuild shows no rebuild word in P/status
+	rebuildStarts bool // a rebuild ends with the server running
+	project       string
+	products      []*product
+	grants        map[string]grant // bearer token → what it may do
+	refresh       map[string]bool  // valid refresh tokens
+	users         map[string]string
+	faults        []*Fault
+	counts        map[string]int
+	times         map[string][]time.Time
+	serial        int
 }
 
 // grant is what a bearer token may do.
@@ -75,6 +77,15 @@ type Option func(*Server)
 // WithSteps sets how many status polls of a server an action takes to
 // finish (default 2; 0 finishes at once).
 func WithSteps(n int) Option { return func(s *Server) { s.steps = max(n, 0) } }
+
+// WithQuietRebuild makes rebuilds show no rebuild word, as the live API
+// may: P/status reads "stopped" (the listing "offline") until the rebuild
+// ends, then "running" with a fresh uptime when startAfter is true, or
+// "stopped" still when it is false. Without this option a rebuild reads
+// "installing" (an assumption) and ends running.
+func WithQuietRebuild(startAfter bool) Option {
+	return func(s *Server) { s.quiet, s.rebuildStarts = true, startAfter }
+}
 
 // WithToken adds a static bearer token (a project key) allowed only perms;
 // no perms means every permission.
@@ -103,13 +114,14 @@ func WithProducts(n int) Option {
 // New starts an emulator with the seed fleet, Token and the Email user.
 func New(opts ...Option) *Server {
 	s := &Server{
-		steps:   2,
-		project: Project,
-		grants:  map[string]grant{Token: {}},
-		refresh: map[string]bool{},
-		users:   map[string]string{Email: Password},
-		counts:  map[string]int{},
-		times:   map[string][]time.Time{},
+		steps:         2,
+		rebuildStarts: true,
+		project:       Project,
+		grants:        map[string]grant{Token: {}},
+		refresh:       map[string]bool{},
+		users:         map[string]string{Email: Password},
+		counts:        map[string]int{},
+		times:         map[string][]time.Time{},
 	}
 	s.products = seed(time.Now())
 	for _, o := range opts {
@@ -139,6 +151,17 @@ func (s *Server) Count(method, path string) int {
 		return n
 	}
 	return s.counts[method+" "+path]
+}
+
+// Requests returns how many requests the emulator received in all.
+func (s *Server) Requests() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, c := range s.counts {
+		n += c
+	}
+	return n
 }
 
 // Times returns when method path was requested, in order.

@@ -82,7 +82,7 @@ func (s *Server) vps(w http.ResponseWriter, r *http.Request, project, id, endpoi
 	switch endpoint {
 	case "status":
 		s.advance(p)
-		writeJSON(w, http.StatusOK, p.status())
+		writeJSON(w, http.StatusOK, p.status(!s.quiet))
 	case "control":
 		s.control(w, r, p)
 	case "console":
@@ -122,21 +122,27 @@ func (s *Server) advance(p *product) {
 	if t.left--; t.left > 0 {
 		return
 	}
-	finish(p)
+	s.finish(p)
 }
 
-func finish(p *product) {
+// finish applies p's pending action. The caller holds s.mu.
+func (s *Server) finish(p *product) {
 	switch p.pending.kind {
-	case "start", "reboot", "rebuild":
+	case "start", "reboot":
 		p.Running, p.BootedAt = true, time.Now()
+	case "rebuild":
+		if s.rebuildStarts {
+			p.Running, p.BootedAt = true, time.Now()
+		}
 	case "stop", "kill":
 		p.Running = false
 	}
 	p.pending = nil
 }
 
-// status is the P/status body of the reference.
-func (p *product) status() map[string]any {
+// status is the P/status body of the reference; rebuildWord says whether
+// a rebuild under way shows as "installing".
+func (p *product) status(rebuildWord bool) map[string]any {
 	st := map[string]any{
 		"qemu": map[string]any{"agent": p.Running, "version": "7.2.0"},
 		"cpus": p.CPUs, "disk": p.DiskBytes, "maxdisk": p.MaxDiskBytes,
@@ -145,7 +151,7 @@ func (p *product) status() map[string]any {
 	if p.Running {
 		word, uptime, cpu, used = "running", int(time.Since(p.BootedAt).Seconds()), 15.5, p.MemoryMB/2
 	}
-	if p.pending != nil && p.pending.kind == "rebuild" {
+	if rebuildWord && p.pending != nil && p.pending.kind == "rebuild" {
 		word = "installing" // assumed: the reference shows no rebuild state
 	}
 	st["status"], st["uptime"], st["cpu"] = word, fmt.Sprintf("%ds", uptime), cpu
@@ -192,7 +198,7 @@ func (s *Server) control(w http.ResponseWriter, r *http.Request, p *product) {
 func (s *Server) begin(p *product, kind string) {
 	p.pending = &transition{kind: kind, left: s.steps}
 	if s.steps == 0 {
-		finish(p)
+		s.finish(p)
 	}
 }
 
