@@ -2,7 +2,6 @@ package suble_test
 
 import (
 	"context"
-	"strings"
 	"testing"
 
 	"github.com/vpsops/vpsops/internal/providers/driver"
@@ -14,13 +13,6 @@ import (
 type harness struct{ login bool }
 
 func (h harness) MakeDriver(_ context.Context, t *testing.T) driver.Driver {
-	// The suite reinstalls the running fixture; Suble refuses to rebuild
-	// a running VM and the driver must not stop it on its own, so that
-	// case cannot pass here. TestReinstallStopped runs the same checks on
-	// a stopped server, TestReinstallRunningConflict the refusal.
-	if strings.HasSuffix(t.Name(), "/Reinstall") {
-		t.Skip("Suble rebuilds only stopped servers; covered by TestReinstallStopped")
-	}
 	srv := newEmu(t)
 	if h.login {
 		return newDriver(t, srv, withLogin)
@@ -35,6 +27,9 @@ func (harness) Fixtures() drivertest.Fixtures {
 		MissingID: "vm_zzz999",
 		ImageID:   "debian-12",
 		IP:        subletest.RunningIP,
+		// Suble rebuilds only stopped VMs (TestReinstallRunningConflict
+		// covers the refusal), so the suite reinstalls the stopped one.
+		ReinstallID: subletest.StoppedID,
 	}
 }
 

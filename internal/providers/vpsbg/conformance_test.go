@@ -14,23 +14,9 @@ import (
 // harness runs the conformance suite against a fresh emulator per driver.
 type harness struct{}
 
-// suiteView is the driver as the suite sees it: every capability except
-// Destroyer. VPSBG's destroy is a billing cancellation — by default the
-// server keeps running until its paid period ends — while the suite's
-// Destroy test expects the server to be gone at once, which no honest
-// VPSBG driver can show. Destroy is tested in destroy_test.go instead.
-type suiteView struct {
-	driver.Driver
-	driver.PowerController
-	driver.Reinstaller
-	driver.PTRManager
-	driver.SnapshotLister
-	driver.Describer
-}
-
 func (harness) MakeDriver(_ context.Context, t *testing.T) driver.Driver {
 	d, _ := newDriver(t)
-	return suiteView{d, d, d, d, d, d}
+	return d
 }
 
 func (harness) Fixtures() drivertest.Fixtures {
@@ -40,6 +26,9 @@ func (harness) Fixtures() drivertest.Fixtures {
 		MissingID: vpsbgtest.MissingID,
 		ImageID:   vpsbgtest.ImageID,
 		IP:        vpsbgtest.RunningIP,
+		// VPSBG's destroy is a billing cancellation: by default the server
+		// runs on until its paid period ends (destroy_test.go has details).
+		DestroyCancels: true,
 	}
 }
 
