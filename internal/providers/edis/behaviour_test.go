@@ -258,6 +258,13 @@ func TestConfigValidation(t *testing.T) {
 		{"order url with credentials", func(c *edis.Config) { c.OrderURL = "https://u:Top+Secret@order.example" }, "order_url"},
 		{"bad kvm id", func(c *edis.Config) { c.KVMIDs = []string{"kvm/../x"} }, "kvm_ids"},
 		{"bad cancel type", func(c *edis.Config) { c.CancelType = "now" }, "cancel_type"},
+		{"plain http session url", func(c *edis.Config) { c.SessionURL = "http://session.edisglobal.com" }, "session_url"},
+		{"plain http order url", func(c *edis.Config) { c.OrderURL = "http://order.edisglobal.com" }, "order_url"},
+		{"order url with a query", func(c *edis.Config) { c.OrderURL = "https://order.example/?k=Top+Secret" }, "order_url"},
+		{"api scheme http with EDIS's session host", func(c *edis.Config) { c.APIScheme = "http" }, "api_scheme"},
+		{"api scheme http with a remote session host", func(c *edis.Config) {
+			c.SessionURL, c.APIScheme = "https://edis-proxy.example", "http"
+		}, "api_scheme"},
 	}
 	for _, tc := range tests {
 		c := base()
@@ -269,5 +276,10 @@ func TestConfigValidation(t *testing.T) {
 	}
 	if _, err := edis.New(base()); err != nil {
 		t.Errorf("valid config: %v", err)
+	}
+	local := base()
+	local.SessionURL, local.OrderURL, local.APIScheme = "http://127.0.0.1:8080", "http://[::1]:8081", "http"
+	if _, err := edis.New(local); err != nil {
+		t.Errorf("emulator config on loopback: %v", err)
 	}
 }

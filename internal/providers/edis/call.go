@@ -58,7 +58,7 @@ func (d *Driver) callWith(ctx context.Context, se *session, ep endpoint, extra u
 	form.Set("signature", se.signature)
 	form.Set("kvm_id", se.id)
 	form.Set("valid_until", se.validUntil)
-	return d.post(ctx, ep.name()+" for "+se.id, d.cfg.APIScheme+"://"+host+string(ep), form, out)
+	return d.post(ctx, ep.name()+" for "+se.id, d.cfg.APIScheme+"://"+host+string(ep), form, ep.mutates(), out)
 }
 
 // statusOnly is the answer of calls that return nothing but the envelope.

@@ -1,18 +1,22 @@
 package edis
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/vpsops/vpsops/internal/providers/driver"
+	"github.com/vpsops/vpsops/internal/providers/wire"
 )
 
 // maxBody caps a response body so a hostile endpoint cannot exhaust memory.
@@ -43,10 +47,19 @@ func (e *envelope) text() string {
 // checks the status and fills the payload.
 type enveloped interface{ env() *envelope }
 
+// secretFields are the form fields whose values are secrets: the account
+// password, a session signature, a root password, a VNC password. post
+// removes their values from any provider message it puts into an error.
+var secretFields = []string{"pw", "password", turnkeyPasswordField, "signature", "vnc_pw"}
+
 // post sends form to rawURL as application/x-www-form-urlencoded and
 // decodes the JSON answer into out. what names the call in errors ("get/power
-// for kvm_1"). Every failure is a classified *driver.Error without secrets.
-func (d *Driver) post(ctx context.Context, what, rawURL string, form url.Values, out enveloped) error {
+// for kvm_1"). A mutation (a call that changes something) also accepts a
+// 2xx plain-text answer as success, since EDIS documents one for
+// set/reinstall; out then stays empty. A redirect is never followed.
+// Every failure is a classified *driver.Error without secrets: the
+// values of the form's secret fields are cut out of provider messages.
+func (d *Driver) post(ctx context.Context, what, rawURL string, form url.Values, mutation bool, out enveloped) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, rawURL, strings.NewReader(form.Encode()))
 	if err != nil {
 		return &driver.Error{Class: driver.Internal, Message: "cannot build the request for " + what, Err: err}
@@ -59,6 +72,12 @@ func (d *Driver) post(ctx context.Context, what, rawURL string, form url.Values,
 		return transportError(ctx, what, err)
 	}
 	defer resp.Body.Close()
+	if resp.StatusCode/100 == 3 {
+		// The Location is not quoted: it is the provider's (or an
+		// attacker's) text and says nothing the user can act on.
+		return &driver.Error{Class: driver.Unavailable, Err: wire.ErrRedirect,
+			Message: fmt.Sprintf("EDIS redirected %s (HTTP %d); the redirect was not followed", what, resp.StatusCode)}
+	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
 	if err != nil {
 		return transportError(ctx, what, err)
@@ -66,16 +85,46 @@ func (d *Driver) post(ctx context.Context, what, rawURL string, form url.Values,
 	if len(body) > maxBody {
 		return driver.Errorf(driver.Unavailable, "response from EDIS to %s exceeds %d bytes", what, maxBody)
 	}
+	sec := formSecrets(form)
 	if resp.StatusCode/100 != 2 {
-		return d.statusError(what, resp, body)
+		return d.statusError(what, resp, body, sec)
 	}
 	if err := json.Unmarshal(body, out); err != nil {
+		if mutation && plainText(resp, body) {
+			// The body is not logged: it may echo what was sent.
+			d.cfg.Logger.Debug("edis: answer was not JSON; taking HTTP 2xx as accepted", "call", what, "status", resp.StatusCode, "bytes", len(body))
+			return nil
+		}
 		return &driver.Error{Class: driver.Unavailable, Message: "malformed response from EDIS to " + what, Err: err}
 	}
 	if env := out.env(); env.Status != "success" {
-		return d.refusal(what, resp.StatusCode, env.text())
+		return d.refusal(what, resp.StatusCode, env.text(), sec)
 	}
 	return nil
+}
+
+// plainText reports whether a body that is not JSON is a plain message
+// (what EDIS documents for set/reinstall) rather than broken JSON or an
+// HTML page, which more likely comes from a proxy or maintenance page and
+// proves nothing about the call.
+func plainText(resp *http.Response, body []byte) bool {
+	ct, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	t := bytes.TrimSpace(body)
+	return ct != "text/html" && ct != "application/xhtml+xml" &&
+		(len(t) == 0 || (t[0] != '{' && t[0] != '[' && t[0] != '<'))
+}
+
+// formSecrets returns the non-empty values of form's secret fields.
+func formSecrets(form url.Values) []string {
+	var out []string
+	for _, f := range secretFields {
+		for _, v := range form[f] {
+			if v != "" && !slices.Contains(out, v) {
+				out = append(out, v)
+			}
+		}
+	}
+	return out
 }
 
 // transportError classifies a failure to get an answer. A context that
@@ -91,17 +140,17 @@ func transportError(ctx context.Context, what string, err error) error {
 
 // statusError classifies a non-2xx answer by its status, refined by the
 // message in its body where one parses.
-func (d *Driver) statusError(what string, resp *http.Response, body []byte) error {
+func (d *Driver) statusError(what string, resp *http.Response, body []byte, secrets []string) error {
 	var env envelope
 	_ = json.Unmarshal(body, &env) // best effort: the body may be HTML
-	msg := d.clean(env.text())
+	msg := d.clean(env.text(), secrets)
 	code := resp.StatusCode
 	if code == http.StatusTooManyRequests {
 		e := driver.Errorf(driver.RateLimited, "EDIS rate-limited %s", what)
 		e.RetryAfter = retryAfter(resp.Header.Get("Retry-After"), d.cfg.Clock())
 		return e
 	}
-	e := d.refusal(what, code, msg)
+	e := d.refusal(what, code, msg, secrets)
 	switch {
 	case code == http.StatusUnauthorized:
 		e.Class = driver.Unauthenticated
@@ -142,9 +191,9 @@ func (e *statusErr) Error() string { return fmt.Sprintf("HTTP %d", e.code) }
 
 // refusal classifies an answer whose status is not "success" by its
 // message; a message nothing matches is Internal (EDIS said no, and
-// repeating it will not help).
-func (d *Driver) refusal(what string, code int, msg string) *driver.Error {
-	msg = d.clean(msg)
+// repeating it will not help). secrets are cut out of msg.
+func (d *Driver) refusal(what string, code int, msg string, secrets []string) *driver.Error {
+	msg = d.clean(msg, secrets)
 	c, busy, _ := keywordClass(msg)
 	if c == "" {
 		c = driver.Internal
@@ -181,14 +230,23 @@ func isHTTPNotFound(err error) bool {
 }
 
 // clean makes a provider message safe to show: one line, at most 200
-// characters, the password and anything shaped like a signature (a run
-// of 32 or more letters and digits) replaced.
-func (d *Driver) clean(msg string) string {
+// characters, with the account password, every one of secrets (the
+// call's own signature, root or VNC password) — as sent and URL-encoded —
+// and anything shaped like a signature (a run of 32 or more letters and
+// digits) replaced. Longer secrets go first, so one that contains
+// another is not left half visible.
+func (d *Driver) clean(msg string, secrets []string) string {
 	msg = strings.Join(strings.Fields(msg), " ")
-	if d.cfg.Password != "" {
-		msg = strings.ReplaceAll(msg, d.cfg.Password, "[redacted]")
-		if enc := url.QueryEscape(d.cfg.Password); enc != d.cfg.Password {
-			msg = strings.ReplaceAll(msg, enc, "[redacted]")
+	all := append([]string{d.cfg.Password}, secrets...)
+	for _, s := range slices.Clone(all) {
+		if enc := url.QueryEscape(s); enc != s {
+			all = append(all, enc)
+		}
+	}
+	slices.SortFunc(all, func(a, b string) int { return len(b) - len(a) })
+	for _, s := range all {
+		if s != "" {
+			msg = strings.ReplaceAll(msg, s, "[redacted]")
 		}
 	}
 	msg = redactTokens(msg)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/vpsops/vpsops/internal/providers/driver"
+	"github.com/vpsops/vpsops/internal/providers/wire"
 )
 
 // Defaults for Config.
@@ -48,14 +49,15 @@ type Config struct {
 	OrderURL string
 	// APIScheme is the scheme for the per-VPS api_host and api_rdns hosts,
 	// which come from the login response: "https" (default) or "http",
-	// which exists so an emulator on 127.0.0.1 can stand in for them.
+	// which exists so an emulator on 127.0.0.1 can stand in for them and
+	// is therefore accepted only with a loopback SessionURL.
 	APIScheme string
 	// CancelType is what Destroy asks the Order API for (default
 	// CancelImmediate, so that "delete" deletes as on other providers).
 	CancelType CancelType
 
 	// HTTPClient makes the requests (default: a keep-alive client with
-	// Timeout).
+	// Timeout). New uses a copy that never follows redirects.
 	HTTPClient *http.Client
 	// Timeout bounds one HTTP request of the default client (default
 	// DefaultTimeout); ignored when HTTPClient is set.
@@ -132,11 +134,15 @@ func (c Config) validate() error {
 	case c.PollInterval < 0:
 		return configErr("poll_interval is negative")
 	}
-	if err := checkBaseURL("session_url", c.SessionURL); err != nil {
-		return err
+	for _, u := range []struct{ field, raw string }{{"session_url", c.SessionURL}, {"order_url", c.OrderURL}} {
+		if err := wire.CheckBaseURL(u.field, u.raw); err != nil {
+			return configErr("%s", err.Error())
+		}
 	}
-	if err := checkBaseURL("order_url", c.OrderURL); err != nil {
-		return err
+	// The api_host and api_rdns hosts come from the session host's answer;
+	// only an emulator on this machine may have them spoken to in clear.
+	if c.APIScheme == "http" && !wire.IsLoopback(hostname(c.SessionURL)) {
+		return configErr("api_scheme http is allowed only with a loopback session_url (an emulator)")
 	}
 	for _, id := range c.KVMIDs {
 		if !validID(id) {
@@ -152,15 +158,13 @@ func configErr(format string, args ...any) error {
 	return e
 }
 
-// checkBaseURL accepts an absolute http(s) URL without user info, query or
-// fragment; a trailing slash is trimmed by New.
-func checkBaseURL(field, raw string) error {
+// hostname is the host of an already validated URL, lower case.
+func hostname(raw string) string {
 	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" ||
-		u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return configErr("%s must be an absolute http(s) URL without credentials or query", field)
+	if err != nil {
+		return ""
 	}
-	return nil
+	return strings.ToLower(u.Hostname())
 }
 
 // validID reports whether id can be a KVM id: what the portable layer

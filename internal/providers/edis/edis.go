@@ -23,6 +23,7 @@ import (
 
 	"github.com/vpsops/vpsops/internal/buildinfo"
 	"github.com/vpsops/vpsops/internal/providers/driver"
+	"github.com/vpsops/vpsops/internal/providers/wire"
 )
 
 // Driver talks to one EDIS account. It is safe for concurrent use.
@@ -33,7 +34,10 @@ type Driver struct {
 	http       *http.Client
 	userAgent  string
 	allowed    map[string]bool // KVMIDs as a set; nil means all
-	sess       *sessions
+	// edisHosts: the session host is EDIS's own, so the api_host and
+	// api_rdns it names must be EDIS hosts too (see apiHostAllowed).
+	edisHosts bool
+	sess      *sessions
 }
 
 // New validates cfg and returns a driver. It makes no request: the first
@@ -48,11 +52,16 @@ func New(cfg Config) (*Driver, error) {
 		cfg:        cfg,
 		sessionURL: strings.TrimRight(cfg.SessionURL, "/"),
 		orderURL:   strings.TrimRight(cfg.OrderURL, "/"),
-		http:       cfg.HTTPClient,
 		userAgent:  "vpsops/" + buildinfo.String(),
+		edisHosts:  isEDISDomain(hostname(cfg.SessionURL)),
 	}
-	if d.http == nil {
-		d.http = defaultHTTPClient(cfg.Timeout)
+	// Never follow a redirect: Go repeats a POST body on 307/308, which
+	// would hand the password, a signature or a root password to whatever
+	// host the redirect names. A 3xx answer becomes an error in post.
+	if cfg.HTTPClient != nil {
+		d.http = wire.NoRedirects(cfg.HTTPClient)
+	} else {
+		d.http = wire.NoRedirects(defaultHTTPClient(cfg.Timeout))
 	}
 	if len(cfg.KVMIDs) > 0 {
 		d.allowed = make(map[string]bool, len(cfg.KVMIDs))
@@ -63,7 +72,7 @@ func New(cfg Config) (*Driver, error) {
 	if cfg.APIScheme == "http" {
 		cfg.Logger.Warn("edis: api_scheme http sends session signatures unencrypted; use it only with an emulator")
 	}
-	d.sess = newSessions(cfg.Clock, d.login)
+	d.sess = newSessions(cfg.Clock, d.login, cfg.Logger)
 	return d, nil
 }
 

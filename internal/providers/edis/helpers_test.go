@@ -5,7 +5,9 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net/http"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -28,6 +30,12 @@ func newEnv(t testing.TB, mod func(*edis.Config), opts ...edistest.Option) *env 
 	t.Helper()
 	srv := edistest.New(opts...)
 	t.Cleanup(srv.Close)
+	return newEnvOn(t, srv, mod)
+}
+
+// newEnvOn is newEnv on an emulator the caller started.
+func newEnvOn(t testing.TB, srv *edistest.Server, mod func(*edis.Config)) *env {
+	t.Helper()
 	buf := &syncBuffer{}
 	cfg := edis.NewDefaultConfig()
 	cfg.Email, cfg.Password = edistest.Email, edistest.Password
@@ -92,3 +100,27 @@ func wait(t *testing.T, op *driver.Operation) []driver.Progress {
 func errorsIsDeadline(err error) bool { return errors.Is(err, context.DeadlineExceeded) }
 
 func runtimeProcs() int { return runtime.GOMAXPROCS(0) }
+
+// testTransport wraps the emulator's transport: it can send every request
+// to the emulator whatever its URL says (so a driver configured with
+// EDIS's real host names talks to the emulator), and run a hook before
+// each request.
+type testTransport struct {
+	base   http.RoundTripper
+	to     string              // "host:port" to send everything to; "" = as addressed
+	before func(*http.Request) // may be nil
+}
+
+func (tt *testTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if tt.before != nil {
+		tt.before(r)
+	}
+	if tt.to != "" {
+		r = r.Clone(r.Context())
+		r.URL.Scheme, r.URL.Host, r.Host = "http", tt.to, ""
+	}
+	return tt.base.RoundTrip(r)
+}
+
+// hostPort is the "host:port" of an emulator URL.
+func hostPort(rawURL string) string { return strings.TrimPrefix(rawURL, "http://") }

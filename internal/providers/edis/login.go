@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -45,7 +46,7 @@ func (d *Driver) login(ctx context.Context) (map[string]*session, error) {
 		form.Set("kvm_id", d.cfg.KVMIDs[0])
 	}
 	var resp authResponse
-	if err := d.post(ctx, "login", d.sessionURL+pathAuth, form, &resp); err != nil {
+	if err := d.post(ctx, "login", d.sessionURL+pathAuth, form, false, &resp); err != nil {
 		var e *driver.Error
 		if isAuthFailure(err) && errors.As(err, &e) {
 			if e.Class != driver.PermissionDenied {
@@ -70,7 +71,7 @@ func (d *Driver) login(ctx context.Context) (map[string]*session, error) {
 		if d.allowed != nil && !d.allowed[e.KVMID] {
 			continue
 		}
-		se, problem := newSession(e, now)
+		se, problem := newSession(e, now, d.apiHostAllowed)
 		if problem != "" {
 			// One odd entry must not hide the rest of the fleet.
 			d.cfg.Logger.Warn("edis: skipping a VPS in the login response", "kvm_id", safeID(e.KVMID), "problem", problem)
@@ -82,16 +83,17 @@ func (d *Driver) login(ctx context.Context) (map[string]*session, error) {
 	return out, nil
 }
 
-// newSession checks one login entry; problem says what is wrong without
-// quoting secret values.
-func newSession(e authEntry, now time.Time) (se *session, problem string) {
+// newSession checks one login entry; hostOK decides whether api_host and
+// api_rdns may be used. problem says what is wrong without quoting secret
+// values (nor the hosts, which are the provider's text).
+func newSession(e authEntry, now time.Time, hostOK func(string) bool) (se *session, problem string) {
 	switch {
 	case !validID(e.KVMID):
 		return nil, "kvm_id is malformed"
-	case !validHost(e.APIHost):
-		return nil, "api_host is not a host name"
-	case e.APIRDNS != "" && !validHost(e.APIRDNS):
-		return nil, "api_rdns is not a host name"
+	case !hostOK(e.APIHost):
+		return nil, "api_host is not an acceptable EDIS host"
+	case e.APIRDNS != "" && !hostOK(e.APIRDNS):
+		return nil, "api_rdns is not an acceptable EDIS host"
 	case e.Signature == "" || strings.ContainsAny(e.Signature, "\r\n"):
 		return nil, "signature is missing"
 	}
@@ -150,6 +152,51 @@ func validHost(h string) bool {
 	}
 	u, err := url.Parse("https://" + h + "/")
 	return err == nil && u.Hostname() == strings.Trim(host, "[]") && host != ""
+}
+
+// edisDomains are the domains EDIS's own hosts live under (reference:
+// api_host like 7f3a21.edisglobal.com, api_rdns dns-api.edisglobal.com or
+// the older dns-api.edis.at).
+var edisDomains = []string{"edisglobal.com", "edis.at"}
+
+// isEDISDomain reports whether host (lower case, no port) is one of
+// edisDomains or under one.
+func isEDISDomain(host string) bool {
+	host = strings.TrimSuffix(strings.ToLower(host), ".")
+	for _, dom := range edisDomains {
+		if host == dom || strings.HasSuffix(host, "."+dom) {
+			return true
+		}
+	}
+	return false
+}
+
+// apiHostAllowed decides whether an api_host or api_rdns from the login
+// response may receive signed requests. The session host's answer is
+// trusted only so far: the host must be well-formed, must not be a
+// link-local (cloud metadata), unspecified or multicast address, and —
+// when the session host is EDIS's own — must be an EDIS host, so a
+// tampered or confused answer cannot steer signatures (and root
+// passwords) to an arbitrary or internal address. With a custom session
+// host (an emulator, a self-hosted proxy) any other host is accepted, as
+// the operator chose that host.
+func (d *Driver) apiHostAllowed(h string) bool {
+	if !validHost(h) {
+		return false
+	}
+	host := h
+	if hh, _, err := net.SplitHostPort(h); err == nil {
+		host = hh
+	}
+	host = strings.Trim(host, "[]")
+	if ip, err := netip.ParseAddr(host); err == nil {
+		ip = ip.Unmap()
+		if ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() || ip.IsInterfaceLocalMulticast() ||
+			ip.IsMulticast() || ip.IsUnspecified() {
+			return false
+		}
+	}
+	return !d.edisHosts || isEDISDomain(host)
 }
 
 // safeID is id if it is well-formed, else a placeholder, for logs.

@@ -1,5 +1,7 @@
 package edis
 
+import "strings"
+
 // endpoint is the path of one management call. Calls on the api_host and
 // on the api_rdns host share the session fields; onRDNS tells them apart.
 // Paths whose existence the reference does not confirm are declared in
@@ -34,6 +36,14 @@ const (
 
 // onRDNS reports whether e is served by the VPS's api_rdns host.
 func (e endpoint) onRDNS() bool { return e == epPTRGet || e == epPTRSet || e == epPTRDel }
+
+// mutates reports whether e changes something (set/..., del/...). Such a
+// call that answers 2xx with plain text instead of JSON is taken as
+// accepted (see post).
+func (e endpoint) mutates() bool {
+	n := e.name()
+	return strings.HasPrefix(n, "set/") || strings.HasPrefix(n, "del/")
+}
 
 // name is e for messages: the path without the /kvm/v2/ prefix.
 func (e endpoint) name() string {

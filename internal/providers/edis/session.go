@@ -2,6 +2,8 @@ package edis
 
 import (
 	"context"
+	"errors"
+	"log/slog"
 	"sort"
 	"sync"
 	"time"
@@ -24,6 +26,13 @@ const (
 	// caller that started it so that caller's cancellation cannot fail the
 	// others waiting on it.
 	loginTimeout = 30 * time.Second
+	// failedLoginMemory is how long a login the session host refused for
+	// the credentials or the account (unauthenticated, permission_denied)
+	// is remembered: commands in that time get the same answer without
+	// another login, so a wrong password does not turn every command
+	// into a login attempt (which looks like brute force to EDIS). A
+	// network failure or an unavailable host is not remembered.
+	failedLoginMemory = 30 * time.Second
 )
 
 // session is one VPS's credentials and what the login said about it. It is
@@ -51,12 +60,15 @@ type session struct {
 type sessions struct {
 	clock func() time.Time
 	login func(ctx context.Context) (map[string]*session, error)
+	log   *slog.Logger
 
-	mu     sync.Mutex
-	byID   map[string]*session
-	gen    uint64    // number of successful logins; 0 = none yet
-	at     time.Time // when the latest login finished
-	flight *flight   // the login in progress, if any
+	mu       sync.Mutex
+	byID     map[string]*session
+	gen      uint64    // number of successful logins; 0 = none yet
+	at       time.Time // when the latest login finished
+	flight   *flight   // the login in progress, if any
+	failErr  *driver.Error
+	failedAt time.Time // when failErr was answered; zero = no remembered failure
 }
 
 // flight is one login that callers wait on.
@@ -65,8 +77,8 @@ type flight struct {
 	err  error
 }
 
-func newSessions(clock func() time.Time, login func(context.Context) (map[string]*session, error)) *sessions {
-	return &sessions{clock: clock, login: login}
+func newSessions(clock func() time.Time, login func(context.Context) (map[string]*session, error), log *slog.Logger) *sessions {
+	return &sessions{clock: clock, login: login, log: log}
 }
 
 // get returns id's session, logging in first when there is none yet, it
@@ -122,6 +134,17 @@ func (s *sessions) all(ctx context.Context) ([]*session, error) {
 	return out, nil
 }
 
+// cached returns id's session from the latest login without logging in,
+// or nil when there is none or it has expired.
+func (s *sessions) cached(id string) *session {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if se := s.byID[id]; se != nil && s.clock().Before(se.expires) {
+		return se
+	}
+	return nil
+}
+
 // generation is the number of the latest login.
 func (s *sessions) generation() uint64 {
 	s.mu.Lock()
@@ -132,12 +155,20 @@ func (s *sessions) generation() uint64 {
 // refresh makes sure a login newer than seen has happened: it returns at
 // once if one has, joins the login in progress, or starts one. Callers
 // pass the generation of the session that failed or expired, so a burst of
-// callers holding the same stale session makes exactly one login.
+// callers holding the same stale session makes exactly one login. Within
+// failedLoginMemory of a refused login it answers that refusal again
+// without logging in.
 func (s *sessions) refresh(ctx context.Context, seen uint64) error {
 	s.mu.Lock()
 	if s.gen > seen {
 		s.mu.Unlock()
 		return nil
+	}
+	if s.failErr != nil && s.clock().Sub(s.failedAt) < failedLoginMemory {
+		e := *s.failErr
+		s.mu.Unlock()
+		e.Message += " (no new login for " + failedLoginMemory.String() + " after a refused one)"
+		return &e
 	}
 	f := s.flight
 	if f == nil {
@@ -160,12 +191,18 @@ func (s *sessions) run(ctx context.Context, f *flight) {
 	defer cancel()
 	byID, err := s.login(ctx)
 	s.mu.Lock()
-	if err == nil {
+	var refused *driver.Error
+	switch {
+	case err == nil:
 		s.gen++
 		for _, se := range byID {
 			se.gen = s.gen
 		}
 		s.byID, s.at = byID, s.clock()
+		s.failErr, s.failedAt = nil, time.Time{}
+	case errors.As(err, &refused) && (refused.Class == driver.Unauthenticated || refused.Class == driver.PermissionDenied):
+		s.failErr, s.failedAt = refused, s.clock()
+		s.log.Debug("edis: login refused; answering the same for a while", "class", refused.Class, "for", failedLoginMemory.String())
 	}
 	f.err = err
 	s.flight = nil

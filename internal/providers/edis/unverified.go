@@ -63,9 +63,9 @@ func noISO(raw json.RawMessage) (string, bool) {
 }
 
 // Every answer must be JSON with "status":"success" to count as success
-// (client.go). The overview page shows a plain-text answer to reinstall;
-// if the real API does that, reinstall will report "refused without saying
-// why" and this rule needs an exception (UNVERIFIED).
+// (client.go), except that a set/ or del/ call answering 2xx with plain
+// text (not HTML, not broken JSON) counts as accepted: the overview page
+// shows a plain-text answer to reinstall (UNVERIFIED which calls do this).
 //
 // The error envelope is undocumented: success bodies carry
 // "status":"success", and errors are presumed to be

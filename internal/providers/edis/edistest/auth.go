@@ -38,7 +38,7 @@ func (s *Server) handleAuth(w http.ResponseWriter, r *http.Request) {
 		if want != "" && id != want {
 			continue
 		}
-		sig := signature()
+		sig := signature(s.sigLen)
 		exp := now.Add(s.ttl)
 		vu := exp.Unix()
 		s.sigs[sig] = sigEntry{kvm: id, validUntil: strconv.FormatInt(vu, 10), expires: time.Unix(vu, 0)}
@@ -47,9 +47,16 @@ func (s *Server) handleAuth(w http.ResponseWriter, r *http.Request) {
 		if v.Suspended {
 			suspended = "y"
 		}
+		apiHost, rdns := s.nodes[v.Node], s.nodes[0]
+		if v.apiHost != "" {
+			apiHost = v.apiHost
+		}
+		if v.rdnsHost != "" {
+			rdns = v.rdnsHost
+		}
 		data[id] = map[string]any{
-			"api_host":      s.nodes[v.Node],
-			"api_rdns":      s.nodes[0],
+			"api_host":      apiHost,
+			"api_rdns":      rdns,
 			"kvm_id":        id,
 			"valid_until":   vu,
 			"signature":     sig,
@@ -68,12 +75,19 @@ func (s *Server) handleAuth(w http.ResponseWriter, r *http.Request) {
 }
 
 // tickTermination advances immediate cancellations by one login.
+// Callers hold s.mu.
 func (s *Server) tickTermination() {
-	for id, v := range s.vpses {
-		if v.CancelType == cancelImmediate {
-			if v.terminateLeft--; v.terminateLeft <= 0 {
-				s.remove(id)
-			}
+	for _, v := range s.vpses {
+		s.tickOne(v)
+	}
+}
+
+// tickOne advances v's immediate cancellation, if any, by one step and
+// removes v when it is due. Callers hold s.mu.
+func (s *Server) tickOne(v *VPS) {
+	if v.CancelType == cancelImmediate {
+		if v.terminateLeft--; v.terminateLeft <= 0 {
+			s.remove(v.ID)
 		}
 	}
 }
@@ -119,10 +133,10 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request, node int, nee
 	return v
 }
 
-// signature returns 50 random letters and digits, like EDIS's.
-func signature() string {
+// signature returns n random letters and digits (EDIS's have 50).
+func signature(n int) string {
 	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-	b := make([]byte, 50)
+	b := make([]byte, n)
 	_, _ = rand.Read(b)
 	for i := range b {
 		b[i] = alphabet[int(b[i])%len(alphabet)]

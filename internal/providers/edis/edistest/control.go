@@ -57,3 +57,14 @@ func (s *Server) Snapshot(id string) (VPS, bool) {
 	c.pending = nil
 	return c, true
 }
+
+// SetLoginHosts makes the login response name apiHost and rdnsHost
+// (verbatim; "" keeps the emulator's own) as VPS id's api_host and
+// api_rdns, as a tampered or confused session host might.
+func (s *Server) SetLoginHosts(id, apiHost, rdnsHost string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if v := s.vpses[id]; v != nil {
+		v.apiHost, v.rdnsHost = apiHost, rdnsHost
+	}
+}

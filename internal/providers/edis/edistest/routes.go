@@ -66,6 +66,7 @@ func (s *Server) management() map[string]handler {
 // getPower reports the power state, advancing a pending transition by one
 // poll.
 func (s *Server) getPower(w http.ResponseWriter, _ *http.Request, v *VPS) {
+	defer s.tickOne(v) // a VPS being cancelled goes after answering
 	if t := v.pending; t != nil {
 		if t.left > 0 {
 			t.left--
@@ -140,9 +141,17 @@ func (s *Server) reinstall(images []string) handler {
 			return
 		}
 		v.pending = &transition{kind: "reinstall", on: true, shows: textReinstall, left: s.steps, install: img}
+		if s.plainText {
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			_, _ = w.Write([]byte(reinstallText))
+			return
+		}
 		ok(w, nil)
 	}
 }
+
+// reinstallText is the plain answer the reference's overview page shows.
+const reinstallText = "A Linux reinstall usually finishes in about 5 minutes. No email with credentials is being sent."
 
 func (s *Server) mount(w http.ResponseWriter, r *http.Request, v *VPS) {
 	iso, force := r.PostForm.Get("iso"), r.PostForm.Get("force_reset")

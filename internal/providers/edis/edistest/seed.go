@@ -37,7 +37,9 @@ type VPS struct {
 	ServiceID   int
 
 	pending       *transition
-	terminateLeft int // logins until an immediate cancellation removes it
+	terminateLeft int    // get/power polls or logins until an immediate cancellation removes it
+	apiHost       string // api_host the login names instead of its node's (SetLoginHosts)
+	rdnsHost      string // api_rdns likewise
 }
 
 // transition is an action that ends after some get/power polls.

@@ -62,6 +62,8 @@ type Server struct {
 	counts      map[string]int // by path and by host+path
 	times       map[string][]time.Time
 	issued      []string           // every signature handed out, for secret tests
+	sigLen      int                // length of issued signatures
+	plainText   bool               // set/reinstall answers in plain text
 	mgmt        map[string]handler // api_host paths; built once by New
 	client      *http.Client
 }
@@ -75,8 +77,9 @@ func WithCredentials(email, password string) Option {
 }
 
 // WithSteps sets how many get/power polls a power action or reinstall
-// shows its transitional state before the end state, and how many logins
-// an immediate cancellation keeps the VPS listed (default 2).
+// shows its transitional state before the end state, and how many
+// get/power polls of the VPS or logins an immediate cancellation keeps it
+// (default 2); then it is removed and its signatures die.
 func WithSteps(n int) Option { return func(s *Server) { s.steps = max(n, 0) } }
 
 // WithSessionTTL sets how long a signature stays valid (default 1 h).
@@ -85,10 +88,20 @@ func WithSessionTTL(d time.Duration) Option { return func(s *Server) { s.ttl = d
 // WithClock sets the time source for valid_until (default time.Now).
 func WithClock(f func() time.Time) Option { return func(s *Server) { s.clock = f } }
 
+// WithSignatureLength sets the length of issued signatures (default 50,
+// like EDIS's). A short one defeats the driver's shape-based redaction, so
+// a test can check that the exact signature is removed from messages.
+func WithSignatureLength(n int) Option { return func(s *Server) { s.sigLen = max(n, 8) } }
+
+// WithPlainTextReinstall makes set/reinstall and set/turnkey_reinstall
+// answer 200 with a plain-text message instead of JSON, as the
+// reference's overview page shows.
+func WithPlainTextReinstall() Option { return func(s *Server) { s.plainText = true } }
+
 // New starts an emulator seeded with the fixtures in seed.go.
 func New(opts ...Option) *Server {
 	s := &Server{
-		email: Email, pw: Password, steps: 2, ttl: time.Hour, clock: time.Now,
+		email: Email, pw: Password, steps: 2, ttl: time.Hour, clock: time.Now, sigLen: 50,
 		sigs: map[string]sigEntry{}, counts: map[string]int{}, times: map[string][]time.Time{},
 	}
 	for _, o := range opts {
@@ -133,8 +146,12 @@ type Fault struct {
 	Header     http.Header   // extra response headers
 	Body       string        // raw body; default {"status":"error","msg":<status text>}
 	Delay      time.Duration // wait before answering (ends early if the client goes away)
-	Times      int           // how many requests it applies to; 0 = all
-	used       int
+	// Echo names request form fields whose values the fault's answer
+	// repeats: {"status":"error","msg":"rejected: <value> <value>"}
+	// (replacing Body), as a careless API might echo a password.
+	Echo  []string
+	Times int // how many requests it applies to; 0 = all
+	used  int
 }
 
 // Inject adds a fault.
@@ -207,7 +224,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if f.Status != 0 {
-			writeFault(w, f)
+			writeFault(w, f, body)
 			return
 		}
 	}
@@ -255,7 +272,7 @@ func (s *Server) fault(r *http.Request) *Fault {
 	return nil
 }
 
-func writeFault(w http.ResponseWriter, f *Fault) {
+func writeFault(w http.ResponseWriter, f *Fault, reqBody []byte) {
 	for k, vs := range f.Header {
 		for _, v := range vs {
 			w.Header().Add(k, v)
@@ -265,6 +282,15 @@ func writeFault(w http.ResponseWriter, f *Fault) {
 		w.Header().Set("Retry-After", strconv.Itoa(int(f.RetryAfter/time.Second)))
 	}
 	body := f.Body
+	if len(f.Echo) > 0 {
+		form, _ := url.ParseQuery(string(reqBody))
+		msg := "rejected:"
+		for _, k := range f.Echo {
+			msg += " " + form.Get(k)
+		}
+		b, _ := json.Marshal(map[string]string{"status": "error", "msg": msg})
+		body = string(b)
+	}
 	if body == "" {
 		b, _ := json.Marshal(map[string]string{"status": "error", "msg": http.StatusText(f.Status)})
 		body = string(b)
