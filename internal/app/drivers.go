@@ -38,6 +38,7 @@ func newSuble(pc config.Provider, o Options) (driver.Driver, error) {
 	c := suble.NewDefaultConfig()
 	c.Project, c.Token, c.Logger = pc.Project, pc.Token.Reveal(), o.Logger
 	c.Email, c.Password = pc.Email, pc.Password.Reveal()
+	c.Products, c.RebuildSSHKeys = pc.Products, pc.SSHKeys
 	if pc.BaseURL != "" {
 		c.BaseURL = pc.BaseURL
 	}
@@ -61,7 +62,8 @@ func newCyberPanel(pc config.Provider, o Options) (driver.Driver, error) {
 
 func newVPSBG(pc config.Provider, o Options) (driver.Driver, error) {
 	c := vpsbg.NewDefaultConfig()
-	c.Token, c.Logger = pc.Token.Reveal(), o.Logger
+	c.Token, c.ReadToken, c.Logger = pc.Token.Reveal(), pc.ReadToken.Reveal(), o.Logger
+	c.CancelNow = pc.CancelMode == "immediate"
 	if pc.BaseURL != "" {
 		c.BaseURL = pc.BaseURL
 	}
@@ -85,6 +87,9 @@ func newEDIS(pc config.Provider, o Options) (driver.Driver, error) {
 	}
 	if pc.PollInterval > 0 {
 		c.PollInterval = pc.PollInterval.Duration()
+	}
+	if pc.CancelMode == "end_of_period" {
+		c.CancelType = edis.CancelEndOfPeriod
 	}
 	return edis.New(c)
 }

@@ -79,7 +79,10 @@ func reinstallCmd() *Command {
 			case secret != nil:
 				res.Text = "A root password was generated; it is shown only to you, once. Store it now."
 			case !inv.Provider.SetsRootPassword():
-				res.Text = "Log in with the SSH keys this provider installs; no password was set."
+				res.Text = "No password was set: log in with the SSH keys this provider installs (ssh_keys in the config)."
+				if inv.Provider.Has(driver.CapLogin) {
+					res.Text += " Its generated login can be read once with `login " + inv.Target + "`."
+				}
 			}
 			return res, err
 		},

@@ -119,6 +119,17 @@ type Provider struct {
 	// BaseURL overrides the API base URL (glesys, cyberpanel, vpsbg, suble).
 	BaseURL string `yaml:"base_url" json:"base_url,omitempty"`
 
+	// CancelMode is what delete does where it is a billing cancellation
+	// (edis, vpsbg): "immediate" or "end_of_period". Empty: the driver's
+	// default (edis immediate, vpsbg end_of_period).
+	CancelMode string `yaml:"cancel_mode" json:"cancel_mode,omitempty"`
+	// ReadToken (vpsbg) is a Read-only token used for every GET.
+	ReadToken Secret `yaml:"read_token" json:"read_token,omitempty"`
+	// Products (suble) restricts the instance to these product ids.
+	Products []string `yaml:"products" json:"products,omitempty"`
+	// SSHKeys (suble) are the SSH key ids a rebuild installs.
+	SSHKeys []string `yaml:"ssh_keys" json:"ssh_keys,omitempty"`
+
 	// Timeout bounds one API call; 0 means the driver's default.
 	Timeout Duration `yaml:"timeout" json:"timeout,omitempty"`
 	// PollInterval is how often a long operation (power, reinstall) asks

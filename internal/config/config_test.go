@@ -144,6 +144,7 @@ func exampleEnv() map[string]string {
 		"GLESYS_API_KEY":       "glesys-key-7f3a21",
 		"CYBERPANEL_API_KEY":   "cyp_live_abcdef",
 		"VPSBG_TOKEN":          "vpsbg-token-99",
+		"VPSBG_READ_TOKEN":     "vpsbg-read-token-42",
 		"SUBLE_TOKEN":          "suble-token-42",
 		"SLACK_BOT_TOKEN":      "xoxb-slack-bot-1",
 		"SLACK_APP_TOKEN":      "xapp-slack-app-1",

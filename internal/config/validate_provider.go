@@ -18,11 +18,11 @@ const maxProviderTimeout = 10 * time.Minute
 // type would otherwise be silently ignored.
 var providerKeys = map[string][]string{
 	TypeDemo:       {"speed"},
-	TypeEDIS:       {"email", "password", "kvm_ids", "session_url", "order_url", "api_scheme", "poll_interval"},
+	TypeEDIS:       {"email", "password", "kvm_ids", "session_url", "order_url", "api_scheme", "poll_interval", "cancel_mode"},
 	TypeGleSYS:     {"project", "api_key", "base_url", "poll_interval"},
 	TypeCyberPanel: {"api_key", "base_url", "poll_interval"},
-	TypeVPSBG:      {"token", "base_url", "poll_interval"},
-	TypeSuble:      {"project", "token", "email", "password", "base_url", "poll_interval"},
+	TypeVPSBG:      {"token", "base_url", "poll_interval", "cancel_mode", "read_token"},
+	TypeSuble:      {"project", "token", "email", "password", "base_url", "poll_interval", "products", "ssh_keys"},
 }
 
 // setKeys reports which type-specific keys of p are set.
@@ -40,6 +40,10 @@ func (p *Provider) setKeys() map[string]bool {
 		"base_url":      p.BaseURL != "",
 		"speed":         p.Speed != 0,
 		"poll_interval": p.PollInterval != 0,
+		"cancel_mode":   p.CancelMode != "",
+		"read_token":    p.ReadToken.IsSet(),
+		"products":      len(p.Products) > 0,
+		"ssh_keys":      len(p.SSHKeys) > 0,
 	}
 }
 
@@ -141,6 +145,16 @@ func (p *Provider) validate(v *validator, key string) {
 	}
 	if p.Timeout < 0 || p.Timeout.Duration() > maxProviderTimeout {
 		v.add(key+".timeout", "must be between 0 (driver default) and 10m")
+	}
+	if p.CancelMode != "" && p.CancelMode != "immediate" && p.CancelMode != "end_of_period" {
+		v.add(key+".cancel_mode", "must be immediate or end_of_period")
+	}
+	for name, ids := range map[string][]string{"products": p.Products, "ssh_keys": p.SSHKeys} {
+		for j, id := range ids {
+			if id == "" || strings.ContainsAny(id, " \t\r\n/") {
+				v.add(fmt.Sprintf("%s.%s[%d]", key, name, j), "must be a non-empty id without spaces or '/'")
+			}
+		}
 	}
 	if p.PollInterval < 0 || p.PollInterval.Duration() > 5*time.Minute {
 		v.add(key+".poll_interval", "must be between 0 (driver default) and 5m")
