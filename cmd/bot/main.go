@@ -83,6 +83,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	a, err := app.Open(ctx, cfg, app.Options{Logger: logger})
 	if err != nil {
 		fmt.Fprintf(stderr, "bot: %v\n", err)
+		if errors.As(err, new(*app.ConfigError)) {
+			return 2
+		}
 		return 1
 	}
 	defer a.Close()

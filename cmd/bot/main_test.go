@@ -257,3 +257,45 @@ func TestOversizedLineIsRefusedNotFatal(t *testing.T) {
 		t.Fatalf("output:\n%.2000s", out)
 	}
 }
+
+// Adding audit.hmac_key to a database whose chain began without one is
+// refused at start, naming the setting, instead of failing every later
+// action that needs an audit record.
+func TestAuditKeyChangeFailsAtStart(t *testing.T) {
+	dir := t.TempDir()
+	cfg := writeConfig(t, dir, "")
+	if _, errOut, code := session(t, cfg, "shell:alice", "whoami\n"); code != 0 {
+		t.Fatalf("first start: %d %s", code, errOut)
+	}
+	t.Setenv("AUDIT_KEY", "0123456789abcdef0123456789abcdef")
+	keyed := writeConfig(t, dir, "audit: {hmac_key: \"${AUDIT_KEY}\"}\n")
+	_, errOut, code := session(t, keyed, "shell:alice", "whoami\n")
+	if code != 1 || !strings.Contains(errOut, "audit.hmac_key") || strings.Contains(errOut, "0123456789abcdef0123456789abcdef") {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+}
+
+// Configuration problems found at start (policy files, a provider URL)
+// end with one clear message and exit status 2, never a panic.
+func TestStartFailuresAreClear(t *testing.T) {
+	dir := t.TempDir()
+	badPolicy := filepath.Join(dir, "bad.csv")
+	os.WriteFile(badPolicy, []byte("p, viewer, *, server.teleport\n"), 0o600)
+	t.Setenv("GLESYS_KEY", "k-123456")
+	for name, tt := range map[string]struct{ extra, want string }{
+		"missing policy": {"policy: {policy: " + filepath.Join(dir, "nope.csv") + "}\n", "nope.csv"},
+		"bad policy":     {"policy: {policy: " + badPolicy + "}\n", "server.teleport"},
+		"plain http API": {"providers:\n  - {name: g, type: glesys, project: cl1, api_key: \"${GLESYS_KEY}\", base_url: \"http://api.example.com\"}\n", "providers[0].base_url"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			cfg := writeConfig(t, t.TempDir(), tt.extra)
+			_, errOut, code := session(t, cfg, "shell:alice", "whoami\n")
+			if code != 2 || !strings.Contains(errOut, tt.want) || strings.Contains(errOut, "panic") {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			if strings.Contains(errOut, "k-123456") {
+				t.Fatal("a secret reached the error")
+			}
+		})
+	}
+}

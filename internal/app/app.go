@@ -41,19 +41,28 @@ type Options struct {
 	Clock  func() time.Time
 }
 
+// ConfigError is a failure caused by the configuration (a policy file that
+// does not load, a provider that refuses its settings), as opposed to the
+// environment (the database cannot be opened). Binaries exit with status 2
+// for it, as for any bad configuration.
+type ConfigError struct{ Err error }
+
+func (e *ConfigError) Error() string { return e.Err.Error() }
+func (e *ConfigError) Unwrap() error { return e.Err }
+
 // Open builds an App from cfg. On error everything opened so far is closed.
-func Open(ctx context.Context, cfg *config.Config, o Options) (a *App, err error) {
+func Open(ctx context.Context, cfg *config.Config, o Options) (_ *App, err error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	if o.Clock == nil {
 		o.Clock = time.Now
 	}
-	a = &App{Config: cfg, Log: o.Logger}
+	a := &App{Config: cfg, Log: o.Logger}
 	defer func() {
+		// a, not the result: "return nil, err" has already set that to nil.
 		if err != nil {
 			a.Close()
-			a = nil
 		}
 	}()
 	sync := sqlite.SyncNormal
@@ -67,16 +76,19 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (a *App, err error
 	if a.Audit, err = audit.Open(ctx, a.DB, audit.Options{HMACKey: []byte(cfg.Audit.HMACKey.Reveal()), Clock: o.Clock, Logger: o.Logger}); err != nil {
 		return nil, fmt.Errorf("audit log: %w", err)
 	}
+	if err = a.Audit.CheckWritable(ctx); err != nil {
+		return nil, fmt.Errorf("audit log in %s: %w", cfg.Database, err)
+	}
 	if a.Approvals, err = approval.Open(ctx, a.DB, approval.Options{
 		TTL: time.Duration(cfg.Approvals.TTL), ConfirmTTL: time.Duration(cfg.Approvals.ConfirmTTL), Clock: o.Clock,
 	}); err != nil {
 		return nil, fmt.Errorf("approval store: %w", err)
 	}
 	if a.Policy, err = policy.New(policy.Options{ModelPath: cfg.Policy.Model, PolicyPath: cfg.Policy.Policy, Logger: o.Logger, Clock: o.Clock}); err != nil {
-		return nil, fmt.Errorf("policy: %w", err)
+		return nil, &ConfigError{fmt.Errorf("policy: %w", err)}
 	}
 	if a.Fleet, err = buildFleet(ctx, cfg, a.DB, o); err != nil {
-		return nil, err
+		return nil, &ConfigError{err}
 	}
 	a.Runner = commands.NewRunner(commands.Options{
 		Fleet: a.Fleet, Policy: a.Policy, Audit: a.Audit, Approvals: a.Approvals, Logger: o.Logger, Clock: o.Clock,

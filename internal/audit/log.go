@@ -220,3 +220,20 @@ func (l *Log) logLost(r Record, err error) {
 		"source", r.Source, "principal", r.Principal, "command", r.Command,
 		"target", r.Target, "stage", string(r.Stage), "approval_id", r.ApprovalID, "err", err)
 }
+
+// CheckWritable reports whether this Log can extend the chain in its
+// database: the chain's head verifies and was keyed the way this Log is
+// configured. Binaries call it at start, so that (say) adding
+// audit.hmac_key to a database whose chain was begun without one fails at
+// once with a clear message, rather than at the first append, which would
+// then refuse every action that needs an audit record.
+func (l *Log) CheckWritable(ctx context.Context) error {
+	h, err := readHead(ctx, l.db)
+	if errors.Is(err, errHeadMissing) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read the audit head: %w", err)
+	}
+	return l.checkHead(h)
+}

@@ -179,3 +179,30 @@ func TestVerifyUnkeyedDetectsEdit(t *testing.T) {
 		t.Fatalf("got %+v, want a hash mismatch at record 2 of an unkeyed chain", rep)
 	}
 }
+
+// TestCheckWritableCatchesAKeyChange: a chain begun without a key cannot be
+// extended by a Log configured with one (and the reverse), and the problem
+// is reported at start, naming the setting.
+func TestCheckWritableCatchesAKeyChange(t *testing.T) {
+	ctx := context.Background()
+	db, _ := openDB(t)
+	plain, err := Open(ctx, db, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := plain.CheckWritable(ctx); err != nil {
+		t.Fatalf("empty log: %v", err)
+	}
+	if _, err := plain.Append(ctx, Record{Stage: StageRequested, Command: "status"}); err != nil {
+		t.Fatal(err)
+	}
+	plain.Close()
+	keyed, err := Open(ctx, db, Options{HMACKey: testKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer keyed.Close()
+	if err := keyed.CheckWritable(ctx); err == nil || !strings.Contains(err.Error(), "audit.hmac_key") {
+		t.Fatalf("CheckWritable = %v, want a key mismatch naming audit.hmac_key", err)
+	}
+}

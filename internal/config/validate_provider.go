@@ -129,9 +129,9 @@ func (p *Provider) validate(v *validator, key string) {
 	if p.APIScheme != "" && p.APIScheme != "http" && p.APIScheme != "https" {
 		v.add(key+".api_scheme", "must be http or https")
 	}
-	v.url(key+".session_url", p.SessionURL)
-	v.url(key+".order_url", p.OrderURL)
-	v.url(key+".base_url", p.BaseURL)
+	v.providerURL(key+".session_url", p.SessionURL)
+	v.providerURL(key+".order_url", p.OrderURL)
+	v.providerURL(key+".base_url", p.BaseURL)
 	seen := map[string]int{}
 	for j, id := range p.KVMIDs {
 		k := fmt.Sprintf("%s.kvm_ids[%d]", key, j)

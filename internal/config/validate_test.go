@@ -85,9 +85,10 @@ func TestValidateRejects(t *testing.T) {
 		{"edis password", func(c *Config) { c.Providers[1].Password = "" }, "providers[1].password", "required for type edis"},
 		{"edis bad email", func(c *Config) { c.Providers[1].Email = "ops" }, "providers[1].email", "email address"},
 		{"edis api_scheme", func(c *Config) { c.Providers[1].APIScheme = "ftp" }, "providers[1].api_scheme", "http or https"},
-		{"edis session_url scheme", func(c *Config) { c.Providers[1].SessionURL = "ftp://x" }, "providers[1].session_url", "http:// or https://"},
-		{"edis order_url relative", func(c *Config) { c.Providers[1].OrderURL = "/order" }, "providers[1].order_url", "http:// or https://"},
-		{"url unparsable", func(c *Config) { c.Providers[2].BaseURL = "http://[::1" }, "providers[2].base_url", "http:// or https://"},
+		{"edis session_url scheme", func(c *Config) { c.Providers[1].SessionURL = "ftp://x" }, "providers[1].session_url", "https"},
+		{"plain http to a remote API", func(c *Config) { c.Providers[1].SessionURL = "http://session.edisglobal.com" }, "providers[1].session_url", "plain http only to 127.0.0.1"},
+		{"edis order_url relative", func(c *Config) { c.Providers[1].OrderURL = "/order" }, "providers[1].order_url", "absolute http(s) URL"},
+		{"url unparsable", func(c *Config) { c.Providers[2].BaseURL = "http://[::1" }, "providers[2].base_url", "absolute http(s) URL"},
 		{"url credentials", func(c *Config) { c.Providers[2].BaseURL = "https://u:p@api.glesys.com" }, "providers[2].base_url", "credentials"},
 		{"kvm id empty", func(c *Config) { c.Providers[1].KVMIDs = []string{"kvm_1", ""} }, "providers[1].kvm_ids[1]", "non-empty"},
 		{"kvm id duplicate", func(c *Config) { c.Providers[1].KVMIDs = []string{"k", "k"} }, "providers[1].kvm_ids[1]", "duplicate of providers[1].kvm_ids[0]"},
@@ -154,13 +155,13 @@ func TestValidateRejects(t *testing.T) {
 func TestValidateProblemLines(t *testing.T) {
 	doc := "providers:\n  - name: g\n    type: glesys\n    project: cl1\n    api_key: k\n    base_url: ftp://x\naliases:\n  web: nope/1\n"
 	_, err := Parse([]byte(doc), envOf(nil), filesOf(nil))
-	if p := wantProblem(t, err, "providers[0].base_url", "URL"); p.Line != 6 {
+	if p := wantProblem(t, err, "providers[0].base_url", "https"); p.Line != 6 {
 		t.Errorf("base_url line = %d, want 6", p.Line)
 	}
 	if p := wantProblem(t, err, "aliases.web", "not configured"); p.Line != 8 {
 		t.Errorf("alias line = %d, want 8", p.Line)
 	}
-	if p := wantProblem(t, err, "providers[0].base_url", "URL"); !strings.HasPrefix(p.Error(), "providers[0].base_url (line 6): ") {
+	if p := wantProblem(t, err, "providers[0].base_url", "https"); !strings.HasPrefix(p.Error(), "providers[0].base_url (line 6): ") {
 		t.Errorf("message = %q", p.Error())
 	}
 }
