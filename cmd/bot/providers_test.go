@@ -39,6 +39,7 @@ func TestRealProvidersEndToEnd(t *testing.T) {
 	t.Setenv("CYBERPANEL_API_KEY", cyberpaneltest.APIKey)
 	t.Setenv("VPSBG_TOKEN", vpsbgtest.DefaultWriteToken)
 	t.Setenv("EDIS_PASSWORD", edistest.Password)
+	t.Setenv("SUBLE_PASSWORD", subletest.Password)
 	cfg := writeConfig(t, dir, fmt.Sprintf(`policy: {policy: %s}
 providers:
   - {name: glesys, type: glesys, project: %s, api_key: "${GLESYS_KEY}", base_url: %q, poll_interval: 10ms}
@@ -46,7 +47,9 @@ providers:
   - {name: cp, type: cyberpanel, api_key: "${CYBERPANEL_API_KEY}", base_url: %q, poll_interval: 10ms}
   - {name: bg, type: vpsbg, token: "${VPSBG_TOKEN}", base_url: %q, poll_interval: 10ms}
   - {name: edis-fra, type: edis, email: %s, password: "${EDIS_PASSWORD}", session_url: %q, order_url: %q, api_scheme: http, poll_interval: 10ms}
-`, policy, glesystest.Project, gl.URL, subletest.Project, sb.URL, cp.BaseURL, bg.URL, edistest.Email, ed.URL, ed.URL))
+`, policy, glesystest.Project, gl.URL, subletest.Project, sb.URL, cp.BaseURL, bg.URL, edistest.Email, ed.URL, ed.URL)+
+		fmt.Sprintf("  - {name: suble-jwt, type: suble, project: %s, email: %s, password: \"${SUBLE_PASSWORD}\", base_url: %q, poll_interval: 10ms}\n",
+			subletest.Project, subletest.Email, sb.URL))
 
 	script := fmt.Sprintf(`providers
 list
@@ -63,6 +66,7 @@ reboot suble/%[2]s
 reinstall suble/%[3]s debian-12 password=hunter2hunter2
 console suble/%[2]s
 status glesys/kvm0000000
+status suble-jwt/%[2]s
 status cp/%[4]d
 stop cp/%[4]d
 snapshot create cp/%[4]d nightly
@@ -123,7 +127,10 @@ confirm
 			t.Errorf("output lacks %q", want)
 		}
 	}
-	for _, secret := range []string{glesystest.APIKey, subletest.Token, cyberpaneltest.APIKey, vpsbgtest.DefaultWriteToken, edistest.Password, "hunter2hunter2"} {
+	if !strings.Contains(o, "suble-jwt/"+subletest.RunningID+" (Web Server 01): running") {
+		t.Error("the email+password Suble login did not work")
+	}
+	for _, secret := range []string{subletest.Password, glesystest.APIKey, subletest.Token, cyberpaneltest.APIKey, vpsbgtest.DefaultWriteToken, edistest.Password, "hunter2hunter2"} {
 		if strings.Contains(o, secret) || strings.Contains(errOut.String(), secret) {
 			t.Errorf("a secret reached the output or the logs")
 		}

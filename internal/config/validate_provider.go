@@ -114,13 +114,16 @@ func (p *Provider) validate(v *validator, key string) {
 	case TypeVPSBG:
 		require("token")
 	case TypeSuble:
+		// Every Suble call names the project; the credentials are a token,
+		// or an email and password for a JWT login.
+		require("project")
 		switch {
-		case set["project"] || set["token"]:
-			require("project", "token")
+		case set["token"] && (set["email"] || set["password"]):
+			v.add(key+".token", "set token, or email and password, not both")
 		case set["email"] || set["password"]:
 			require("email", "password")
 		default:
-			v.add(key, "type suble needs project and token, or email and password")
+			require("token")
 		}
 	}
 	if p.Email != "" && !strings.Contains(p.Email, "@") {

@@ -20,7 +20,7 @@ func validBase() *Config {
 		{Name: "cp", Type: TypeCyberPanel, APIKey: "k"},
 		{Name: "bg", Type: TypeVPSBG, Token: "t"},
 		{Name: "suble", Type: TypeSuble, Project: "p", Token: "t"},
-		{Name: "suble-2", Type: TypeSuble, Email: "a@b.c", Password: "pw"},
+		{Name: "suble-2", Type: TypeSuble, Project: "p", Email: "a@b.c", Password: "pw"},
 	}
 	c.Aliases = map[string]string{"web": "demo-fra/srv-1", "db.example.com": "glesys/wps1"}
 	c.Slack = Slack{BotToken: "xoxb-1", AppToken: "xapp-1", SigningSecret: "s", ApprovalsChannel: "C1", APIURL: "http://127.0.0.1:9000/api/"}
@@ -41,7 +41,6 @@ func TestValidateAccepts(t *testing.T) {
 		{"discord gateway", func(c *Config) { c.Discord = Discord{Token: "t", AppID: "1"}; c.HTTP.Listen = ""; c.Slack = Slack{} }},
 		{"listen any port", func(c *Config) { c.HTTP.Listen = ":0" }},
 		{"ttl 24h", func(c *Config) { c.Approvals.TTL = Duration(24 * time.Hour) }},
-		{"suble both logins", func(c *Config) { c.Providers[5].Email, c.Providers[5].Password = "a@b.c", "pw" }},
 		{"policy files", func(c *Config) { c.Policy = Policy{Model: "m.conf", Policy: "p.csv"} }},
 		{"no hmac key", func(c *Config) { c.Audit.HMACKey = "" }},
 	}
@@ -98,7 +97,9 @@ func TestValidateRejects(t *testing.T) {
 		{"vpsbg token", func(c *Config) { c.Providers[4].Token = "" }, "providers[4].token", "required for type vpsbg"},
 		{"suble token without project", func(c *Config) { c.Providers[5].Project = "" }, "providers[5].project", "required for type suble"},
 		{"suble email without password", func(c *Config) { c.Providers[6].Password = "" }, "providers[6].password", "required for type suble"},
-		{"suble nothing", func(c *Config) { c.Providers[5].Project, c.Providers[5].Token = "", "" }, "providers[5]", "project and token, or email and password"},
+		{"suble no credentials", func(c *Config) { c.Providers[5].Token = "" }, "providers[5].token", "required for type suble"},
+		{"suble email login without project", func(c *Config) { c.Providers[6].Project = "" }, "providers[6].project", "required for type suble"},
+		{"suble both logins", func(c *Config) { c.Providers[5].Email, c.Providers[5].Password = "a@b.c", "pw" }, "providers[5].token", "not both"},
 		{"key of another type", func(c *Config) { c.Providers[2].KVMIDs = []string{"k"} }, "providers[2].kvm_ids", "not used by type glesys"},
 		{"demo with api key", func(c *Config) { c.Providers[0].APIKey = "k" }, "providers[0].api_key", "not used by type demo"},
 		{"speed on non-demo", func(c *Config) { c.Providers[3].Speed = 2 }, "providers[3].speed", "not used by type cyberpanel"},
