@@ -65,6 +65,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if *logFormat != "" {
 		cfg.Log.Format = *logFormat
 	}
+	if cfg.Log.Level == "" && isTerminal(stdin) {
+		// On a terminal the shell's own output says what happened; the log
+		// on the same screen keeps to warnings unless asked for more.
+		cfg.Log.Level = "warn"
+	}
 	logger, err := newLogger(cfg.Log, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "bot: %v\n", err)

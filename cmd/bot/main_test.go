@@ -299,3 +299,33 @@ func TestStartFailuresAreClear(t *testing.T) {
 		})
 	}
 }
+
+// A session that starts while a request waits for its user says so: the
+// second terminal of the demo sees alice's pending delete at once.
+func TestSessionStartShowsWaitingRequests(t *testing.T) {
+	dir := t.TempDir()
+	cfg := writeConfig(t, dir, "")
+	out, _, _ := session(t, cfg, "shell:alice", "delete demo-nyc/nyc-204\nconfirm\nreboot demo-fra/fra-101\npoweroff demo-fra/fra-102\n")
+	id := reRequestID.FindStringSubmatch(out)[1]
+	out, _, code := session(t, cfg, "shell:bob", "")
+	if code != 0 || !strings.Contains(out, "["+id+"] shell:alice asks to delete demo-nyc/nyc-204") || strings.Contains(out, "poweroff") {
+		t.Fatalf("bob's start:\n%s", out)
+	}
+	out, _, _ = session(t, cfg, "shell:alice", "")
+	if !strings.Contains(out, "waiting for your confirmation: poweroff demo-fra/fra-102") {
+		t.Fatalf("alice's start:\n%s", out)
+	}
+}
+
+// A bare confirm with two requests open names them instead of guessing.
+func TestBareConfirmWithTwoOpenAsks(t *testing.T) {
+	cfg := writeConfig(t, t.TempDir(), "")
+	out, _, _ := session(t, cfg, "shell:alice", "poweroff demo-fra/fra-101\nreset demo-fra/fra-102\nconfirm\ncancel\n")
+	if !strings.Contains(out, "2 requests wait for your confirmation") || strings.Contains(out, "reset done") || strings.Contains(out, "poweroff done") {
+		t.Fatalf("output:\n%s", out)
+	}
+	out, _, _ = session(t, cfg, "shell:alice", "reboot demo-fra/fra-103\npoweroff demo-fra/fra-103\nconfirm\n")
+	if !strings.Contains(out, "poweroff done") {
+		t.Fatalf("one open request: %s", out)
+	}
+}

@@ -126,9 +126,9 @@ func (l *Log) checkHead(h head) error {
 
 func keyMismatch(chainKeyed bool) error {
 	if chainKeyed {
-		return fmt.Errorf("the audit chain is HMAC-keyed but audit.hmac_key is not set")
+		return fmt.Errorf("the audit chain is HMAC-keyed but audit.hmac_key is not set (set the key it was written with, or use a new database file)")
 	}
-	return fmt.Errorf("the audit chain is not HMAC-keyed but audit.hmac_key is set (chain recomputed without the key?)")
+	return fmt.Errorf("the audit chain is not HMAC-keyed but audit.hmac_key is set (begun without a key: remove the key, or use a new database file for a keyed chain; or its head was tampered with)")
 }
 
 // fail reports a failed batch. Waiters in it get err. If asynchronous

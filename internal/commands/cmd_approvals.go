@@ -34,7 +34,7 @@ func approvalsCmd() *Command {
 				t.Rows = append(t.Rows, []string{q.ID, string(q.State), describe(q), q.Principal, expiry(q)})
 				data = append(data, viewOf(q))
 			}
-			res := Result{Title: fmt.Sprintf("%d requests", len(t.Rows)), Table: t, Data: map[string]any{"requests": nonNil(data)}}
+			res := Result{Title: count(len(t.Rows), "request"), Table: t, Data: map[string]any{"requests": nonNil(data)}}
 			if len(t.Rows) == 0 {
 				res.Table, res.Text = nil, "Nothing waiting."
 			}
@@ -64,7 +64,12 @@ func approvalCmd() *Command {
 			add("Why gated", q.Reason)
 			add("Asked", q.CreatedAt.UTC().Format(time.RFC3339))
 			add("Expires", expiry(q))
-			add("Decided by", q.DecidedBy)
+			if q.DecidedBy != "" && q.DecidedBy != q.Principal {
+				add("Decided by", q.DecidedBy)
+			}
+			if q.NeedsConfirm && q.State != approval.Confirming && q.State != approval.Cancelled && q.State != approval.Expired {
+				add("Confirmed", "by the requester")
+			}
 			add("Note", q.DecisionNote)
 			add("Outcome", q.Outcome)
 			if q.Error != "" {
@@ -157,4 +162,25 @@ func cancelCmd() *Command {
 func (r *Runner) CanApprove(principal string, req approval.Request) bool {
 	return req.Principal != principal && !strings.HasPrefix(principal, "mcp:") &&
 		r.policy.Decide(principal, "approval.grant", req.Target).Allowed
+}
+
+// Waiting lists the open requests that wait for principal: their own still
+// to confirm, and others' they could approve. Adapters show it when a
+// session starts, so nothing waits unseen.
+func (r *Runner) Waiting(ctx context.Context, principal string) ([]approval.Request, error) {
+	reqs, err := r.approvals.List(ctx, approval.Filter{States: []approval.State{approval.Confirming, approval.Pending}, Limit: 100})
+	if err != nil {
+		return nil, err
+	}
+	var out []approval.Request
+	for _, q := range reqs {
+		switch {
+		case q.State == approval.Confirming && q.Principal == principal:
+		case q.State == approval.Pending && r.CanApprove(principal, q):
+		default:
+			continue
+		}
+		out = append(out, q)
+	}
+	return out, nil
 }

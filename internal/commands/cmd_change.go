@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"strings"
 	"math/big"
 	"time"
 
@@ -23,7 +24,7 @@ func imagesCmd() *Command {
 			for _, i := range imgs {
 				t.Rows = append(t.Rows, []string{i.ID, i.Name, i.Kind})
 			}
-			return Result{Title: fmt.Sprintf("%d images for %s", len(imgs), inv.Target), Table: t, Data: map[string]any{"images": nonNil(imgs)}}, nil
+			return Result{Title: count(len(imgs), "image") + " for " + inv.Target, Table: t, Data: map[string]any{"images": nonNil(imgs)}}, nil
 		},
 	}
 }
@@ -40,8 +41,11 @@ func reinstallCmd() *Command {
 		// The password is settled before the gate so that what is
 		// confirmed is exactly what runs, and so that the request carries
 		// a secret and therefore runs only in the requester's process.
-		Prepare: func(inv *Invocation) error {
+		Prepare: func(ctx context.Context, inv *Invocation) error {
 			a := inv.Args
+			if err := checkImage(ctx, inv); err != nil {
+				return err
+			}
 			if !inv.Provider.SetsRootPassword() {
 				if a.String("password") != "" {
 					return fmt.Errorf("%s cannot set a root password on reinstall (it installs your SSH keys); leave out password=", inv.Provider.DisplayName())
@@ -89,6 +93,33 @@ func reinstallCmd() *Command {
 	}
 }
 
+// checkImage refuses an image the provider does not list, so nobody is
+// asked to confirm or approve a reinstall that cannot work. When the list
+// cannot be read, the provider's own answer at execution decides.
+func checkImage(ctx context.Context, inv *Invocation) error {
+	if !inv.Provider.Has(driver.CapImages) {
+		return nil
+	}
+	imgs, err := inv.Provider.Images(ctx, inv.ServerID)
+	if err != nil {
+		return nil
+	}
+	want := inv.Args.String("image")
+	var ids []string
+	for _, im := range imgs {
+		if im.ID == want {
+			return nil
+		}
+		ids = append(ids, im.ID)
+	}
+	const show = 8
+	list := strings.Join(ids[:min(len(ids), show)], ", ")
+	if len(ids) > show {
+		list += ", …"
+	}
+	return fmt.Errorf("%s offers no image %q for %s (`images %s` lists them: %s)", inv.Provider.DisplayName(), want, inv.Target, inv.Target, list)
+}
+
 // generatedMark flags an argument set whose password vpsops generated. It
 // is not a declared argument, so it is never audited or stored.
 const generatedMark = "\x00generated"
@@ -124,11 +155,11 @@ func deleteCmd() *Command {
 			res := Result{Title: fmt.Sprintf("%s deleted", inv.Target)}
 			if s, err := inv.Provider.GetServer(ctx, inv.ServerID); err == nil {
 				res.Title = fmt.Sprintf("%s: deletion accepted; the server still exists (%s)", inv.Target, statusWord(*s))
+				if op != nil {
+					res.Text = op.Description // what the provider does instead (a billing cancellation)
+				}
 			} else if driver.ClassOf(err) != driver.NotFound {
 				res.Notes = append(res.Notes, "could not check that the server is gone: "+safeMessage(err))
-			}
-			if op != nil {
-				res.Text = op.Description
 			}
 			return res, nil
 		},
@@ -201,7 +232,7 @@ func isosCmd() *Command {
 			for _, i := range isos {
 				t.Rows = append(t.Rows, []string{i.ID, i.Name, map[bool]string{true: "yes"}[i.Mounted]})
 			}
-			return Result{Title: fmt.Sprintf("%d ISOs for %s", len(isos), inv.Target), Table: t, Data: map[string]any{"isos": nonNil(isos)}}, nil
+			return Result{Title: count(len(isos), "ISO") + " for " + inv.Target, Table: t, Data: map[string]any{"isos": nonNil(isos)}}, nil
 		},
 	}
 }
@@ -310,7 +341,7 @@ func snapshotsCmd() *Command {
 				}
 				t.Rows = append(t.Rows, []string{s.ID, s.Name, created, size, s.Status})
 			}
-			return Result{Title: fmt.Sprintf("%d snapshots of %s", len(snaps), inv.Target), Table: t, Data: map[string]any{"snapshots": nonNil(snaps)}}, nil
+			return Result{Title: count(len(snaps), "snapshot") + " of " + inv.Target, Table: t, Data: map[string]any{"snapshots": nonNil(snaps)}}, nil
 		},
 	}
 }

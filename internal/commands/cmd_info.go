@@ -14,11 +14,20 @@ func helpCmd() *Command {
 		Run: func(ctx context.Context, inv *Invocation) (Result, error) {
 			reg := inv.Runner.reg
 			if name := strings.ToLower(strings.TrimSpace(inv.Args.String("command"))); name != "" {
-				c := reg.Lookup(name)
-				if c == nil {
+				if c := reg.Lookup(name); c != nil {
+					return commandHelp(inv, c), nil
+				}
+				// "help iso": the two-word commands that start with it.
+				t := &Table{Columns: []string{"COMMAND", "WHAT IT DOES"}}
+				for _, c := range reg.All() {
+					if strings.HasPrefix(c.Name, name+" ") {
+						t.Rows = append(t.Rows, []string{c.Usage(), c.Summary})
+					}
+				}
+				if len(t.Rows) == 0 {
 					return Result{}, invalid(nil, "no command %q; type `help` for the list", clip(name))
 				}
-				return commandHelp(inv, c), nil
+				return Result{Title: "`" + name + "` commands", Table: t}, nil
 			}
 			t := &Table{Columns: []string{"COMMAND", "WHAT IT DOES"}}
 			for _, c := range reg.All() {
@@ -98,14 +107,15 @@ func providersCmd() *Command {
 				for _, c := range p.Capabilities() {
 					caps = append(caps, string(c))
 				}
+				canDoWords := canDo(p.Capabilities())
 				var acts []string
 				for _, a := range p.PowerActions() {
 					acts = append(acts, string(a))
 				}
-				t.Rows = append(t.Rows, []string{p.Name(), p.DisplayName(), strings.Join(caps, ", ")})
+				t.Rows = append(t.Rows, []string{p.Name(), p.DisplayName(), canDoWords})
 				data = append(data, map[string]any{"name": p.Name(), "type": p.Type(), "display_name": p.DisplayName(), "capabilities": caps, "power_actions": acts})
 			}
-			return Result{Title: fmt.Sprintf("%d providers", len(t.Rows)), Table: t, Data: map[string]any{"providers": nonNil(data)}}, nil
+			return Result{Title: count(len(t.Rows), "provider"), Table: t, Data: map[string]any{"providers": nonNil(data)}}, nil
 		},
 	}
 }

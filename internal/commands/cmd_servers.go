@@ -48,7 +48,7 @@ func runList(ctx context.Context, inv *Invocation) (Result, error) {
 	for _, f := range failures {
 		res.Notes = append(res.Notes, fmt.Sprintf("%s did not answer: %s", f.Provider, safeMessage(f.Err)))
 	}
-	res.Title = fmt.Sprintf("%d servers", len(res.Table.Rows))
+	res.Title = count(len(res.Table.Rows), "server")
 	if len(failures) > 0 {
 		res.Title += fmt.Sprintf(" (partial: %d of %d providers failed)", len(failures), inv.Runner.providerCount(only))
 	}
@@ -101,11 +101,7 @@ func serverResult(inv *Invocation, s driver.Server) Result {
 	for _, m := range s.Usage {
 		add(m.Name, fmt.Sprintf("%g %s", m.Value, m.Unit))
 	}
-	var caps []string
-	for _, c := range inv.Provider.Capabilities() {
-		caps = append(caps, string(c))
-	}
-	add("Can do", strings.Join(caps, ", "))
+	add("Can do", canDo(inv.Provider.Capabilities()))
 	res.Data = map[string]any{"ref": inv.Target, "provider": inv.Provider.Name(), "server": s}
 	return res
 }
@@ -153,4 +149,31 @@ func (r *Runner) providerCount(only string) int {
 		return 1
 	}
 	return len(r.fleet.All())
+}
+
+// count words a quantity: "1 server", "3 servers".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// capWords names each capability by the commands it enables, so what
+// `providers` and `status` say matches what users can type.
+var capWords = map[driver.Capability]string{
+	driver.CapPower: "power", driver.CapImages: "images", driver.CapReinstall: "reinstall",
+	driver.CapDestroy: "delete", driver.CapConsole: "console", driver.CapLogin: "login",
+	driver.CapISO: "iso", driver.CapPTR: "ptr", driver.CapSnapshots: "snapshots",
+	driver.CapSnapshot: "snapshot create",
+}
+
+func canDo(caps []driver.Capability) string {
+	words := make([]string, 0, len(caps))
+	for _, c := range caps {
+		if w, ok := capWords[c]; ok {
+			words = append(words, w)
+		}
+	}
+	return strings.Join(words, ", ")
 }

@@ -62,7 +62,7 @@ type Command struct {
 	// Prepare, when set, settles arguments once the server is resolved and
 	// before the gate (e.g. generates a password), so that what is
 	// confirmed is what runs. Its error is the user's (invalid input).
-	Prepare func(inv *Invocation) error
+	Prepare func(ctx context.Context, inv *Invocation) error
 	Run     func(ctx context.Context, inv *Invocation) (Result, error)
 	// internal marks commands served by the Runner itself (confirm,
 	// approve, ...) rather than through the gate.

@@ -105,6 +105,8 @@ func prompt(req approval.Request, cmd *Command) string {
 		warn = " Every file on the server will be erased."
 	case "poweroff":
 		warn = " Like pulling the plug: unsaved data in the guest is lost."
+	case "reset":
+		warn = " Like pressing the reset button: unsaved data in the guest is lost."
 	}
 	return fmt.Sprintf("%s?%s", describe(req), warn)
 }

@@ -168,3 +168,24 @@ func TestNamesResolveAmongVisibleServersOnly(t *testing.T) {
 		t.Fatalf("root: %v", err)
 	}
 }
+
+// An image the provider does not offer is refused before the gate.
+func TestUnknownImageRefusedBeforeTheGate(t *testing.T) {
+	a := newTestApp(t)
+	res, err := a.Runner.RunText(context.Background(), shellReq(alice), "reinstall demo-nyc/nyc-201 debian-99")
+	if err == nil || res.Pending != nil || !strings.Contains(err.Error(), `no image "debian-99"`) || !strings.Contains(err.Error(), "debian-12") {
+		t.Fatalf("res %+v err %v", res.Pending, err)
+	}
+	if n, _ := a.Approvals.List(context.Background(), approval.Filter{}); len(n) != 0 {
+		t.Fatalf("%d requests stored", len(n))
+	}
+}
+
+// An id typed without its provider gets the full reference suggested.
+func TestBareIDSuggestsTheReference(t *testing.T) {
+	a := newTestApp(t)
+	err := a.fail(t, shellReq(alice), "status fra-101")
+	if !strings.Contains(err.Error(), "did you mean demo-fra/fra-101?") {
+		t.Fatalf("err = %v", err)
+	}
+}

@@ -176,7 +176,7 @@ func (r *Runner) Run(ctx context.Context, q Request) (Result, error) {
 		}
 	}
 	if cmd.Prepare != nil {
-		if err := cmd.Prepare(inv); err != nil {
+		if err := cmd.Prepare(ctx, inv); err != nil {
 			ue := invalid(cmd, "%s: %v", cmd.Name, err)
 			rec := base
 			rec.Stage, rec.ErrorClass, rec.Error = audit.StageRejected, string(driver.Invalid), ue.Error()
@@ -266,7 +266,9 @@ func (r *Runner) execute(ctx context.Context, inv *Invocation, base audit.Record
 		rec.Outcome = audit.OutcomeOK
 	}
 	if err != nil {
-		r.log.LogAttrs(ctx, slog.LevelWarn, "command failed", slog.String("principal", q.Principal), slog.String("command", inv.Command.Name), slog.String("target", inv.Target), slog.String("class", rec.ErrorClass), slog.String("error", rec.Error))
+		// Info, not Warn: the requester already sees the error; a failed
+		// command is an event for the log, not a fault of the bot.
+		r.log.LogAttrs(ctx, slog.LevelInfo, "command failed", slog.String("principal", q.Principal), slog.String("command", inv.Command.Name), slog.String("target", inv.Target), slog.String("class", rec.ErrorClass), slog.String("error", rec.Error))
 	}
 	if aerr := r.record(ctx, q, rec); aerr != nil && err == nil {
 		// The action ran but could not be recorded: say so rather than

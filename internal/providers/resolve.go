@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -123,7 +124,25 @@ func (r *Registry) resolveName(ctx context.Context, name string, visible func(st
 	case len(fails) > 0:
 		return nil, "", driver.Errorf(driver.NotFound, "no server named %s among the providers that answered; try `list` (%s)", name, failureText(fails))
 	}
+	if refs := idMatches(idx, name, visible); len(refs) > 0 {
+		// A bare id typed without its provider.
+		return nil, "", driver.Errorf(driver.NotFound, "no server named %s; did you mean %s?", name, strings.Join(refs, " or "))
+	}
 	return nil, "", driver.Errorf(driver.NotFound, "no server named %s; try `list`", name)
+}
+
+// idMatches lists the visible servers whose id (rather than name) is s.
+func idMatches(idx *nameIndex, s string, visible func(string) bool) []string {
+	var refs []string
+	for _, ms := range idx.byName {
+		for _, m := range ms {
+			if strings.EqualFold(m.ID, s) && (visible == nil || visible(m.Ref())) {
+				refs = append(refs, m.Ref())
+			}
+		}
+	}
+	sort.Strings(refs)
+	return refs
 }
 
 func failureText(fails []Failure) string {

@@ -28,9 +28,10 @@ type Shell struct {
 	// before it is cancelled (and recorded as failed or interrupted).
 	Grace time.Duration
 
-	mu   sync.Mutex // serializes writes: notices arrive from the watcher
-	seen map[string]approval.State
-	last string // the newest request this session must confirm
+	mu    sync.Mutex // serializes writes: notices arrive from the watcher
+	seen  map[string]approval.State
+	order []string          // requests this session made, oldest first
+	what  map[string]string // their actions, for naming them
 }
 
 // Run reads lines until EOF, "exit" or ctx ends. Commands run one at a
@@ -40,6 +41,9 @@ func (s *Shell) Run(ctx context.Context) error {
 	if s.seen == nil {
 		s.seen = map[string]approval.State{}
 	}
+	if s.what == nil {
+		s.what = map[string]string{}
+	}
 	s.mu.Unlock()
 	lines := make(chan string)
 	readErr := make(chan error, 1)
@@ -47,6 +51,7 @@ func (s *Shell) Run(ctx context.Context) error {
 	if s.Interactive {
 		s.printf("vpsops shell as %s. Type `help`, or `exit` to leave.\n", s.Principal)
 	}
+	s.showWaiting(ctx)
 	for {
 		s.prompt()
 		select {
@@ -86,7 +91,11 @@ func (s *Shell) handle(ctx context.Context, line string) {
 	})
 	defer stop()
 
-	line = s.expandShortcuts(line)
+	line, err := s.expandShortcuts(line)
+	if err != nil {
+		s.printf("error: %v\n", err)
+		return
+	}
 	q := commands.Request{
 		Source: "shell", Principal: s.Principal, CanConfirm: true,
 		Progress: s.progress,
@@ -104,18 +113,32 @@ func (s *Shell) handle(ctx context.Context, line string) {
 }
 
 // expandShortcuts lets `confirm` and `cancel` without an id mean this
-// session's newest request, as a Confirm button would.
-func (s *Shell) expandShortcuts(line string) string {
+// session's one open confirmation, as a Confirm button would. With several
+// open it names them instead of guessing.
+func (s *Shell) expandShortcuts(line string) (string, error) {
 	f := strings.Fields(line)
-	if len(f) == 1 && (f[0] == "confirm" || f[0] == "cancel") {
-		s.mu.Lock()
-		last := s.last
-		s.mu.Unlock()
-		if last != "" {
-			return f[0] + " " + last
+	if len(f) != 1 || (f[0] != "confirm" && f[0] != "cancel") {
+		return line, nil
+	}
+	s.mu.Lock()
+	var open []string
+	for _, id := range s.order {
+		if s.seen[id] == approval.Confirming {
+			open = append(open, id)
 		}
 	}
-	return line
+	s.mu.Unlock()
+	switch len(open) {
+	case 0:
+		return line, nil // the runner explains what is missing
+	case 1:
+		return f[0] + " " + open[0], nil
+	}
+	var names []string
+	for _, id := range open {
+		names = append(names, id+" ("+s.what[id]+")")
+	}
+	return "", fmt.Errorf("%d requests wait for your confirmation: %s; say which: `%s <id>`", len(open), strings.Join(names, ", "), f[0])
 }
 
 // remember notes the state of a request this session acted on, so the
@@ -130,10 +153,11 @@ func (s *Shell) remember(res commands.Result) {
 		return
 	}
 	req := res.Pending.Request
-	s.seen[req.ID] = req.State
-	if req.State == approval.Confirming {
-		s.last = req.ID
+	if _, known := s.seen[req.ID]; !known {
+		s.order = append(s.order, req.ID)
+		s.what[req.ID] = req.Command + " " + req.Target
 	}
+	s.seen[req.ID] = req.State
 }
 
 func (s *Shell) progress(p commands.Progress) {
@@ -158,4 +182,24 @@ func (s *Shell) printf(format string, args ...any) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	fmt.Fprintf(s.Out, format, args...)
+}
+
+// showWaiting tells the user, as the session starts, about the requests
+// already waiting for them: their own to confirm, others' to approve.
+func (s *Shell) showWaiting(ctx context.Context) {
+	reqs, err := s.Runner.Waiting(ctx, s.Principal)
+	if err != nil || len(reqs) == 0 {
+		return
+	}
+	for _, req := range reqs {
+		s.mu.Lock()
+		s.seen[req.ID] = req.State
+		s.mu.Unlock()
+		if req.State == approval.Confirming {
+			s.printf("[%s] waiting for your confirmation: %s. `confirm %s` or `cancel %s`.\n", req.ID, describe(req), req.ID, req.ID)
+			continue
+		}
+		s.printf("[%s] %s asks to %s (%s). `approve %s` or `deny %s [reason]`.\n",
+			req.ID, req.Principal, describe(req), req.Reason, req.ID, req.ID)
+	}
 }
