@@ -4,8 +4,8 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
-	"strings"
 	"math/big"
+	"strings"
 	"time"
 
 	"github.com/vpsops/vpsops/internal/providers/driver"
