@@ -136,34 +136,41 @@ func keyMismatch(chainKeyed bool) error {
 // durability, so those fail too without being attempted; if there is none,
 // the next Append gets the error.
 func (l *Log) fail(batch []*pending, err error) {
-	told, lost := false, 0
+	var waiters []*pending
+	lost := 0
 	for _, p := range batch {
 		if p.done != nil {
-			p.done <- result{err: err}
-			told = true
+			waiters = append(waiters, p)
 		} else {
 			l.logLost(p.rec, err)
 			lost++
 		}
 	}
-	if lost == 0 {
-		return
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	lostErr := fmt.Errorf("audit record not appended: %d earlier asynchronous record(s) were lost: %w", lost, err)
-	kept := l.queue[:0]
-	for _, p := range l.queue {
-		if p.done != nil {
-			p.done <- result{err: lostErr}
-			told = true
-			continue
+	if lost > 0 {
+		// Sweep the queue before releasing anyone in this batch: a
+		// released caller may append again at once, and that later record
+		// was promised nothing about the lost one, so it must not be
+		// failed by this sweep.
+		l.mu.Lock()
+		lostErr := fmt.Errorf("audit record not appended: %d earlier asynchronous record(s) were lost: %w", lost, err)
+		told := len(waiters) > 0
+		kept := l.queue[:0]
+		for _, p := range l.queue {
+			if p.done != nil {
+				p.done <- result{err: lostErr}
+				told = true
+				continue
+			}
+			kept = append(kept, p)
 		}
-		kept = append(kept, p)
+		clear(l.queue[len(kept):])
+		l.queue = kept
+		if !told {
+			l.recordLost(lost, err)
+		}
+		l.mu.Unlock()
 	}
-	clear(l.queue[len(kept):])
-	l.queue = kept
-	if !told {
-		l.recordLost(lost, err)
+	for _, p := range waiters {
+		p.done <- result{err: err}
 	}
 }
