@@ -3,12 +3,12 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"github.com/vpsops/vpsops/internal/testutil"
 	"io"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -154,7 +154,7 @@ func TestTwoTerminals(t *testing.T) {
 	dir := t.TempDir()
 	cfg := writeConfig(t, dir, "")
 	aliceIn, aliceW := io.Pipe()
-	var aliceOut syncBuffer
+	var aliceOut testutil.LogBuffer
 	done := make(chan int)
 	go func() { done <- run([]string{"--config", cfg, "--as", "shell:alice"}, aliceIn, &aliceOut, io.Discard) }()
 
@@ -214,20 +214,8 @@ func TestVersionAndHelp(t *testing.T) {
 	}
 }
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
-
 // waitFor polls out until re matches (bounded), returning the first group.
-func waitFor(t *testing.T, out *syncBuffer, re *regexp.Regexp) string {
+func waitFor(t *testing.T, out *testutil.LogBuffer, re *regexp.Regexp) string {
 	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {

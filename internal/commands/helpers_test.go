@@ -1,12 +1,11 @@
 package commands_test
 
 import (
-	"bytes"
 	"context"
+	"github.com/vpsops/vpsops/internal/testutil"
 	"log/slog"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/vpsops/vpsops/internal/app"
@@ -19,21 +18,9 @@ import (
 // running instantly. Logs are captured so tests can search them.
 type testApp struct {
 	*app.App
-	logs *syncBuffer
+	logs *testutil.LogBuffer
 	path string
 }
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 func newTestApp(t testing.TB, mutate ...func(*config.Config)) *testApp {
 	t.Helper()
@@ -48,7 +35,7 @@ func openTestApp(t testing.TB, path string, mutate ...func(*config.Config)) *tes
 	for _, m := range mutate {
 		m(cfg)
 	}
-	logs := &syncBuffer{}
+	logs := &testutil.LogBuffer{}
 	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	a, err := app.Open(context.Background(), cfg, app.Options{Logger: logger})
 	if err != nil {

@@ -1,11 +1,10 @@
 package cyberpanel_test
 
 import (
-	"bytes"
 	"context"
+	"github.com/vpsops/vpsops/internal/testutil"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,30 +14,12 @@ import (
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
-// syncBuffer is a log sink safe for the driver's concurrent requests.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // TestSecretsStayOut runs a session of calls, failures and faults with
 // debug logging and checks that neither the API key nor the console URL
 // shows up in a log line or an error.
 func TestSecretsStayOut(t *testing.T) {
 	srv := newEmu(t, cyberpaneltest.WithPowerPolls(1))
-	var logs syncBuffer
+	var logs testutil.LogBuffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	d := newDriver(t, srv, func(c *cyberpanel.Config) { c.Logger = logger })
 	p := providers.New("cp", "cyberpanel", d, providers.Options{Logger: logger, Timeout: 2 * time.Second})

@@ -1,14 +1,13 @@
 package edis_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
+	"github.com/vpsops/vpsops/internal/testutil"
 	"log/slog"
 	"net/http"
 	"runtime"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,7 +20,7 @@ import (
 type env struct {
 	srv *edistest.Server
 	d   *edis.Driver
-	log *syncBuffer
+	log *testutil.LogBuffer
 }
 
 // newEnv starts an emulator with opts and a driver on it; mod adjusts the
@@ -36,7 +35,7 @@ func newEnv(t testing.TB, mod func(*edis.Config), opts ...edistest.Option) *env 
 // newEnvOn is newEnv on an emulator the caller started.
 func newEnvOn(t testing.TB, srv *edistest.Server, mod func(*edis.Config)) *env {
 	t.Helper()
-	buf := &syncBuffer{}
+	buf := &testutil.LogBuffer{}
 	cfg := edis.NewDefaultConfig()
 	cfg.Email, cfg.Password = edistest.Email, edistest.Password
 	cfg.SessionURL, cfg.OrderURL, cfg.APIScheme = srv.URL, srv.URL, "http"
@@ -51,24 +50,6 @@ func newEnvOn(t testing.TB, srv *edistest.Server, mod func(*edis.Config)) *env {
 		t.Fatalf("edis.New: %v", err)
 	}
 	return &env{srv: srv, d: d, log: buf}
-}
-
-// syncBuffer is a bytes.Buffer safe for concurrent log writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // classOf returns err's *driver.Error, failing the test if it is not one.

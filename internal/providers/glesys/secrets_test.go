@@ -1,11 +1,10 @@
 package glesys_test
 
 import (
-	"bytes"
 	"encoding/base64"
+	"github.com/vpsops/vpsops/internal/testutil"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,24 +14,6 @@ import (
 	"github.com/vpsops/vpsops/internal/providers/glesys/glesystest"
 )
 
-// syncBuffer is a log sink safe for the concurrent calls of ListServers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // TestSecretsStayOut runs a session of calls, failures and faults with
 // debug logging, and checks that no secret shows up in a log line or an
 // error: not the API key (also when the endpoint echoes it back), not the
@@ -40,7 +21,7 @@ func (s *syncBuffer) String() string {
 func TestSecretsStayOut(t *testing.T) {
 	const wrongKey = "wrong-secret-key-31337"
 	srv := newEmulator(t)
-	var logs syncBuffer
+	var logs testutil.LogBuffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	d := newDriver(t, srv, func(c *glesys.Config) { c.Logger = logger })
 	p := providers.New("glesys", "glesys", d, providers.Options{Logger: logger, Timeout: 2 * time.Second})

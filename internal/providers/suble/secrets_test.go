@@ -1,11 +1,10 @@
 package suble_test
 
 import (
-	"bytes"
 	"errors"
+	"github.com/vpsops/vpsops/internal/testutil"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,24 +14,6 @@ import (
 	"github.com/vpsops/vpsops/internal/providers/suble/subletest"
 )
 
-// lockedBuffer is a log sink safe for concurrent writes.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // TestSecretsStayOut runs a session of calls, failures and faults with
 // both credential kinds and debug logging, and checks that no credential
 // or console secret shows up in an error, an error chain or the log.
@@ -40,7 +21,7 @@ func TestSecretsStayOut(t *testing.T) {
 	for _, login := range []bool{false, true} {
 		t.Run(map[bool]string{false: "token", true: "login"}[login], func(t *testing.T) {
 			srv := newEmu(t, subletest.WithSteps(1))
-			var logs lockedBuffer
+			var logs testutil.LogBuffer
 			logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 			d := newDriver(t, srv, func(c *suble.Config) {
 				c.Logger = logger

@@ -1,11 +1,10 @@
 package vpsbg_test
 
 import (
-	"bytes"
+	"github.com/vpsops/vpsops/internal/testutil"
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,24 +14,6 @@ import (
 	"github.com/vpsops/vpsops/internal/providers/vpsbg/vpsbgtest"
 )
 
-// syncBuffer is a log sink safe for the driver's concurrent requests.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // TestSecretsStayOut runs a session of calls, failures and faults —
 // including provider messages that echo a secret — with debug logging,
 // and checks that no token or password reaches an error, a log line, a
@@ -40,7 +21,7 @@ func (s *syncBuffer) String() string {
 func TestSecretsStayOut(t *testing.T) {
 	const password = "Root-Pw-7c1d-secret"
 	secrets := []string{vpsbgtest.DefaultWriteToken, vpsbgtest.DefaultReadToken, password}
-	var logs syncBuffer
+	var logs testutil.LogBuffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	d, srv := newDriverWith(t, func(c *vpsbg.Config) {
 		c.ReadToken = vpsbgtest.DefaultReadToken
