@@ -208,13 +208,6 @@ func (r *Runner) argsFor(cmd *Command, req approval.Request) (Args, error) {
 	return args, nil
 }
 
-func (r *Runner) holds(id string) bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	_, ok := r.held[id]
-	return ok
-}
-
 func (r *Runner) forget(id string) {
 	r.mu.Lock()
 	delete(r.held, id)
