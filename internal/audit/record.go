@@ -57,7 +57,7 @@ type Record struct {
 	Rule       string          `json:"rule,omitempty"`     // the policy line that decided
 	ApprovalID string          `json:"approval_id,omitempty"`
 	Outcome    string          `json:"outcome,omitempty"`     // OutcomeOK / OutcomeError
-	ErrorClass string          `json:"error_class,omitempty"` // driver.Class
+	ErrorClass string          `json:"error_class,omitempty"` // fault.Class
 	Error      string          `json:"error,omitempty"`       // safe one-line message
 	Duration   time.Duration   `json:"duration_ns,omitempty"`
 	PrevHash   string          `json:"prev_hash"` // hex; "" for the first record

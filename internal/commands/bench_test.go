@@ -11,7 +11,7 @@ import (
 
 	"github.com/vpsops/vpsops/internal/commands"
 	"github.com/vpsops/vpsops/internal/config"
-	"github.com/vpsops/vpsops/internal/providers/driver"
+	"github.com/vpsops/vpsops/internal/fault"
 )
 
 // Runner benchmarks go through the real wiring on a SQLite file: every
@@ -54,7 +54,7 @@ func BenchmarkRunnerDenied(b *testing.B) {
 			q := shellReq("discord:1")
 			benchCallers(b, n, func(ctx context.Context) error {
 				_, err := a.Runner.RunText(ctx, q, benchReadLine)
-				if driver.ClassOf(err) != driver.PermissionDenied {
+				if fault.ClassOf(err) != fault.PermissionDenied {
 					return fmt.Errorf("want permission_denied, got %v", err)
 				}
 				return nil

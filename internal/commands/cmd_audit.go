@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/vpsops/vpsops/internal/audit"
-	"github.com/vpsops/vpsops/internal/providers/driver"
+	"github.com/vpsops/vpsops/internal/fault"
 )
 
 var auditFilterArgs = []Arg{
@@ -77,7 +77,7 @@ func auditVerifyCmd() *Command {
 				chain = "HMAC-SHA256 chain"
 			}
 			if !rep.OK {
-				return Result{}, driver.Errorf(driver.Conflict, "audit trail FAILED verification at record %d: %s (%d records checked, %s)", rep.BadSeq, rep.Problem, rep.Records, chain)
+				return Result{}, fault.Errorf(fault.Conflict, "audit trail FAILED verification at record %d: %s (%d records checked, %s)", rep.BadSeq, rep.Problem, rep.Records, chain)
 			}
 			return Result{Title: fmt.Sprintf("Audit trail intact: %d records verified", rep.Records), Text: chain, Data: rep}, nil
 		},
@@ -116,7 +116,7 @@ func auditExportCmd() *Command {
 				if errors.Is(err, os.ErrExist) {
 					return Result{}, invalid(inv.Command, "%s already exists; choose another file", path)
 				}
-				return Result{}, driver.Errorf(driver.Invalid, "cannot create %s: %v", path, errors.Unwrap(err))
+				return Result{}, fault.Errorf(fault.Invalid, "cannot create %s: %v", path, errors.Unwrap(err))
 			}
 			n, err := inv.Runner.audit.Export(ctx, out, f)
 			if cerr := out.Close(); err == nil {
@@ -132,11 +132,11 @@ func auditExportCmd() *Command {
 }
 
 func storeError(err error) error {
-	var de *driver.Error
+	var de *fault.Error
 	if errors.As(err, &de) {
 		return err
 	}
-	return &driver.Error{Class: driver.Unavailable, Message: "the database did not answer; try again", Err: err}
+	return &fault.Error{Class: fault.Unavailable, Message: "the database did not answer; try again", Err: err}
 }
 
 func clipN(s string, n int) string {

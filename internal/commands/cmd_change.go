@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
@@ -158,7 +159,7 @@ func deleteCmd() *Command {
 				if op != nil {
 					res.Text = op.Description // what the provider does instead (a billing cancellation)
 				}
-			} else if driver.ClassOf(err) != driver.NotFound {
+			} else if fault.ClassOf(err) != fault.NotFound {
 				res.Notes = append(res.Notes, "could not check that the server is gone: "+safeMessage(err))
 			}
 			return res, nil

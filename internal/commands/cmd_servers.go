@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
@@ -25,7 +26,7 @@ func runList(ctx context.Context, inv *Invocation) (Result, error) {
 	only := inv.Args.String("provider")
 	if only != "" {
 		if _, ok := inv.Runner.fleet.Get(only); !ok {
-			return Result{}, driver.Errorf(driver.NotFound, "no provider %q; configured: %s", only, strings.Join(inv.Runner.providerNames(), ", "))
+			return Result{}, fault.Errorf(fault.NotFound, "no provider %q; configured: %s", only, strings.Join(inv.Runner.providerNames(), ", "))
 		}
 	}
 	servers, failures := inv.Runner.fleet.ListAll(ctx, only)
@@ -131,7 +132,7 @@ func nonNil[T any](s []T) []T {
 func failureData(fs []providers.Failure) []map[string]string {
 	out := []map[string]string{}
 	for _, f := range fs {
-		out = append(out, map[string]string{"provider": f.Provider, "class": string(driver.ClassOf(f.Err)), "error": safeMessage(f.Err)})
+		out = append(out, map[string]string{"provider": f.Provider, "class": string(fault.ClassOf(f.Err)), "error": safeMessage(f.Err)})
 	}
 	return out
 }

@@ -11,8 +11,8 @@ import (
 
 	"github.com/vpsops/vpsops/internal/approval"
 	"github.com/vpsops/vpsops/internal/audit"
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/policy"
-	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
 // Confirm is the requester confirming their own gated request. If no
@@ -70,7 +70,7 @@ func (r *Runner) Decide(ctx context.Context, q Request, id string, approve bool,
 	if !d.Allowed {
 		err := denied("%s may not approve requests on %s (needs approval.grant)", q.Principal, current.Target)
 		rec := decisionRecord(current, audit.StageDenied, "deny", d.Rule)
-		rec.Command, rec.ErrorClass, rec.Error = verb, string(driver.PermissionDenied), err.Message
+		rec.Command, rec.ErrorClass, rec.Error = verb, string(fault.PermissionDenied), err.Message
 		r.record(ctx, &q, rec)
 		return Result{}, err
 	}
@@ -110,7 +110,7 @@ func (r *Runner) runCleared(ctx context.Context, by Request, req approval.Reques
 	start := r.clock()
 	cmd := r.reg.Lookup(req.Command)
 	if cmd == nil {
-		return Result{}, driver.Errorf(driver.Internal, "request %s names unknown command %q", req.ID, req.Command)
+		return Result{}, fault.Errorf(fault.Internal, "request %s names unknown command %q", req.ID, req.Command)
 	}
 	args, err := r.argsFor(cmd, req)
 	if err != nil {
@@ -119,7 +119,7 @@ func (r *Runner) runCleared(ctx context.Context, by Request, req approval.Reques
 	claimed, err := r.approvals.Claim(ctx, req.ID, approval.ArgsHash(req.Salt, cmd.Name, req.Target, r.hashArgs(cmd, args)))
 	if errors.Is(err, approval.ErrArgsChanged) {
 		// Tampering with the stored request, or a bug: never run it.
-		e := driver.Errorf(driver.Conflict, "request %s: its arguments no longer match what was approved; it will not run", req.ID)
+		e := fault.Errorf(fault.Conflict, "request %s: its arguments no longer match what was approved; it will not run", req.ID)
 		rec := decisionRecord(req, audit.StageDenied, "deny", "")
 		rec.ErrorClass, rec.Error = string(e.Class), e.Message
 		r.record(ctx, &by, rec)
@@ -140,7 +140,7 @@ func (r *Runner) runCleared(ctx context.Context, by Request, req approval.Reques
 
 	outcome, class, msg := res.Title, "", ""
 	if runErr != nil {
-		outcome, class, msg = "", string(driver.ClassOf(runErr)), safeMessage(runErr)
+		outcome, class, msg = "", string(fault.ClassOf(runErr)), safeMessage(runErr)
 	}
 	final, ferr := r.approvals.Finish(context.WithoutCancel(ctx), claimed.ID, runErr == nil, outcome, class, msg)
 	if ferr != nil {
@@ -160,7 +160,7 @@ func (r *Runner) runClaimed(ctx context.Context, inv *Invocation, claimed approv
 	if err != nil {
 		rec := base
 		rec.Stage, rec.Outcome = audit.StageExecuted, audit.OutcomeError
-		rec.ErrorClass, rec.Error = string(driver.ClassOf(err)), safeMessage(err)
+		rec.ErrorClass, rec.Error = string(fault.ClassOf(err)), safeMessage(err)
 		r.record(ctx, q, rec)
 		return Result{}, err
 	}
@@ -190,20 +190,20 @@ func (r *Runner) argsFor(cmd *Command, req approval.Request) (Args, error) {
 		return held, nil
 	}
 	if req.HasSecrets {
-		return nil, driver.Errorf(driver.Conflict, "request %s carries secrets held only by the requester's session; it runs there", req.ID)
+		return nil, fault.Errorf(fault.Conflict, "request %s carries secrets held only by the requester's session; it runs there", req.ID)
 	}
 	if strings.Contains(string(req.Args), Redacted) || strings.Contains(string(req.Args), "[generated]") {
 		// Defence in depth: a redacted value must never be mistaken for
 		// the real one.
-		return nil, driver.Errorf(driver.Internal, "request %s: stored arguments are redacted; it cannot run here", req.ID)
+		return nil, fault.Errorf(fault.Internal, "request %s: stored arguments are redacted; it cannot run here", req.ID)
 	}
 	var raw map[string]any
 	if err := json.Unmarshal(req.Args, &raw); err != nil && len(req.Args) > 0 {
-		return nil, driver.Errorf(driver.Internal, "request %s: stored arguments unreadable", req.ID)
+		return nil, fault.Errorf(fault.Internal, "request %s: stored arguments unreadable", req.ID)
 	}
 	args, err := cmd.Validate(raw)
 	if err != nil {
-		return nil, driver.Errorf(driver.Internal, "request %s: stored arguments invalid: %v", req.ID, err)
+		return nil, fault.Errorf(fault.Internal, "request %s: stored arguments invalid: %v", req.ID, err)
 	}
 	return args, nil
 }
@@ -220,7 +220,7 @@ func (r *Runner) decisionError(ctx context.Context, q *Request, verb, id string,
 	var ce *approval.ConflictError
 	switch {
 	case errors.Is(err, approval.ErrNotFound):
-		e := driver.Errorf(driver.NotFound, "no request %s; `approvals` lists the open ones", id)
+		e := fault.Errorf(fault.NotFound, "no request %s; `approvals` lists the open ones", id)
 		r.record(ctx, q, audit.Record{Command: verb, ApprovalID: id, Stage: audit.StageRejected, ErrorClass: string(e.Class), Error: e.Message})
 		return e
 	case errors.As(err, &ce):
@@ -230,7 +230,7 @@ func (r *Runner) decisionError(ctx context.Context, q *Request, verb, id string,
 			r.recordFor(ctx, ce.Current, audit.StageExpired, "")
 		}
 		// A lost race or a double click: on the record, changing nothing.
-		e := driver.Errorf(driver.Conflict, "cannot %s request %s: %s", verb, id, stateWords(ce.Current))
+		e := fault.Errorf(fault.Conflict, "cannot %s request %s: %s", verb, id, stateWords(ce.Current))
 		rec := decisionRecord(ce.Current, audit.StageRejected, "", "")
 		rec.Command, rec.ErrorClass, rec.Error = verb, string(e.Class), e.Message
 		r.record(ctx, q, rec)
@@ -246,12 +246,12 @@ func (r *Runner) decisionError(ctx context.Context, q *Request, verb, id string,
 		}
 		return e
 	}
-	var de *driver.Error
+	var de *fault.Error
 	if errors.As(err, &de) {
 		return err
 	}
 	r.log.Error("approval store failed", "verb", verb, "id", id, "err", err)
-	return driver.Errorf(driver.Unavailable, "could not %s request %s: the approval store failed; nothing was done", verb, id)
+	return fault.Errorf(fault.Unavailable, "could not %s request %s: the approval store failed; nothing was done", verb, id)
 }
 
 // stateWords says where a request stands, for someone whose click lost.
@@ -281,7 +281,7 @@ func (r *Runner) recordDecision(ctx context.Context, q *Request, req approval.Re
 	r.record(ctx, q, decisionRecord(req, stage, decision, rule))
 }
 
-func (r *Runner) recordDecisionError(ctx context.Context, q *Request, req approval.Request, verb string, err *driver.Error) {
+func (r *Runner) recordDecisionError(ctx context.Context, q *Request, req approval.Request, verb string, err *fault.Error) {
 	rec := decisionRecord(req, audit.StageDenied, "deny", "")
 	rec.Command, rec.ErrorClass, rec.Error = verb, string(err.Class), err.Message
 	r.record(ctx, q, rec)

@@ -4,13 +4,13 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/vpsops/vpsops/internal/providers/driver"
+	"github.com/vpsops/vpsops/internal/fault"
 )
 
 // UsageError is a request refused for its input; it carries the usage line
 // of the command so every adapter can show it under the one-line error.
 type UsageError struct {
-	Err   *driver.Error
+	Err   *fault.Error
 	Usage string
 }
 
@@ -27,24 +27,24 @@ func UsageOf(err error) string {
 }
 
 func invalid(cmd *Command, format string, args ...any) error {
-	e := driver.Errorf(driver.Invalid, format, args...)
+	e := fault.Errorf(fault.Invalid, format, args...)
 	if cmd == nil {
 		return e
 	}
 	return &UsageError{Err: e, Usage: cmd.Usage()}
 }
 
-func denied(format string, args ...any) *driver.Error {
-	return driver.Errorf(driver.PermissionDenied, format, args...)
+func denied(format string, args ...any) *fault.Error {
+	return fault.Errorf(fault.PermissionDenied, format, args...)
 }
 
 // safeMessage is the one-line text of err for users and the audit log.
 // Provider errors are built to be safe; anything else is reduced to its
 // class so an unexpected error cannot carry a secret out.
 func safeMessage(err error) string {
-	var de *driver.Error
+	var de *fault.Error
 	if errors.As(err, &de) {
 		return err.Error()
 	}
-	return fmt.Sprintf("internal error (%s)", driver.ClassOf(err))
+	return fmt.Sprintf("internal error (%s)", fault.ClassOf(err))
 }

@@ -6,8 +6,8 @@ import (
 
 	"github.com/vpsops/vpsops/internal/approval"
 	"github.com/vpsops/vpsops/internal/audit"
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/policy"
-	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
 // gateFor decides which gate an authorized action must pass. Every
@@ -56,7 +56,7 @@ func (r *Runner) hold(ctx context.Context, q *Request, inv *Invocation, base aud
 	created, err := r.approvals.Create(ctx, req)
 	if err != nil {
 		r.log.Error("storing gated request failed", "command", cmd.Name, "err", err)
-		return Result{}, driver.Errorf(driver.Unavailable, "could not store the %s request; nothing was done", gate)
+		return Result{}, fault.Errorf(fault.Unavailable, "could not store the %s request; nothing was done", gate)
 	}
 	if created.HasSecrets {
 		r.mu.Lock()
@@ -81,7 +81,7 @@ func (r *Runner) hold(ctx context.Context, q *Request, inv *Invocation, base aud
 		// actionable: withdraw it.
 		r.approvals.Cancel(context.WithoutCancel(ctx), created.ID, q.Principal)
 		r.forget(created.ID)
-		return Result{}, driver.Errorf(driver.Unavailable, "the audit log cannot be written, so the %s request was withdrawn; nothing was done", gate)
+		return Result{}, fault.Errorf(fault.Unavailable, "the audit log cannot be written, so the %s request was withdrawn; nothing was done", gate)
 	}
 	return Result{Title: pendingTitle(created), Text: reasonLine(created), Pending: pendingOf(created, cmd)}, nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/vpsops/vpsops/internal/approval"
 	"github.com/vpsops/vpsops/internal/commands"
 	"github.com/vpsops/vpsops/internal/config"
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
@@ -59,7 +60,7 @@ func TestRequestsExpireAndAreAudited(t *testing.T) {
 		t.Fatal("the request never expired")
 	}
 	cancel()
-	if _, err := r.RunText(context.Background(), q, "confirm "+id); driver.ClassOf(err) != driver.Conflict {
+	if _, err := r.RunText(context.Background(), q, "confirm "+id); fault.ClassOf(err) != fault.Conflict {
 		t.Fatalf("confirm after expiry: %v", err)
 	}
 	st2 := a.stages(t, id)
@@ -74,7 +75,7 @@ type bareDriver struct{ fail bool }
 
 func (d bareDriver) ListServers(ctx context.Context) ([]driver.Server, error) {
 	if d.fail {
-		return nil, driver.Errorf(driver.Unavailable, "HTTP 503 from the API")
+		return nil, fault.Errorf(fault.Unavailable, "HTTP 503 from the API")
 	}
 	return []driver.Server{{ID: "x1", Name: "solo", Status: driver.StatusRunning}}, nil
 }
@@ -105,7 +106,7 @@ func TestUnsupportedIsRefusedBeforeTheGate(t *testing.T) {
 	r := runnerWith(t, a, providers.New("mini", "mini", bareDriver{}, providers.Options{}))
 	for _, line := range []string{"reboot mini/x1", "delete mini/x1", "reinstall mini/x1 debian-12", "console mini/x1", "snapshots mini/x1"} {
 		res, err := r.RunText(context.Background(), shellReq("shell:root"), line)
-		if driver.ClassOf(err) != driver.Unsupported {
+		if fault.ClassOf(err) != fault.Unsupported {
 			t.Errorf("%s: %v %+v, want unsupported", line, err, res.Pending)
 			continue
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
@@ -45,7 +46,7 @@ func (inv *Invocation) Wait(ctx context.Context, op *driver.Operation) error {
 		// The provider accepted the action; we only stopped watching. Say
 		// so: "try again" would be wrong advice for a reinstall or delete
 		// that is still running.
-		return &driver.Error{Class: driver.Unavailable, Err: err, Message: fmt.Sprintf(
+		return &fault.Error{Class: fault.Unavailable, Err: err, Message: fmt.Sprintf(
 			"%s was started but not seen to finish (%s); its outcome is unknown, check `status %s` before doing anything else",
 			inv.Command.Name, waitEnd(ctx, wctx), inv.Target)}
 	}

@@ -10,8 +10,8 @@ import (
 	"github.com/vpsops/vpsops/internal/approval"
 	"github.com/vpsops/vpsops/internal/commands"
 	"github.com/vpsops/vpsops/internal/config"
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers"
-	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
 // noticeLog collects watcher notices for assertions.
@@ -129,7 +129,7 @@ func TestNoGrantLearnsNothing(t *testing.T) {
 	a := newTestApp(t)
 	for _, line := range []string{"status web-1", "status api-1", "reboot demo-nyc/nyc-201"} {
 		err := a.fail(t, shellReq("discord:999"), line)
-		if driver.ClassOf(err) != driver.PermissionDenied || strings.Contains(err.Error(), "demo-") {
+		if fault.ClassOf(err) != fault.PermissionDenied || strings.Contains(err.Error(), "demo-") {
 			t.Errorf("%s: %v", line, err)
 		}
 	}

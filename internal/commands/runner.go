@@ -11,9 +11,9 @@ import (
 
 	"github.com/vpsops/vpsops/internal/approval"
 	"github.com/vpsops/vpsops/internal/audit"
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/policy"
 	"github.com/vpsops/vpsops/internal/providers"
-	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
 // Request is one command invocation from any source.
@@ -118,8 +118,8 @@ func (r *Runner) RunText(ctx context.Context, q Request, line string) (Result, e
 	if err != nil {
 		var pe *ParseError
 		errors.As(err, &pe)
-		e := driver.Errorf(driver.Invalid, "%s", pe.Msg)
-		r.record(ctx, &q, audit.Record{Command: pe.Command, Stage: audit.StageRejected, ErrorClass: string(driver.Invalid), Error: pe.Msg})
+		e := fault.Errorf(fault.Invalid, "%s", pe.Msg)
+		r.record(ctx, &q, audit.Record{Command: pe.Command, Stage: audit.StageRejected, ErrorClass: string(fault.Invalid), Error: pe.Msg})
 		if pe.Usage != "" {
 			return Result{}, &UsageError{Err: e, Usage: pe.Usage}
 		}
@@ -130,7 +130,7 @@ func (r *Runner) RunText(ctx context.Context, q Request, line string) (Result, e
 }
 
 // Run runs one request. The error, when not nil, is safe to show to the
-// requester (driver.ClassOf gives its class, UsageOf its usage line). A
+// requester (fault.ClassOf gives its class, UsageOf its usage line). A
 // failed request may still carry a Result whose Secret fields the
 // requester must see (a generated password for a reinstall that started
 // but could not be followed to the end).
@@ -139,18 +139,18 @@ func (r *Runner) Run(ctx context.Context, q Request) (Result, error) {
 	cmd := r.reg.Lookup(q.Command)
 	if cmd == nil {
 		msg := "unknown command; type `help` for the list"
-		r.record(ctx, &q, audit.Record{Stage: audit.StageRejected, ErrorClass: string(driver.Invalid), Error: msg})
-		return Result{}, driver.Errorf(driver.Invalid, "%s", msg)
+		r.record(ctx, &q, audit.Record{Stage: audit.StageRejected, ErrorClass: string(fault.Invalid), Error: msg})
+		return Result{}, fault.Errorf(fault.Invalid, "%s", msg)
 	}
 	if cmd.Tool == "" && q.Source == "mcp" {
-		err := driver.Errorf(driver.PermissionDenied, "%s is not available to MCP clients", cmd.Name)
-		r.record(ctx, &q, audit.Record{Command: cmd.Name, Stage: audit.StageRejected, ErrorClass: string(driver.PermissionDenied), Error: err.Message})
+		err := fault.Errorf(fault.PermissionDenied, "%s is not available to MCP clients", cmd.Name)
+		r.record(ctx, &q, audit.Record{Command: cmd.Name, Stage: audit.StageRejected, ErrorClass: string(fault.PermissionDenied), Error: err.Message})
 		return Result{}, err
 	}
 	args, err := cmd.Validate(q.Args)
 	if err != nil {
 		ue := invalid(cmd, "%s: %v", cmd.Name, err)
-		r.record(ctx, &q, audit.Record{Command: cmd.Name, Args: r.redactedJSON(cmd, q.Args), Stage: audit.StageRejected, ErrorClass: string(driver.Invalid), Error: ue.Error()})
+		r.record(ctx, &q, audit.Record{Command: cmd.Name, Args: r.redactedJSON(cmd, q.Args), Stage: audit.StageRejected, ErrorClass: string(fault.Invalid), Error: ue.Error()})
 		return Result{}, ue
 	}
 	inv := &Invocation{Runner: r, Request: &q, Command: cmd, Args: args, Principal: q.Principal}
@@ -179,7 +179,7 @@ func (r *Runner) Run(ctx context.Context, q Request) (Result, error) {
 		if err := cmd.Prepare(ctx, inv); err != nil {
 			ue := invalid(cmd, "%s: %v", cmd.Name, err)
 			rec := base
-			rec.Stage, rec.ErrorClass, rec.Error = audit.StageRejected, string(driver.Invalid), ue.Error()
+			rec.Stage, rec.ErrorClass, rec.Error = audit.StageRejected, string(fault.Invalid), ue.Error()
 			r.record(ctx, &q, rec)
 			return Result{}, ue
 		}
@@ -197,7 +197,7 @@ func (r *Runner) Run(ctx context.Context, q Request) (Result, error) {
 	req.Stage = audit.StageRequested
 	if cmd.Gated() {
 		if err := r.record(ctx, &q, req); err != nil {
-			return Result{}, driver.Errorf(driver.Unavailable, "the audit log cannot be written, so %s was not started", cmd.Name)
+			return Result{}, fault.Errorf(fault.Unavailable, "the audit log cannot be written, so %s was not started", cmd.Name)
 		}
 	} else {
 		r.recordAsync(&q, req)
@@ -213,7 +213,7 @@ func (r *Runner) target(ctx context.Context, inv *Invocation, base *audit.Record
 	p, id, err := r.fleet.ResolveFor(ctx, inv.Args.String(cmd.Args[0].Name), visible)
 	if err != nil {
 		rec := *base
-		rec.Stage, rec.ErrorClass, rec.Error = audit.StageRejected, string(driver.ClassOf(err)), safeMessage(err)
+		rec.Stage, rec.ErrorClass, rec.Error = audit.StageRejected, string(fault.ClassOf(err)), safeMessage(err)
 		r.record(ctx, q, rec)
 		return err
 	}
@@ -227,7 +227,7 @@ func (r *Runner) target(ctx context.Context, inv *Invocation, base *audit.Record
 	// Before any gate: nobody confirms an action that cannot work.
 	if err := p.Check(cmd.Name, cmd.Needs, cmd.Power); err != nil {
 		rec := *base
-		rec.Stage, rec.ErrorClass, rec.Error = audit.StageRejected, string(driver.ClassOf(err)), safeMessage(err)
+		rec.Stage, rec.ErrorClass, rec.Error = audit.StageRejected, string(fault.ClassOf(err)), safeMessage(err)
 		r.record(ctx, q, rec)
 		return err
 	}
@@ -238,7 +238,7 @@ func (r *Runner) target(ctx context.Context, inv *Invocation, base *audit.Record
 func (r *Runner) deny(ctx context.Context, q *Request, base audit.Record, cmd *Command, object string) error {
 	rec := base
 	rec.Stage, rec.Decision = audit.StageDenied, "deny"
-	rec.ErrorClass = string(driver.PermissionDenied)
+	rec.ErrorClass = string(fault.PermissionDenied)
 	err := denied("%s may not run %s on %s (it needs %s)", q.Principal, cmd.Name, object, cmd.Permission)
 	rec.Error = err.Message
 	r.record(ctx, q, rec)
@@ -258,10 +258,10 @@ func (r *Runner) execute(ctx context.Context, inv *Invocation, base audit.Record
 	rec.Duration = r.clock().Sub(start)
 	switch {
 	case err != nil && ctx.Err() != nil:
-		rec.Stage, rec.Outcome, rec.ErrorClass = audit.StageInterrupted, audit.OutcomeError, string(driver.ClassOf(err))
+		rec.Stage, rec.Outcome, rec.ErrorClass = audit.StageInterrupted, audit.OutcomeError, string(fault.ClassOf(err))
 		rec.Error = "stopped by shutdown before the provider reported the end: " + safeMessage(err)
 	case err != nil:
-		rec.Outcome, rec.ErrorClass, rec.Error = audit.OutcomeError, string(driver.ClassOf(err)), safeMessage(err)
+		rec.Outcome, rec.ErrorClass, rec.Error = audit.OutcomeError, string(fault.ClassOf(err)), safeMessage(err)
 	default:
 		rec.Outcome = audit.OutcomeOK
 	}
@@ -284,11 +284,11 @@ func (r *Runner) execute(ctx context.Context, inv *Invocation, base audit.Record
 
 // userError makes sure what is returned is safe and one line.
 func userError(cmd *Command, err error) error {
-	var de *driver.Error
+	var de *fault.Error
 	if errors.As(err, &de) {
 		return err
 	}
-	return driver.Errorf(driver.Internal, "%s failed: %s", cmd.Name, safeMessage(err))
+	return fault.Errorf(fault.Internal, "%s failed: %s", cmd.Name, safeMessage(err))
 }
 
 // record appends an audit record for q, waiting until it is durable.

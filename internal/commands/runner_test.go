@@ -11,7 +11,7 @@ import (
 	"github.com/vpsops/vpsops/internal/approval"
 	"github.com/vpsops/vpsops/internal/commands"
 	"github.com/vpsops/vpsops/internal/config"
-	"github.com/vpsops/vpsops/internal/providers/driver"
+	"github.com/vpsops/vpsops/internal/fault"
 )
 
 const alice, bob, carol = "shell:alice", "shell:bob", "discord:1234567890"
@@ -62,15 +62,15 @@ func TestBadInputIsRejectedAndAudited(t *testing.T) {
 func TestDenyByDefault(t *testing.T) {
 	a := newTestApp(t)
 	err := a.fail(t, shellReq(carol), "status demo-fra/fra-101")
-	if driver.ClassOf(err) != driver.PermissionDenied {
-		t.Fatalf("class %s: %v", driver.ClassOf(err), err)
+	if fault.ClassOf(err) != fault.PermissionDenied {
+		t.Fatalf("class %s: %v", fault.ClassOf(err), err)
 	}
 	rec := a.lastRecord(t)
 	if rec.Stage != "denied" || rec.Rule == "" || rec.ErrorClass != "permission_denied" {
 		t.Fatalf("record = %+v", rec)
 	}
 	// list spans servers: refused outright for someone with no grant at all.
-	if err := a.fail(t, shellReq(carol), "list"); driver.ClassOf(err) != driver.PermissionDenied {
+	if err := a.fail(t, shellReq(carol), "list"); fault.ClassOf(err) != fault.PermissionDenied {
 		t.Fatalf("list: %v", err)
 	}
 }
@@ -86,16 +86,16 @@ func TestDestructiveNeedsConfirmation(t *testing.T) {
 	// Still there: nothing ran.
 	a.run(t, q, "status demo-fra/fra-102")
 	// Nobody else can confirm it.
-	if err := a.fail(t, shellReq(bob), "confirm "+id); driver.ClassOf(err) != driver.PermissionDenied {
+	if err := a.fail(t, shellReq(bob), "confirm "+id); fault.ClassOf(err) != fault.PermissionDenied {
 		t.Fatalf("bob confirming alice's request: %v", err)
 	}
 	res = a.run(t, q, "confirm "+id)
 	contains(t, res.Title, "deleted")
-	if err := a.fail(t, q, "status demo-fra/fra-102"); driver.ClassOf(err) != driver.NotFound {
+	if err := a.fail(t, q, "status demo-fra/fra-102"); fault.ClassOf(err) != fault.NotFound {
 		t.Fatalf("deleted server still answers: %v", err)
 	}
 	// A second confirm (double click) does nothing.
-	if err := a.fail(t, q, "confirm "+id); driver.ClassOf(err) != driver.Conflict {
+	if err := a.fail(t, q, "confirm "+id); fault.ClassOf(err) != fault.Conflict {
 		t.Fatalf("second confirm: %v", err)
 	}
 	// bob's refused confirm and the double click are on the record too.
@@ -113,7 +113,7 @@ func TestCancelDoesNothing(t *testing.T) {
 	if res := a.run(t, q, "status demo-fra/fra-101"); !strings.Contains(res.Title, "running") {
 		t.Fatalf("server changed after cancel: %s", res.Title)
 	}
-	if err := a.fail(t, q, "confirm "+id); driver.ClassOf(err) != driver.Conflict {
+	if err := a.fail(t, q, "confirm "+id); fault.ClassOf(err) != fault.Conflict {
 		t.Fatalf("confirm after cancel: %v", err)
 	}
 }
@@ -128,19 +128,19 @@ func TestApprovalFlow(t *testing.T) {
 	if res.Pending == nil || res.Pending.Gate != "approval" {
 		t.Fatalf("after confirm: %+v, want an approval request", res)
 	}
-	if err := a.fail(t, q, "approve "+id); driver.ClassOf(err) != driver.PermissionDenied {
+	if err := a.fail(t, q, "approve "+id); fault.ClassOf(err) != fault.PermissionDenied {
 		t.Fatalf("self-approval: %v", err)
 	}
 	_, err := a.Runner.Decide(context.Background(), commands.Request{Source: "mcp", Principal: "mcp:bot"}, id, true, "")
-	if driver.ClassOf(err) != driver.PermissionDenied {
+	if fault.ClassOf(err) != fault.PermissionDenied {
 		t.Fatalf("mcp approval: %v", err)
 	}
-	if err := a.fail(t, shellReq(carol), "approve "+id); driver.ClassOf(err) != driver.PermissionDenied {
+	if err := a.fail(t, shellReq(carol), "approve "+id); fault.ClassOf(err) != fault.PermissionDenied {
 		t.Fatalf("approval without approval.grant: %v", err)
 	}
 	res = a.run(t, shellReq(bob), "approve "+id)
 	contains(t, res.Title, "deleted")
-	if err := a.fail(t, shellReq(bob), "approve "+id); driver.ClassOf(err) != driver.Conflict {
+	if err := a.fail(t, shellReq(bob), "approve "+id); fault.ClassOf(err) != fault.Conflict {
 		t.Fatalf("second approval: %v", err)
 	}
 	req, _ := a.Approvals.Get(context.Background(), id)
@@ -169,10 +169,10 @@ func TestConcurrentApprovalsExecuteOnce(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			_, err := a.Runner.Decide(context.Background(), shellReq("shell:approver"+string(rune('a'+i))), id, true, "")
-			switch driver.ClassOf(err) {
+			switch fault.ClassOf(err) {
 			case "":
 				ok.Add(1)
-			case driver.Conflict:
+			case fault.Conflict:
 				conflicts.Add(1)
 			default:
 				t.Errorf("unexpected error: %v", err)
@@ -219,7 +219,7 @@ func TestMCPDestructiveNeedsApproval(t *testing.T) {
 		t.Fatalf("unconfirmable delete: %+v %v", res.Pending, err)
 	}
 	// Decision commands are not for MCP.
-	if _, err := a.Runner.RunText(context.Background(), q2("mcp:claude"), "approve "+res.Pending.Request.ID); driver.ClassOf(err) != driver.PermissionDenied {
+	if _, err := a.Runner.RunText(context.Background(), q2("mcp:claude"), "approve "+res.Pending.Request.ID); fault.ClassOf(err) != fault.PermissionDenied {
 		t.Fatalf("mcp approve via text: %v", err)
 	}
 }
@@ -246,7 +246,7 @@ func TestUnknownRequestIDs(t *testing.T) {
 	a := newTestApp(t)
 	for _, line := range []string{"confirm r-zzzzzzzz", "approve r-zzzzzzzz", "approval r-zzzzzzzz"} {
 		err := a.fail(t, shellReq(bob), line)
-		if driver.ClassOf(err) != driver.NotFound {
+		if fault.ClassOf(err) != fault.NotFound {
 			t.Errorf("%s: %v", line, err)
 		}
 	}

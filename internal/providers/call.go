@@ -7,7 +7,7 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"github.com/vpsops/vpsops/internal/providers/driver"
+	"github.com/vpsops/vpsops/internal/fault"
 )
 
 // Retry pacing. Waits are short because a person is usually waiting for the
@@ -21,9 +21,9 @@ const (
 )
 
 // do runs one driver call for Provider p: f gets a context bounded by the
-// per-call timeout, failures are retried per driver.Retryable(err,
+// per-call timeout, failures are retried per fault.Retryable(err,
 // mutating) while attempts and time remain, and the error returned is a
-// single *driver.Error carrying p's name, op and the server id.
+// single *fault.Error carrying p's name, op and the server id.
 func do[T any](ctx context.Context, p *Provider, op, id string, mutating bool, f func(ctx context.Context) (T, error)) (T, error) {
 	var zero T
 	cctx, cancel := context.WithTimeout(ctx, p.o.Timeout)
@@ -52,8 +52,8 @@ func do[T any](ctx context.Context, p *Provider, op, id string, mutating bool, f
 // retryWait decides whether the failure e of attempt (0-based) is repeated
 // and after how long. A retry that could not finish before the call's
 // deadline is not started: the real error beats "timed out".
-func (p *Provider) retryWait(cctx context.Context, e *driver.Error, attempt int, mutating bool) (time.Duration, bool) {
-	if attempt >= p.o.ReadRetries || cctx.Err() != nil || !driver.Retryable(e, mutating) {
+func (p *Provider) retryWait(cctx context.Context, e *fault.Error, attempt int, mutating bool) (time.Duration, bool) {
+	if attempt >= p.o.ReadRetries || cctx.Err() != nil || !fault.Retryable(e, mutating) {
 		return 0, false
 	}
 	d := min(baseBackoff<<attempt, maxBackoff)
@@ -71,19 +71,19 @@ func (p *Provider) retryWait(cctx context.Context, e *driver.Error, attempt int,
 }
 
 // classifyCall turns err from a call made under cctx (derived from the
-// caller's ctx) into a *driver.Error without provider fields. When the
+// caller's ctx) into a *fault.Error without provider fields. When the
 // context ended, the context's story wins over whatever the driver made of
 // it: our own timeout says how long it was, so "timed out after 20s" rather
 // than a transport message; the caller's cancellation says so.
-func (p *Provider) classifyCall(ctx, cctx context.Context, err error) *driver.Error {
+func (p *Provider) classifyCall(ctx, cctx context.Context, err error) *fault.Error {
 	if cctx.Err() != nil && endedByContext(err) {
 		switch {
 		case errors.Is(ctx.Err(), context.Canceled):
-			return &driver.Error{Class: driver.Unavailable, Message: "canceled", Err: err}
+			return &fault.Error{Class: fault.Unavailable, Message: "canceled", Err: err}
 		case ctx.Err() != nil:
-			return &driver.Error{Class: driver.Unavailable, Message: "timed out", Err: err}
+			return &fault.Error{Class: fault.Unavailable, Message: "timed out", Err: err}
 		default:
-			return &driver.Error{Class: driver.Unavailable, Message: fmt.Sprintf("timed out after %s", p.o.Timeout), Err: err}
+			return &fault.Error{Class: fault.Unavailable, Message: fmt.Sprintf("timed out after %s", p.o.Timeout), Err: err}
 		}
 	}
 	return classify(err)
@@ -94,24 +94,24 @@ func (p *Provider) classifyCall(ctx, cctx context.Context, err error) *driver.Er
 // chain, or an unclassified error (a driver that classified the failure as
 // something other than unavailable, e.g. not_found, keeps its answer).
 func endedByContext(err error) bool {
-	var e *driver.Error
+	var e *fault.Error
 	if !errors.As(err, &e) {
 		return true
 	}
 	ctxErr := errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)
-	return ctxErr && (e.Class == driver.Unavailable || e.Class == driver.Internal)
+	return ctxErr && (e.Class == fault.Unavailable || e.Class == fault.Internal)
 }
 
-// classify returns err as a *driver.Error: a copy of the first one in its
+// classify returns err as a *fault.Error: a copy of the first one in its
 // chain (the driver's class, message and retry hints kept) that wraps err,
 // or Internal for an error the driver did not classify. Drivers may return
 // shared sentinel errors, so the original is never modified; it stays in
 // the chain for errors.Is, and only the copy's message is shown, so
 // nothing is said twice.
-func classify(err error) *driver.Error {
-	var e *driver.Error
+func classify(err error) *fault.Error {
+	var e *fault.Error
 	if !errors.As(err, &e) {
-		return &driver.Error{Class: driver.Internal, Message: err.Error(), Err: err}
+		return &fault.Error{Class: fault.Internal, Message: err.Error(), Err: err}
 	}
 	c := *e
 	c.Err = err
@@ -120,7 +120,7 @@ func classify(err error) *driver.Error {
 
 // stamp fills in the wrapper's fields. An error some Provider already
 // stamped passes through untouched: wrapping happens once.
-func (p *Provider) stamp(op, id string, e *driver.Error) *driver.Error {
+func (p *Provider) stamp(op, id string, e *fault.Error) *fault.Error {
 	if e.Provider != "" && e.Op != "" {
 		return e
 	}

@@ -8,16 +8,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
 var (
-	errUnavailable = driver.Errorf(driver.Unavailable, "HTTP 503")
-	errNotFound    = driver.Errorf(driver.NotFound, "no such server")
-	errWrongState  = driver.Errorf(driver.Conflict, "already running")
-	errBusy        = &driver.Error{Class: driver.Conflict, Busy: true, Message: "locked"}
-	errLimited     = &driver.Error{Class: driver.RateLimited, Message: "slow down", RetryAfter: 3 * time.Second}
-	errLimitedLong = &driver.Error{Class: driver.RateLimited, Message: "slow down", RetryAfter: time.Minute}
+	errUnavailable = fault.Errorf(fault.Unavailable, "HTTP 503")
+	errNotFound    = fault.Errorf(fault.NotFound, "no such server")
+	errWrongState  = fault.Errorf(fault.Conflict, "already running")
+	errBusy        = &fault.Error{Class: fault.Conflict, Busy: true, Message: "locked"}
+	errLimited     = &fault.Error{Class: fault.RateLimited, Message: "slow down", RetryAfter: 3 * time.Second}
+	errLimitedLong = &fault.Error{Class: fault.RateLimited, Message: "slow down", RetryAfter: time.Minute}
 )
 
 // TestRetryRules checks, by counting driver calls, that reads retry on
@@ -36,21 +37,21 @@ func TestRetryRules(t *testing.T) {
 		call      func(context.Context, *Provider) error
 		errs      []error
 		wantCalls int32
-		wantClass driver.Class // "" for success
+		wantClass fault.Class // "" for success
 	}{
 		{"read recovers from 5xx", read, []error{errUnavailable, errUnavailable}, 3, ""},
-		{"read gives up after retries", get, []error{errUnavailable, errUnavailable, errUnavailable, errUnavailable}, 3, driver.Unavailable},
+		{"read gives up after retries", get, []error{errUnavailable, errUnavailable, errUnavailable, errUnavailable}, 3, fault.Unavailable},
 		{"read retries a rate limit", read, []error{errLimited}, 2, ""},
-		{"read does not retry not found", get, []error{errNotFound}, 1, driver.NotFound},
-		{"read does not retry busy", get, []error{errBusy}, 1, driver.Conflict},
-		{"read does not retry a bare error", read, []error{errors.New("boom")}, 1, driver.Internal},
-		{"read respects a long retry-after", read, []error{errLimitedLong}, 1, driver.RateLimited},
-		{"mutation never retries 5xx", power, []error{errUnavailable}, 1, driver.Unavailable},
+		{"read does not retry not found", get, []error{errNotFound}, 1, fault.NotFound},
+		{"read does not retry busy", get, []error{errBusy}, 1, fault.Conflict},
+		{"read does not retry a bare error", read, []error{errors.New("boom")}, 1, fault.Internal},
+		{"read respects a long retry-after", read, []error{errLimitedLong}, 1, fault.RateLimited},
+		{"mutation never retries 5xx", power, []error{errUnavailable}, 1, fault.Unavailable},
 		{"mutation retries a rate limit", power, []error{errLimited}, 2, ""},
 		{"mutation retries busy", setPTR, []error{errBusy, errBusy}, 3, ""},
-		{"mutation does not retry wrong state", power, []error{errWrongState}, 1, driver.Conflict},
-		{"mutation gives up on a long retry-after", setPTR, []error{errLimitedLong}, 1, driver.RateLimited},
-		{"mutation retries are bounded", power, []error{errBusy, errBusy, errBusy, errBusy}, 3, driver.Conflict},
+		{"mutation does not retry wrong state", power, []error{errWrongState}, 1, fault.Conflict},
+		{"mutation gives up on a long retry-after", setPTR, []error{errLimitedLong}, 1, fault.RateLimited},
+		{"mutation retries are bounded", power, []error{errBusy, errBusy, errBusy, errBusy}, 3, fault.Conflict},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -60,7 +61,7 @@ func TestRetryRules(t *testing.T) {
 			if got := f.calls.Load(); got != tc.wantCalls {
 				t.Errorf("driver called %d times, want %d", got, tc.wantCalls)
 			}
-			if got := driver.ClassOf(err); got != tc.wantClass {
+			if got := fault.ClassOf(err); got != tc.wantClass {
 				t.Errorf("error %v: class %q, want %q", err, got, tc.wantClass)
 			}
 			if len(w.d) != int(tc.wantCalls-1) {
@@ -99,9 +100,9 @@ func TestTimeout(t *testing.T) {
 	f := &fake{block: true}
 	p, _ := newTestProvider("glesys", f, Options{Timeout: 20 * time.Millisecond, ReadRetries: -1})
 	_, err := p.GetServer(t.Context(), "vm-1")
-	var e *driver.Error
-	if !errors.As(err, &e) || e.Class != driver.Unavailable {
-		t.Fatalf("got %v, want an unavailable *driver.Error", err)
+	var e *fault.Error
+	if !errors.As(err, &e) || e.Class != fault.Unavailable {
+		t.Fatalf("got %v, want an unavailable *fault.Error", err)
 	}
 	if want := "glesys: get server vm-1: timed out after 20ms"; err.Error() != want {
 		t.Errorf("message %q, want %q", err, want)
@@ -118,7 +119,7 @@ func TestCallerCancel(t *testing.T) {
 	cancel()
 	f.block = true
 	_, err := p.ListServers(ctx)
-	if driver.ClassOf(err) != driver.Unavailable || !strings.HasSuffix(err.Error(), ": canceled") || !errors.Is(err, context.Canceled) {
+	if fault.ClassOf(err) != fault.Unavailable || !strings.HasSuffix(err.Error(), ": canceled") || !errors.Is(err, context.Canceled) {
 		t.Fatalf("got %v, want unavailable \"canceled\" wrapping context.Canceled", err)
 	}
 	if f.calls.Load() != 1 {
@@ -130,18 +131,18 @@ func TestCallerCancel(t *testing.T) {
 // message once, prefixed with provider, operation and server; the
 // driver's error value untouched.
 func TestWrapOnce(t *testing.T) {
-	sentinel := driver.Errorf(driver.NotFound, "no such server")
-	already := &driver.Error{Class: driver.NotFound, Message: "gone", Provider: "other", Op: "get server", Server: "x"}
+	sentinel := fault.Errorf(fault.NotFound, "no such server")
+	already := &fault.Error{Class: fault.NotFound, Message: "gone", Provider: "other", Op: "get server", Server: "x"}
 	tests := []struct {
 		name      string
 		err       error
 		want      string
-		wantClass driver.Class
+		wantClass fault.Class
 	}{
-		{"driver error", sentinel, "demo-fra: get server fra-1: no such server", driver.NotFound},
-		{"wrapped driver error", fmt.Errorf("demo: lookup: %w", sentinel), "demo-fra: get server fra-1: no such server", driver.NotFound},
-		{"bare error", errors.New("connection reset"), "demo-fra: get server fra-1: connection reset", driver.Internal},
-		{"already stamped", already, "other: get server x: gone", driver.NotFound},
+		{"driver error", sentinel, "demo-fra: get server fra-1: no such server", fault.NotFound},
+		{"wrapped driver error", fmt.Errorf("demo: lookup: %w", sentinel), "demo-fra: get server fra-1: no such server", fault.NotFound},
+		{"bare error", errors.New("connection reset"), "demo-fra: get server fra-1: connection reset", fault.Internal},
+		{"already stamped", already, "other: get server x: gone", fault.NotFound},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -150,7 +151,7 @@ func TestWrapOnce(t *testing.T) {
 			if err == nil || err.Error() != tc.want {
 				t.Fatalf("got %v, want %q", err, tc.want)
 			}
-			var e *driver.Error
+			var e *fault.Error
 			if !errors.As(err, &e) || e.Class != tc.wantClass {
 				t.Fatalf("class of %v is not %q", err, tc.wantClass)
 			}
@@ -192,42 +193,42 @@ func TestRefusedWithoutCall(t *testing.T) {
 	tests := []struct {
 		name      string
 		call      func(ctx context.Context) error
-		wantClass driver.Class
+		wantClass fault.Class
 		want      string
 	}{
 		{"no reinstall API", func(ctx context.Context) error {
 			_, err := glesys.Reinstall(ctx, "vm-1", driver.ReinstallOptions{Image: "x"})
 			return err
-		}, driver.Unsupported, "glesys: reinstall vm-1: GleSYS has no reinstall API; create a new server from a template instead"},
+		}, fault.Unsupported, "glesys: reinstall vm-1: GleSYS has no reinstall API; create a new server from a template instead"},
 		{"no PTR API", func(ctx context.Context) error {
 			return glesys.SetPTR(ctx, "vm-1", "192.0.2.1", "a.example")
-		}, driver.Unsupported, "glesys: set PTR vm-1: GleSYS has no reverse DNS (PTR) API"},
+		}, fault.Unsupported, "glesys: set PTR vm-1: GleSYS has no reverse DNS (PTR) API"},
 		{"no power API", func(ctx context.Context) error {
 			_, err := glesys.Power(ctx, "vm-1", driver.PowerStart)
 			return err
-		}, driver.Unsupported, "glesys: power start vm-1: GleSYS has no power API"},
+		}, fault.Unsupported, "glesys: power start vm-1: GleSYS has no power API"},
 		{"unlisted power action", func(ctx context.Context) error {
 			_, err := full.Power(ctx, "vm-1", driver.PowerHardReset)
 			return err
-		}, driver.Unsupported, "p: power reset vm-1: fake cannot reset a server; it supports start, stop"},
+		}, fault.Unsupported, "p: power reset vm-1: fake cannot reset a server; it supports start, stop"},
 		{"malformed id", func(ctx context.Context) error {
 			_, err := full.GetServer(ctx, "../etc")
 			return err
-		}, driver.Invalid, `p: get server ../etc: server id "../etc" has a character outside`},
+		}, fault.Invalid, `p: get server ../etc: server id "../etc" has a character outside`},
 		{"empty id", func(ctx context.Context) error {
 			_, err := full.Console(ctx, "")
 			return err
-		}, driver.Invalid, "p: console: server id is empty"},
+		}, fault.Invalid, "p: console: server id is empty"},
 		{"long id", func(ctx context.Context) error {
 			_, err := full.Snapshots(ctx, strings.Repeat("a", MaxIDLen+1))
 			return err
-		}, driver.Invalid, "server id is longer than 128 characters"},
+		}, fault.Invalid, "server id is longer than 128 characters"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			err := tc.call(t.Context())
-			if driver.ClassOf(err) != tc.wantClass || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("got %v (%s), want class %s containing %q", err, driver.ClassOf(err), tc.wantClass, tc.want)
+			if fault.ClassOf(err) != tc.wantClass || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got %v (%s), want class %s containing %q", err, fault.ClassOf(err), tc.wantClass, tc.want)
 			}
 		})
 	}
@@ -278,7 +279,7 @@ func TestCheck(t *testing.T) {
 			switch {
 			case tc.want == "" && err != nil:
 				t.Fatal(err)
-			case tc.want != "" && (err == nil || err.Error() != tc.want || driver.ClassOf(err) != driver.Unsupported):
+			case tc.want != "" && (err == nil || err.Error() != tc.want || fault.ClassOf(err) != fault.Unsupported):
 				t.Fatalf("got %v, want unsupported %q", err, tc.want)
 			}
 		})

@@ -3,11 +3,12 @@ package providers
 import (
 	"context"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
 // Every method below follows the same contract: the driver call is bounded
-// by Options.Timeout; a failure comes back as one *driver.Error with
+// by Options.Timeout; a failure comes back as one *fault.Error with
 // Provider, Op and Server set; reads are retried on retryable failures,
 // mutations only on rate limits and busy answers; a capability or power
 // action the driver lacks is an Unsupported error and the driver is not
@@ -35,7 +36,7 @@ func (p *Provider) GetServer(ctx context.Context, id string) (*driver.Server, er
 		return p.d.GetServer(ctx, id)
 	})
 	if err == nil && s == nil {
-		return nil, p.stamp(op, id, driver.Errorf(driver.Internal, "driver returned no server"))
+		return nil, p.stamp(op, id, fault.Errorf(fault.Internal, "driver returned no server"))
 	}
 	return s, err
 }
@@ -101,7 +102,7 @@ func (p *Provider) Console(ctx context.Context, id string) (*driver.Console, err
 		return r.Console(ctx, id)
 	})
 	if err == nil && c == nil {
-		return nil, p.stamp(op, id, driver.Errorf(driver.Internal, "driver returned no console"))
+		return nil, p.stamp(op, id, fault.Errorf(fault.Internal, "driver returned no console"))
 	}
 	return c, err
 }
@@ -119,7 +120,7 @@ func (p *Provider) InitialLogin(ctx context.Context, id string) (*driver.Login, 
 		return r.InitialLogin(ctx, id)
 	})
 	if err == nil && l == nil {
-		return nil, p.stamp(op, id, driver.Errorf(driver.Internal, "driver returned no login"))
+		return nil, p.stamp(op, id, fault.Errorf(fault.Internal, "driver returned no login"))
 	}
 	return l, err
 }

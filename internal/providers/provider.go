@@ -1,6 +1,6 @@
 // Package providers is the portable layer over provider drivers: a Provider
 // wraps one configured driver instance and gives every call the same
-// behaviour (a per-call timeout, one classified *driver.Error naming the
+// behaviour (a per-call timeout, one classified *fault.Error naming the
 // provider, operation and server, retries that never repeat a mutation that
 // may have run, and "unsupported" answered without calling the driver). A
 // Registry holds the configured instances, lists them all at once and

@@ -7,7 +7,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/vpsops/vpsops/internal/providers/driver"
+	"github.com/vpsops/vpsops/internal/fault"
 )
 
 // nameIndexTTL is how long Resolve trusts one listing of every provider to
@@ -105,5 +105,5 @@ func validName(name string) error {
 
 // unknownProvider is the error for a reference naming no configured provider.
 func (r *Registry) unknownProvider(name string) error {
-	return driver.Errorf(driver.NotFound, "no provider named %q; configured: %s", name, strings.Join(r.Names(), ", "))
+	return fault.Errorf(fault.NotFound, "no provider named %q; configured: %s", name, strings.Join(r.Names(), ", "))
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/demo"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
@@ -71,7 +72,7 @@ func (r rendezvous) ListServers(ctx context.Context) ([]driver.Server, error) {
 }
 
 func (r rendezvous) GetServer(context.Context, string) (*driver.Server, error) {
-	return nil, driver.Errorf(driver.NotFound, "no such server")
+	return nil, fault.Errorf(fault.NotFound, "no such server")
 }
 
 // TestListAllPartial lists two healthy providers that only answer when
@@ -86,7 +87,7 @@ func TestListAllPartial(t *testing.T) {
 		New("zeta", "fake", rendezvous{&wg, []driver.Server{{ID: "2", Name: "b"}, {ID: "1", Name: "a"}}}, fast),
 		New("alpha", "fake", rendezvous{&wg, []driver.Server{{ID: "9", Name: "m"}}}, fast),
 		New("broken", "fake", &fake{errs: []error{
-			driver.Errorf(driver.Unauthenticated, "bad token"), driver.Errorf(driver.Unauthenticated, "bad token"),
+			fault.Errorf(fault.Unauthenticated, "bad token"), fault.Errorf(fault.Unauthenticated, "bad token"),
 		}}, fast),
 		New("slow", "fake", &fake{block: true}, Options{Timeout: 20 * time.Millisecond}),
 	)
@@ -104,7 +105,7 @@ func TestListAllPartial(t *testing.T) {
 	if len(fails) != 2 || fails[0].Provider != "broken" || fails[1].Provider != "slow" {
 		t.Fatalf("failures %+v, want broken and slow", fails)
 	}
-	if driver.ClassOf(fails[0].Err) != driver.Unauthenticated || !strings.Contains(fails[1].Err.Error(), "timed out after 20ms") {
+	if fault.ClassOf(fails[0].Err) != fault.Unauthenticated || !strings.Contains(fails[1].Err.Error(), "timed out after 20ms") {
 		t.Fatalf("failures %v / %v", fails[0].Err, fails[1].Err)
 	}
 
@@ -113,7 +114,7 @@ func TestListAllPartial(t *testing.T) {
 		t.Fatalf("ListAll(broken): %v %v", only, fails)
 	}
 	_, fails = r.ListAll(t.Context(), "nope")
-	if len(fails) != 1 || driver.ClassOf(fails[0].Err) != driver.NotFound || !strings.Contains(fails[0].Err.Error(), "configured: alpha, broken, slow, zeta") {
+	if len(fails) != 1 || fault.ClassOf(fails[0].Err) != fault.NotFound || !strings.Contains(fails[0].Err.Error(), "configured: alpha, broken, slow, zeta") {
 		t.Fatalf("ListAll(nope): %v", fails)
 	}
 }
@@ -137,7 +138,7 @@ func TestResolve(t *testing.T) {
 	tests := []struct {
 		ref       string
 		want      string // "provider/id" on success
-		wantClass driver.Class
+		wantClass fault.Class
 		wantMsg   string
 	}{
 		{ref: "demo-fra/fra-101", want: "demo-fra/fra-101"},
@@ -145,19 +146,19 @@ func TestResolve(t *testing.T) {
 		{ref: "primary-db", want: "demo-fra/fra-103"},
 		{ref: "API-1", want: "demo-nyc/nyc-202"},
 		{ref: "build-1", want: "demo-fra/fra-104"},
-		{ref: "web-1", wantClass: driver.Invalid, wantMsg: "ambiguous: web-1 matches demo-fra/fra-101, demo-nyc/nyc-201"},
-		{ref: "db-1", wantClass: driver.Invalid, wantMsg: "ambiguous: db-1 matches demo-fra/fra-103, demo-nyc/nyc-203"},
-		{ref: "mail-1", wantClass: driver.NotFound, wantMsg: "no server named mail-1; try `list`"},
-		{ref: "glesys/vm-1", wantClass: driver.NotFound, wantMsg: `no provider named "glesys"; configured: demo-fra, demo-nyc`},
-		{ref: "broken", wantClass: driver.NotFound, wantMsg: `alias broken points at "nowhere/x": no provider named "nowhere"`},
-		{ref: "bad", wantClass: driver.Invalid, wantMsg: `alias bad points at "demo-fra": malformed server reference "demo-fra"`},
-		{ref: "demo-fra/", wantClass: driver.Invalid, wantMsg: "server id is empty"},
-		{ref: "/fra-101", wantClass: driver.Invalid, wantMsg: "want provider/id"},
-		{ref: "demo-fra/fra 101", wantClass: driver.Invalid, wantMsg: "has a character outside"},
-		{ref: "demo-fra/a/b", wantClass: driver.Invalid, wantMsg: "has a character outside"},
-		{ref: "web 1", wantClass: driver.Invalid, wantMsg: "malformed server reference"},
-		{ref: "", wantClass: driver.Invalid, wantMsg: "empty server reference"},
-		{ref: strings.Repeat("w", 254), wantClass: driver.Invalid, wantMsg: "longer than 253"},
+		{ref: "web-1", wantClass: fault.Invalid, wantMsg: "ambiguous: web-1 matches demo-fra/fra-101, demo-nyc/nyc-201"},
+		{ref: "db-1", wantClass: fault.Invalid, wantMsg: "ambiguous: db-1 matches demo-fra/fra-103, demo-nyc/nyc-203"},
+		{ref: "mail-1", wantClass: fault.NotFound, wantMsg: "no server named mail-1; try `list`"},
+		{ref: "glesys/vm-1", wantClass: fault.NotFound, wantMsg: `no provider named "glesys"; configured: demo-fra, demo-nyc`},
+		{ref: "broken", wantClass: fault.NotFound, wantMsg: `alias broken points at "nowhere/x": no provider named "nowhere"`},
+		{ref: "bad", wantClass: fault.Invalid, wantMsg: `alias bad points at "demo-fra": malformed server reference "demo-fra"`},
+		{ref: "demo-fra/", wantClass: fault.Invalid, wantMsg: "server id is empty"},
+		{ref: "/fra-101", wantClass: fault.Invalid, wantMsg: "want provider/id"},
+		{ref: "demo-fra/fra 101", wantClass: fault.Invalid, wantMsg: "has a character outside"},
+		{ref: "demo-fra/a/b", wantClass: fault.Invalid, wantMsg: "has a character outside"},
+		{ref: "web 1", wantClass: fault.Invalid, wantMsg: "malformed server reference"},
+		{ref: "", wantClass: fault.Invalid, wantMsg: "empty server reference"},
+		{ref: strings.Repeat("w", 254), wantClass: fault.Invalid, wantMsg: "longer than 253"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.ref, func(t *testing.T) {
@@ -171,8 +172,8 @@ func TestResolve(t *testing.T) {
 				}
 				return
 			}
-			if driver.ClassOf(err) != tc.wantClass || !strings.Contains(err.Error(), tc.wantMsg) {
-				t.Fatalf("got %v (%s), want class %s containing %q", err, driver.ClassOf(err), tc.wantClass, tc.wantMsg)
+			if fault.ClassOf(err) != tc.wantClass || !strings.Contains(err.Error(), tc.wantMsg) {
+				t.Fatalf("got %v (%s), want class %s containing %q", err, fault.ClassOf(err), tc.wantClass, tc.wantMsg)
 			}
 		})
 	}
@@ -212,18 +213,18 @@ func TestResolveNameCache(t *testing.T) {
 func TestResolveWithFailedProvider(t *testing.T) {
 	ok := New("ok", "fake", &fake{servers: []driver.Server{{ID: "1", Name: "alpha"}}}, Options{})
 	down := New("down", "fake", &fake{errs: []error{
-		driver.Errorf(driver.Unauthenticated, "bad token"), driver.Errorf(driver.Unauthenticated, "bad token"),
+		fault.Errorf(fault.Unauthenticated, "bad token"), fault.Errorf(fault.Unauthenticated, "bad token"),
 	}}, Options{})
 	r, err := NewRegistry(ok, down)
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, _, err = r.Resolve(t.Context(), "alpha")
-	if driver.ClassOf(err) != driver.Unavailable || !strings.Contains(err.Error(), "alpha matches ok/1, but could not list down: list servers: bad token") {
+	if fault.ClassOf(err) != fault.Unavailable || !strings.Contains(err.Error(), "alpha matches ok/1, but could not list down: list servers: bad token") {
 		t.Fatalf("unique match with a failed provider: %v", err)
 	}
 	_, _, err = r.Resolve(t.Context(), "beta")
-	if driver.ClassOf(err) != driver.NotFound || !strings.Contains(err.Error(), "could not list down") {
+	if fault.ClassOf(err) != fault.NotFound || !strings.Contains(err.Error(), "could not list down") {
 		t.Fatalf("miss with a failed provider: %v", err)
 	}
 }

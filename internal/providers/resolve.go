@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vpsops/vpsops/internal/providers/driver"
+	"github.com/vpsops/vpsops/internal/fault"
 )
 
 // maxRefLen bounds what Resolve accepts: the longest DNS name.
@@ -49,24 +49,24 @@ func (r *Registry) Resolve(ctx context.Context, ref string) (*Provider, string, 
 func (r *Registry) ResolveFor(ctx context.Context, ref string, visible func(ref string) bool) (*Provider, string, error) {
 	switch {
 	case ref == "":
-		return nil, "", driver.Errorf(driver.Invalid, "empty server reference")
+		return nil, "", fault.Errorf(fault.Invalid, "empty server reference")
 	case len(ref) > maxRefLen:
-		return nil, "", driver.Errorf(driver.Invalid, "server reference is longer than %d characters", maxRefLen)
+		return nil, "", fault.Errorf(fault.Invalid, "server reference is longer than %d characters", maxRefLen)
 	case strings.Contains(ref, "/"):
 		return r.resolveRef(ref)
 	}
 	if target, ok := r.alias(ref); ok {
 		p, id, err := r.resolveRef(target)
 		if err != nil {
-			var e *driver.Error
+			var e *fault.Error
 			errors.As(err, &e)
-			return nil, "", driver.Errorf(e.Class, "alias %s points at %q: %s", ref, target, e.Message)
+			return nil, "", fault.Errorf(e.Class, "alias %s points at %q: %s", ref, target, e.Message)
 		}
 		return p, id, nil
 	}
 	for _, c := range ref {
 		if !idRune(c) {
-			return nil, "", driver.Errorf(driver.Invalid, "malformed server reference %q: use provider/id, an alias or a server name", ref)
+			return nil, "", fault.Errorf(fault.Invalid, "malformed server reference %q: use provider/id, an alias or a server name", ref)
 		}
 	}
 	return r.resolveName(ctx, ref, visible)
@@ -75,16 +75,16 @@ func (r *Registry) ResolveFor(ctx context.Context, ref string, visible func(ref 
 func (r *Registry) resolveRef(ref string) (*Provider, string, error) {
 	name, id, _ := strings.Cut(ref, "/")
 	if validName(name) != nil {
-		return nil, "", driver.Errorf(driver.Invalid, "malformed server reference %q: want provider/id", ref)
+		return nil, "", fault.Errorf(fault.Invalid, "malformed server reference %q: want provider/id", ref)
 	}
 	p, ok := r.byName[name]
 	if !ok {
 		return nil, "", r.unknownProvider(name)
 	}
 	if err := ValidateID(id); err != nil {
-		var e *driver.Error
+		var e *fault.Error
 		errors.As(err, &e)
-		return nil, "", driver.Errorf(driver.Invalid, "malformed server reference %q: %s", ref, e.Message)
+		return nil, "", fault.Errorf(fault.Invalid, "malformed server reference %q: %s", ref, e.Message)
 	}
 	return p, id, nil
 }
@@ -115,20 +115,20 @@ func (r *Registry) resolveName(ctx context.Context, name string, visible func(st
 	}
 	switch {
 	case len(matches) > 1:
-		return nil, "", driver.Errorf(driver.Invalid, "ambiguous: %s matches %s", name, strings.Join(refs, ", "))
+		return nil, "", fault.Errorf(fault.Invalid, "ambiguous: %s matches %s", name, strings.Join(refs, ", "))
 	case len(matches) == 1 && len(fails) == 0:
 		return r.byName[matches[0].Provider], matches[0].ID, nil
 	case len(matches) == 1:
-		return nil, "", driver.Errorf(driver.Unavailable, "%s matches %s, but %s; the name may be ambiguous, so use the full reference",
+		return nil, "", fault.Errorf(fault.Unavailable, "%s matches %s, but %s; the name may be ambiguous, so use the full reference",
 			name, refs[0], failureText(fails))
 	case len(fails) > 0:
-		return nil, "", driver.Errorf(driver.NotFound, "no server named %s among the providers that answered; try `list` (%s)", name, failureText(fails))
+		return nil, "", fault.Errorf(fault.NotFound, "no server named %s among the providers that answered; try `list` (%s)", name, failureText(fails))
 	}
 	if refs := idMatches(idx, name, visible); len(refs) > 0 {
 		// A bare id typed without its provider.
-		return nil, "", driver.Errorf(driver.NotFound, "no server named %s; did you mean %s?", name, strings.Join(refs, " or "))
+		return nil, "", fault.Errorf(fault.NotFound, "no server named %s; did you mean %s?", name, strings.Join(refs, " or "))
 	}
-	return nil, "", driver.Errorf(driver.NotFound, "no server named %s; try `list`", name)
+	return nil, "", fault.Errorf(fault.NotFound, "no server named %s; try `list`", name)
 }
 
 // idMatches lists the visible servers whose id (rather than name) is s.

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
@@ -53,7 +54,7 @@ func (p *Provider) unsupported(op, id string, c driver.Capability) error {
 			msg += "; " + s
 		}
 	}
-	return p.stamp(op, id, &driver.Error{Class: driver.Unsupported, Message: msg})
+	return p.stamp(op, id, &fault.Error{Class: fault.Unsupported, Message: msg})
 }
 
 // checkPower answers a power action the driver does not list, and checks
@@ -87,7 +88,7 @@ func (p *Provider) unsupportedPower(op, id string, pc driver.PowerController, a 
 			msg += "; " + s
 		}
 	}
-	return p.stamp(op, id, &driver.Error{Class: driver.Unsupported, Message: msg})
+	return p.stamp(op, id, &fault.Error{Class: fault.Unsupported, Message: msg})
 }
 
 // Check answers, without calling the driver, whether p can run an
@@ -121,13 +122,13 @@ const MaxIDLen = 128
 func ValidateID(id string) error {
 	switch {
 	case id == "":
-		return driver.Errorf(driver.Invalid, "server id is empty")
+		return fault.Errorf(fault.Invalid, "server id is empty")
 	case len(id) > MaxIDLen:
-		return driver.Errorf(driver.Invalid, "server id is longer than %d characters", MaxIDLen)
+		return fault.Errorf(fault.Invalid, "server id is longer than %d characters", MaxIDLen)
 	}
 	for _, r := range id {
 		if !idRune(r) {
-			return driver.Errorf(driver.Invalid, "server id %q has a character outside A-Z a-z 0-9 . _ : -", id)
+			return fault.Errorf(fault.Invalid, "server id %q has a character outside A-Z a-z 0-9 . _ : -", id)
 		}
 	}
 	return nil
@@ -142,7 +143,7 @@ func idRune(r rune) bool {
 // reaches the driver.
 func (p *Provider) checkID(op, id string) error {
 	if err := ValidateID(id); err != nil {
-		var e *driver.Error
+		var e *fault.Error
 		errors.As(err, &e)
 		return p.stamp(op, id, e)
 	}
@@ -154,7 +155,7 @@ func (p *Provider) checkID(op, id string) error {
 // the call timeout: the caller's ctx decides how long to wait.
 func (p *Provider) operation(op, id string, o *driver.Operation) (*driver.Operation, error) {
 	if o == nil {
-		return nil, p.stamp(op, id, driver.Errorf(driver.Internal, "driver returned no operation"))
+		return nil, p.stamp(op, id, fault.Errorf(fault.Internal, "driver returned no operation"))
 	}
 	if o.Wait == nil {
 		return o, nil
@@ -168,9 +169,9 @@ func (p *Provider) operation(op, id string, o *driver.Operation) (*driver.Operat
 				return nil
 			}
 			e := classify(err)
-			var de *driver.Error
+			var de *fault.Error
 			if ctx.Err() != nil && !errors.As(err, &de) {
-				e = &driver.Error{Class: driver.Unavailable, Message: "timed out waiting for " + o.Description, Err: err}
+				e = &fault.Error{Class: fault.Unavailable, Message: "timed out waiting for " + o.Description, Err: err}
 			}
 			return p.stamp(op, id, e)
 		},

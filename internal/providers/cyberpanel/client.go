@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vpsops/vpsops/internal/providers/driver"
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/wire"
 )
 
@@ -39,17 +39,17 @@ type envelope struct {
 
 // do sends c, waiting for the rate limiter first, and decodes the
 // envelope's data into out (unless out is nil). Every error it returns is
-// a *driver.Error; one caused by ctx ending keeps ctx's error in its chain.
+// a *fault.Error; one caused by ctx ending keeps ctx's error in its chain.
 // It never retries: the portable wrapper decides that.
 func (d *Driver) do(ctx context.Context, c call, out any) error {
 	if err := d.lim.wait(ctx); err != nil {
-		var de *driver.Error
+		var de *fault.Error
 		if errors.As(err, &de) {
 			d.log.Debug("cyberpanel request refused by the client-side rate limiter",
 				"method", c.method, "path", c.path, "retry_after", de.RetryAfter)
 			return de
 		}
-		return &driver.Error{Class: driver.Unavailable, Message: "gave up waiting for the rate limiter", Err: err}
+		return &fault.Error{Class: fault.Unavailable, Message: "gave up waiting for the rate limiter", Err: err}
 	}
 	req, err := d.request(ctx, c)
 	if err != nil {
@@ -68,7 +68,7 @@ func (d *Driver) do(ctx context.Context, c call, out any) error {
 		return transportError(ctx, err)
 	}
 	if len(raw) > maxBody {
-		return driver.Errorf(driver.Unavailable, "response from CyberPanel is larger than %d MiB", maxBody>>20)
+		return fault.Errorf(fault.Unavailable, "response from CyberPanel is larger than %d MiB", maxBody>>20)
 	}
 	var env envelope
 	jsonErr := json.Unmarshal(raw, &env)
@@ -78,7 +78,7 @@ func (d *Driver) do(ctx context.Context, c call, out any) error {
 	case resp.StatusCode >= 300 && resp.StatusCode < 400:
 		// Not followed (wire.NoRedirects): the API does not redirect, so
 		// BaseURL or something in between is wrong.
-		return &driver.Error{Class: driver.Internal, Err: wire.ErrRedirect,
+		return &fault.Error{Class: fault.Internal, Err: wire.ErrRedirect,
 			Message: fmt.Sprintf("CyberPanel answered the request for %s with a redirect (HTTP %d), which is not followed; check BaseURL", c.what, resp.StatusCode)}
 	case resp.StatusCode >= 300:
 		return d.apiError(c, resp, env)
@@ -105,13 +105,13 @@ func (d *Driver) request(ctx context.Context, c call) (*http.Request, error) {
 	if c.body != nil {
 		b, err := json.Marshal(c.body)
 		if err != nil {
-			return nil, &driver.Error{Class: driver.Internal, Message: "cannot encode the request for " + c.what, Err: err}
+			return nil, &fault.Error{Class: fault.Internal, Message: "cannot encode the request for " + c.what, Err: err}
 		}
 		body = bytes.NewReader(b)
 	}
 	req, err := http.NewRequestWithContext(ctx, c.method, d.base+c.path, body)
 	if err != nil {
-		return nil, &driver.Error{Class: driver.Internal, Message: "cannot build the request for " + c.what, Err: err}
+		return nil, &fault.Error{Class: fault.Internal, Message: "cannot build the request for " + c.what, Err: err}
 	}
 	req.Header.Set("Authorization", "Bearer "+d.key)
 	req.Header.Set("Accept", "application/json")
@@ -127,16 +127,16 @@ func (d *Driver) request(ctx context.Context, c call) (*http.Request, error) {
 // place to promise secrecy.
 func transportError(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
-		return &driver.Error{Class: driver.Unavailable, Message: "request to CyberPanel ended: " + ctx.Err().Error(), Err: ctx.Err()}
+		return &fault.Error{Class: fault.Unavailable, Message: "request to CyberPanel ended: " + ctx.Err().Error(), Err: ctx.Err()}
 	}
-	return &driver.Error{Class: driver.Unavailable, Message: "cannot reach the CyberPanel API", Err: errors.Unwrap(err)}
+	return &fault.Error{Class: fault.Unavailable, Message: "cannot reach the CyberPanel API", Err: errors.Unwrap(err)}
 }
 
 func malformed(c call, err error) error {
-	return &driver.Error{Class: driver.Unavailable, Message: "malformed response from CyberPanel for " + c.what, Err: err}
+	return &fault.Error{Class: fault.Unavailable, Message: "malformed response from CyberPanel for " + c.what, Err: err}
 }
 
-// apiError is the underlying cause kept in driver.Error.Err for logs: the
+// apiError is the underlying cause kept in fault.Error.Err for logs: the
 // HTTP status and the API's error code, nothing the API said in prose.
 type apiError struct {
 	status int
@@ -155,7 +155,7 @@ func (e *apiError) Error() string {
 func (d *Driver) apiError(c call, resp *http.Response, env envelope) error {
 	e := classify(c, resp.StatusCode, env.ErrorCode, apiText(env, d.key))
 	e.Err = &apiError{status: resp.StatusCode, code: env.ErrorCode}
-	if e.Class == driver.RateLimited {
+	if e.Class == fault.RateLimited {
 		e.RetryAfter = retryAfter(resp.Header, d.now())
 		if e.RetryAfter == 0 {
 			e.RetryAfter = resetIn(resp.Header, d.now())

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
@@ -29,7 +30,7 @@ func (d *Driver) Console(ctx context.Context, id string) (*driver.Console, error
 	u, err := url.Parse(res.ConsoleURL)
 	if err != nil || u.Scheme != "https" && u.Scheme != "http" || u.Host == "" {
 		// err would quote the URL: keep it out of the chain.
-		return nil, driver.Errorf(driver.Unavailable, "malformed response from CyberPanel for %s: console URL is not an http(s) URL", what)
+		return nil, fault.Errorf(fault.Unavailable, "malformed response from CyberPanel for %s: console URL is not an http(s) URL", what)
 	}
 	c := &driver.Console{Kind: res.Type, URL: res.ConsoleURL, Host: u.Hostname()}
 	if c.Kind == "" {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
@@ -25,7 +26,7 @@ func (d *Driver) Destroy(ctx context.Context, id string) (*driver.Operation, err
 		return nil, err
 	}
 	if !res.Deleted {
-		return nil, driver.Errorf(driver.Unavailable, "CyberPanel accepted the deletion of %s but did not confirm it", what)
+		return nil, fault.Errorf(fault.Unavailable, "CyberPanel accepted the deletion of %s but did not confirm it", what)
 	}
 	desc := "delete " + what
 	if res.Name != "" {
@@ -35,7 +36,7 @@ func (d *Driver) Destroy(ctx context.Context, id string) (*driver.Operation, err
 		var det details
 		err := d.do(ctx, call{method: http.MethodGet, path: pathVPS(id), scope: "vps:read", what: what}, &det)
 		switch {
-		case driver.ClassOf(err) == driver.NotFound:
+		case fault.ClassOf(err) == fault.NotFound:
 			return driver.Progress{Percent: 100, Status: "deleted", Message: desc + ": done", At: d.now()}, true, nil
 		case err != nil:
 			return driver.Progress{}, false, err

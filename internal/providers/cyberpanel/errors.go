@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/vpsops/vpsops/internal/providers/driver"
+	"github.com/vpsops/vpsops/internal/fault"
 )
 
 // classify maps an API refusal to a portable error: every documented
@@ -12,106 +12,106 @@ import (
 // status. Messages are ours (safe, one line, naming what failed); the
 // API's own text appears only for unknown codes and MISSING_FIELDS, after
 // apiText has cleaned it.
-func classify(c call, status int, code, text string) *driver.Error {
-	e := func(cl driver.Class, format string, args ...any) *driver.Error {
-		return &driver.Error{Class: cl, Message: fmt.Sprintf(format, args...)}
+func classify(c call, status int, code, text string) *fault.Error {
+	e := func(cl fault.Class, format string, args ...any) *fault.Error {
+		return &fault.Error{Class: cl, Message: fmt.Sprintf(format, args...)}
 	}
 	switch code {
 	// 401: the key.
 	case "NO_API_KEY":
-		return e(driver.Unauthenticated, "no API key was sent to CyberPanel")
+		return e(fault.Unauthenticated, "no API key was sent to CyberPanel")
 	case "INVALID_API_KEY":
-		return e(driver.Unauthenticated, "CyberPanel rejected the API key; check api_key")
+		return e(fault.Unauthenticated, "CyberPanel rejected the API key; check api_key")
 	case "EXPIRED_API_KEY":
-		return e(driver.Unauthenticated, "the CyberPanel API key has expired; create a new one at platform.cyberpersons.com/api-keys")
+		return e(fault.Unauthenticated, "the CyberPanel API key has expired; create a new one at platform.cyberpersons.com/api-keys")
 	case "INACTIVE_API_KEY":
-		return e(driver.Unauthenticated, "the CyberPanel API key is deactivated")
+		return e(fault.Unauthenticated, "the CyberPanel API key is deactivated")
 	// 403.
 	case "IP_NOT_ALLOWED":
-		return e(driver.PermissionDenied, "the API key's IP allow-list does not include this host's address")
+		return e(fault.PermissionDenied, "the API key's IP allow-list does not include this host's address")
 	case "INSUFFICIENT_SCOPE":
 		scope := c.scope
 		if scope == "" {
 			scope = "the required scope"
 		}
-		return e(driver.PermissionDenied, "API key lacks scope %s", scope)
+		return e(fault.PermissionDenied, "API key lacks scope %s", scope)
 	case "VPS_SUSPENDED":
-		return e(driver.Conflict, "%s is suspended (billing or abuse); contact CyberPanel support", c.what)
+		return e(fault.Conflict, "%s is suspended (billing or abuse); contact CyberPanel support", c.what)
 	// 404 and 400 for things that are gone.
 	case "VPS_NOT_FOUND":
-		return e(driver.NotFound, "%s not found", c.what)
+		return e(fault.NotFound, "%s not found", c.what)
 	case "KEY_NOT_FOUND":
-		return e(driver.NotFound, "API key not found")
+		return e(fault.NotFound, "API key not found")
 	case "VPS_DELETED", "VPS_ALREADY_DELETED":
-		return e(driver.NotFound, "%s has been deleted", c.what)
+		return e(fault.NotFound, "%s has been deleted", c.what)
 	// 400: the request (these come from create, which vpsops does not
 	// call, but a refusal must still read right).
 	case "PLAN_NOT_FOUND":
-		return e(driver.Invalid, "plan not found")
+		return e(fault.Invalid, "plan not found")
 	case "LOCATION_NOT_FOUND":
-		return e(driver.Invalid, "location not found")
+		return e(fault.Invalid, "location not found")
 	case "INVALID_TEMPLATE":
-		return e(driver.Invalid, "template not found or not allowed")
+		return e(fault.Invalid, "template not found or not allowed")
 	case "MISSING_FIELDS":
-		return e(driver.Invalid, "CyberPanel refused the request for %s: required fields missing (%s)", c.what, text)
+		return e(fault.Invalid, "CyberPanel refused the request for %s: required fields missing (%s)", c.what, text)
 	case "INVALID_HOSTNAME":
-		return e(driver.Invalid, "hostname is not a valid FQDN")
+		return e(fault.Invalid, "hostname is not a valid FQDN")
 	case "PASSWORD_TOO_SHORT":
-		return e(driver.Invalid, "root password is shorter than 8 characters")
+		return e(fault.Invalid, "root password is shorter than 8 characters")
 	case "PASSWORD_TOO_LONG":
-		return e(driver.Invalid, "root password is longer than 72 characters")
+		return e(fault.Invalid, "root password is longer than 72 characters")
 	case "PASSWORD_WEAK":
-		return e(driver.Invalid, "root password must contain letters and digits")
+		return e(fault.Invalid, "root password must contain letters and digits")
 	case "INSUFFICIENT_BALANCE":
-		return e(driver.Conflict, "the CyberPanel account balance is too low")
+		return e(fault.Conflict, "the CyberPanel account balance is too low")
 	// 429.
 	case "RATE_LIMIT_EXCEEDED":
-		return e(driver.RateLimited, "CyberPanel API rate limit exceeded")
+		return e(fault.RateLimited, "CyberPanel API rate limit exceeded")
 	// 500: the platform or its Proxmox node failed; the action may or may
 	// not have happened, so it is not retried (Unavailable, mutating).
 	case "START_FAILED":
-		return e(driver.Unavailable, "CyberPanel could not start %s", c.what)
+		return e(fault.Unavailable, "CyberPanel could not start %s", c.what)
 	case "STOP_FAILED":
-		return e(driver.Unavailable, "CyberPanel could not stop %s", c.what)
+		return e(fault.Unavailable, "CyberPanel could not stop %s", c.what)
 	case "RESTART_FAILED":
-		return e(driver.Unavailable, "CyberPanel could not restart %s", c.what)
+		return e(fault.Unavailable, "CyberPanel could not restart %s", c.what)
 	case "DELETE_FAILED":
-		return e(driver.Unavailable, "CyberPanel could not delete %s", c.what)
+		return e(fault.Unavailable, "CyberPanel could not delete %s", c.what)
 	case "STATUS_FAILED":
-		return e(driver.Unavailable, "CyberPanel could not read the live status of %s", c.what)
+		return e(fault.Unavailable, "CyberPanel could not read the live status of %s", c.what)
 	case "CONSOLE_FAILED":
-		return e(driver.Unavailable, "CyberPanel could not open a console for %s", c.what)
+		return e(fault.Unavailable, "CyberPanel could not open a console for %s", c.what)
 	case "DEPLOYMENT_FAILED":
-		return e(driver.Unavailable, "deployment of %s failed", c.what)
+		return e(fault.Unavailable, "deployment of %s failed", c.what)
 	case "NODE_NOT_FOUND":
-		return e(driver.Unavailable, "the Proxmox node of %s is unavailable", c.what)
+		return e(fault.Unavailable, "the Proxmox node of %s is unavailable", c.what)
 	}
 	return byStatus(c, status, code, text)
 }
 
 // byStatus classifies an answer without a documented code.
-func byStatus(c call, status int, code, text string) *driver.Error {
-	var cl driver.Class
+func byStatus(c call, status int, code, text string) *fault.Error {
+	var cl fault.Class
 	busy := false
 	switch {
 	case status == http.StatusUnauthorized:
-		cl = driver.Unauthenticated
+		cl = fault.Unauthenticated
 	case status == http.StatusForbidden:
-		cl = driver.PermissionDenied
+		cl = fault.PermissionDenied
 	case status == http.StatusNotFound:
-		cl = driver.NotFound
+		cl = fault.NotFound
 	case status == http.StatusConflict:
-		cl = driver.Conflict
+		cl = fault.Conflict
 	case status == http.StatusLocked:
-		cl, busy = driver.Conflict, true
+		cl, busy = fault.Conflict, true
 	case status == http.StatusTooManyRequests:
-		cl = driver.RateLimited
+		cl = fault.RateLimited
 	case status >= 500:
-		cl = driver.Unavailable
+		cl = fault.Unavailable
 	case status >= 400:
-		cl = driver.Invalid
+		cl = fault.Invalid
 	default: // 2xx with success=false and no code (do handles 3xx)
-		cl = driver.Unavailable
+		cl = fault.Unavailable
 	}
 	msg := fmt.Sprintf("CyberPanel refused the request for %s (HTTP %d", c.what, status)
 	if code != "" {
@@ -121,5 +121,5 @@ func byStatus(c call, status int, code, text string) *driver.Error {
 	if text != "" {
 		msg += ": " + text
 	}
-	return &driver.Error{Class: cl, Message: msg, Busy: busy}
+	return &fault.Error{Class: cl, Message: msg, Busy: busy}
 }

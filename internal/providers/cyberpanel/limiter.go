@@ -10,7 +10,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/vpsops/vpsops/internal/providers/driver"
+	"github.com/vpsops/vpsops/internal/fault"
 )
 
 // windowMargin widens every window and server-given reset: the API counts
@@ -60,7 +60,7 @@ func newLimiter(perMinute, perHour int, maxWait time.Duration, now func() time.T
 }
 
 // wait returns when a request may be sent. It fails with a rate_limited
-// *driver.Error when the turn is too far off, or with ctx's error.
+// *fault.Error when the turn is too far off, or with ctx's error.
 func (l *limiter) wait(ctx context.Context) error {
 	for {
 		at, err := l.reserve(ctx)
@@ -116,7 +116,7 @@ func (l *limiter) reserve(ctx context.Context) (time.Time, error) {
 			patience = min(patience, time.Until(dl))
 		}
 		if wait > patience {
-			return time.Time{}, &driver.Error{Class: driver.RateLimited, Message: why,
+			return time.Time{}, &fault.Error{Class: fault.RateLimited, Message: why,
 				RetryAfter: time.Duration(math.Ceil(wait.Seconds())) * time.Second}
 		}
 	}

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vpsops/vpsops/internal/providers/driver"
+	"github.com/vpsops/vpsops/internal/fault"
 )
 
 // stepClock is a single-goroutine fake clock: Sleep moves time forward.
@@ -75,8 +75,8 @@ func TestLimiterFailsFastBeyondItsPatience(t *testing.T) {
 	}
 	c.now = c.now.Add(20 * time.Second)
 	err := l.wait(t.Context())
-	var e *driver.Error
-	if !errors.As(err, &e) || e.Class != driver.RateLimited {
+	var e *fault.Error
+	if !errors.As(err, &e) || e.Class != fault.RateLimited {
 		t.Fatalf("61st wait: %v, want rate_limited", err)
 	}
 	if e.RetryAfter != 41*time.Second || !strings.Contains(e.Message, "60 requests per minute") {
@@ -101,7 +101,7 @@ func TestLimiterFailsFastBeyondItsPatience(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 	defer cancel()
-	if err := l.wait(ctx); driver.ClassOf(err) != driver.RateLimited {
+	if err := l.wait(ctx); fault.ClassOf(err) != fault.RateLimited {
 		t.Errorf("wait beyond the deadline: %v, want rate_limited", err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
@@ -35,7 +36,7 @@ func (d *Driver) operation(desc string, check func(context.Context) (driver.Prog
 				if errors.As(err, &f) {
 					return p, false, f.err
 				}
-				if c := driver.ClassOf(err); c != driver.Unavailable && c != driver.RateLimited || ctx.Err() != nil {
+				if c := fault.ClassOf(err); c != fault.Unavailable && c != fault.RateLimited || ctx.Err() != nil {
 					return p, false, err
 				}
 				if failures++; failures > maxPollFailures {

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/cyberpanel"
 	"github.com/vpsops/vpsops/internal/providers/cyberpanel/cyberpaneltest"
 	"github.com/vpsops/vpsops/internal/providers/driver"
@@ -56,7 +57,7 @@ func TestPollRidesOutTransientFailures(t *testing.T) {
 				if tc.ok && err != nil {
 					t.Fatalf("wait: %v (progress %+v)", err, got)
 				}
-				if !tc.ok && driver.ClassOf(err) != driver.Unavailable {
+				if !tc.ok && fault.ClassOf(err) != fault.Unavailable {
 					t.Fatalf("wait: %v, want unavailable after 4 failed polls", err)
 				}
 				if want := len(tc.faults) + 1; tc.ok && srv.Requests("GET", op.poll) < want {

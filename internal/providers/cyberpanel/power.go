@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
@@ -35,7 +36,7 @@ func powerPlan(a driver.PowerAction) (endpoint string, want driver.Status, ok bo
 func (d *Driver) Power(ctx context.Context, id string, a driver.PowerAction) (*driver.Operation, error) {
 	endpoint, want, ok := powerPlan(a)
 	if !ok {
-		return nil, driver.Errorf(driver.Unsupported, "CyberPanel has no %s action", a)
+		return nil, fault.Errorf(fault.Unsupported, "CyberPanel has no %s action", a)
 	}
 	what, err := serverWhat(id)
 	if err != nil {
@@ -70,7 +71,7 @@ func (d *Driver) pollStatus(desc, id, what string, want driver.Status) *driver.O
 			p.Percent, p.Message = 100, desc+": done, "+st.Status
 			return p, true, nil
 		case got == driver.StatusSuspended:
-			return p, false, driver.Errorf(driver.Conflict, "%s was suspended during %s", what, desc)
+			return p, false, fault.Errorf(fault.Conflict, "%s was suspended during %s", what, desc)
 		}
 		return p, false, nil
 	})

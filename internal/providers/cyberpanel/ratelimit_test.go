@@ -8,9 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/cyberpanel"
 	"github.com/vpsops/vpsops/internal/providers/cyberpanel/cyberpaneltest"
-	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
 // virtualSetup shares one virtual clock between the emulator (documented
@@ -129,7 +129,7 @@ func TestEmulatorEnforcesRateLimits(t *testing.T) {
 		c.Clock = func() time.Time { return now }
 	})
 	_, err := d.Snapshots(t.Context(), "45")
-	if e := asDriverError(t, err); e.Class != driver.RateLimited || e.RetryAfter != 45*time.Second {
+	if e := asDriverError(t, err); e.Class != fault.RateLimited || e.RetryAfter != 45*time.Second {
 		t.Errorf("driver without a limiter: %v (retry after %s), want rate_limited after 45s", err, e.RetryAfter)
 	}
 	if got := srv.RateLimited(); got != 2 {
@@ -150,12 +150,12 @@ func TestFailsFastWhenTheQueueIsTooLong(t *testing.T) {
 	}
 	d2 := newDriver(t, srv, func(c *cyberpanel.Config) { c.Clock, c.Sleep = vc.Now, vc.Sleep })
 	// d2 has its own limiter but sees the emulator's Remaining 0.
-	if _, err := d2.Snapshots(t.Context(), "45"); driver.ClassOf(err) != driver.RateLimited {
+	if _, err := d2.Snapshots(t.Context(), "45"); fault.ClassOf(err) != fault.RateLimited {
 		t.Fatalf("first call of a second client past the limit: %v", err)
 	}
 	_, err := d2.Snapshots(t.Context(), "45")
 	e := asDriverError(t, err)
-	if e.Class != driver.RateLimited || e.RetryAfter <= 0 || e.RetryAfter > 61*time.Second {
+	if e.Class != fault.RateLimited || e.RetryAfter <= 0 || e.RetryAfter > 61*time.Second {
 		t.Errorf("second call: %v (retry after %s), want rate_limited within a minute", err, e.RetryAfter)
 	}
 	if got := srv.RateLimited(); got != 1 {

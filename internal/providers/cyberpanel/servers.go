@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
@@ -87,7 +88,7 @@ func (d *Driver) ListServers(ctx context.Context) ([]driver.Server, error) {
 	seen := map[int]bool{}
 	for page, offset := 0, 0; ; page++ {
 		if page == maxPages {
-			return nil, driver.Errorf(driver.Unavailable, "CyberPanel server list did not end after %d pages", maxPages)
+			return nil, fault.Errorf(fault.Unavailable, "CyberPanel server list did not end after %d pages", maxPages)
 		}
 		var p listPage
 		c := call{method: http.MethodGet, scope: "vps:read", what: "the server list",
@@ -106,7 +107,7 @@ func (d *Driver) ListServers(ctx context.Context) ([]driver.Server, error) {
 			return out, nil
 		}
 		if len(p.Instances) == 0 {
-			return nil, driver.Errorf(driver.Unavailable, "CyberPanel server list says there is more after offset %d but sent an empty page", offset)
+			return nil, fault.Errorf(fault.Unavailable, "CyberPanel server list says there is more after offset %d but sent an empty page", offset)
 		}
 		offset += len(p.Instances)
 	}
@@ -143,7 +144,7 @@ func (d *Driver) GetServer(ctx context.Context, id string) (*driver.Server, erro
 	switch {
 	case stErr == nil:
 		st.apply(&s)
-	case driver.ClassOf(stErr) == driver.Unavailable && ctx.Err() == nil:
+	case fault.ClassOf(stErr) == fault.Unavailable && ctx.Err() == nil:
 		d.log.Warn("cyberpanel live status unavailable; showing details only", "server", id, "error", stErr.Error())
 	default:
 		return nil, stErr
@@ -154,7 +155,7 @@ func (d *Driver) GetServer(ctx context.Context, id string) (*driver.Server, erro
 // serverWhat checks id (the API's ids are integers) and names it.
 func serverWhat(id string) (string, error) {
 	if n, err := strconv.Atoi(id); err != nil || n <= 0 {
-		return "", driver.Errorf(driver.Invalid, "CyberPanel server ids are positive numbers, not %q", id)
+		return "", fault.Errorf(fault.Invalid, "CyberPanel server ids are positive numbers, not %q", id)
 	}
 	return "server " + id, nil
 }

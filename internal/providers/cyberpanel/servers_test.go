@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/cyberpanel"
 	"github.com/vpsops/vpsops/internal/providers/cyberpanel/cyberpaneltest"
 	"github.com/vpsops/vpsops/internal/providers/driver"
@@ -43,7 +44,7 @@ func TestListStopsOnAnEndlessPagination(t *testing.T) {
 	srv.Inject(cyberpaneltest.Fault{Method: "GET", Path: "/vps", Status: 200,
 		Body: `{"success":true,"data":{"instances":[],"pagination":{"total":5,"limit":100,"offset":0,"has_more":true}}}`})
 	_, err := d.ListServers(t.Context())
-	if driver.ClassOf(err) != driver.Unavailable {
+	if fault.ClassOf(err) != fault.Unavailable {
 		t.Fatalf("ListServers: %v, want unavailable", err)
 	}
 }
@@ -138,7 +139,7 @@ func TestWaitDeployment(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = op.Wait(t.Context(), func(driver.Progress) {})
-	if e := asDriverError(t, err); e.Class != driver.Unavailable || !strings.Contains(e.Message, "failed at create_vm") {
+	if e := asDriverError(t, err); e.Class != fault.Unavailable || !strings.Contains(e.Message, "failed at create_vm") {
 		t.Errorf("failed deployment: %v", err)
 	}
 	// A failed deployment is the API's answer, not a failed poll: it ends
@@ -162,7 +163,7 @@ func TestConsole(t *testing.T) {
 	}
 	srv.Inject(cyberpaneltest.Fault{Method: "GET", Path: "/vps/45/console", Status: 200,
 		Body: `{"success":true,"data":{"console_url":"javascript:alert(1)","type":"novnc"}}`})
-	if _, err := d.Console(t.Context(), "45"); driver.ClassOf(err) != driver.Unavailable {
+	if _, err := d.Console(t.Context(), "45"); fault.ClassOf(err) != fault.Unavailable {
 		t.Errorf("console with a bad URL: %v", err)
 	}
 }
@@ -173,7 +174,7 @@ func TestSnapshots(t *testing.T) {
 		c.Clock = func() time.Time { return time.Date(2026, 1, 5, 12, 0, 0, 0, time.UTC) }
 	})
 	for _, bad := range []string{"1st", "has space", "semi;colon", strings.Repeat("a", 41)} {
-		if _, err := d.CreateSnapshot(t.Context(), "45", bad); driver.ClassOf(err) != driver.Invalid {
+		if _, err := d.CreateSnapshot(t.Context(), "45", bad); fault.ClassOf(err) != fault.Invalid {
 			t.Errorf("CreateSnapshot(%q): %v, want invalid", bad, err)
 		}
 	}
@@ -191,7 +192,7 @@ func TestSnapshots(t *testing.T) {
 	if err != nil || len(snaps) != 1 || snaps[0].ID != "snap_20260105_120000" || snaps[0].Created.IsZero() {
 		t.Errorf("snapshots %+v, %v", snaps, err)
 	}
-	if _, err := d.CreateSnapshot(t.Context(), "47", "x"); driver.ClassOf(err) != driver.Conflict {
+	if _, err := d.CreateSnapshot(t.Context(), "47", "x"); fault.ClassOf(err) != fault.Conflict {
 		t.Errorf("snapshot of a suspended server: %v, want conflict", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
@@ -91,7 +92,7 @@ func checkSnapshotName(n string) error {
 		}
 	}
 	if bad {
-		return driver.Errorf(driver.Invalid, "snapshot name %q must start with a letter and have at most %d letters, digits, '_' or '-'", n, maxSnapshotName)
+		return fault.Errorf(fault.Invalid, "snapshot name %q must start with a letter and have at most %d letters, digits, '_' or '-'", n, maxSnapshotName)
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers"
 	"github.com/vpsops/vpsops/internal/providers/cyberpanel/cyberpaneltest"
 	"github.com/vpsops/vpsops/internal/providers/driver"
@@ -16,7 +17,7 @@ func TestWrapperTimeoutMutatesOnce(t *testing.T) {
 	p := providers.New("cp", "cyberpanel", newDriver(t, srv), providers.Options{Timeout: 200 * time.Millisecond})
 	srv.Inject(cyberpaneltest.Fault{Method: "POST", Path: "/vps/45/stop", Delay: 5 * time.Second})
 	_, err := p.Power(t.Context(), "45", driver.PowerStop)
-	if driver.ClassOf(err) != driver.Unavailable {
+	if fault.ClassOf(err) != fault.Unavailable {
 		t.Fatalf("Power: %v, want unavailable", err)
 	}
 	if n := srv.Requests("POST", "/vps/45/stop"); n != 1 {
@@ -61,7 +62,7 @@ func TestWrapperUnsupported(t *testing.T) {
 	srv := newEmu(t)
 	p := providers.New("cp", "cyberpanel", newDriver(t, srv), providers.Options{})
 	_, err := p.Reinstall(t.Context(), "45", driver.ReinstallOptions{Image: "9000"})
-	if driver.ClassOf(err) != driver.Unsupported {
+	if fault.ClassOf(err) != fault.Unsupported {
 		t.Fatalf("Reinstall: %v, want unsupported", err)
 	}
 	want := "cp: reinstall 45: CyberPanel Cloud has no reinstall API; create a new server from the wanted template and destroy the old one, or use the panel at platform.cyberpersons.com"
@@ -69,14 +70,14 @@ func TestWrapperUnsupported(t *testing.T) {
 		t.Errorf("Reinstall error\n got %q\nwant %q", err, want)
 	}
 	for _, a := range []driver.PowerAction{driver.PowerOff, driver.PowerHardReset} {
-		if _, err := p.Power(t.Context(), "45", a); driver.ClassOf(err) != driver.Unsupported {
+		if _, err := p.Power(t.Context(), "45", a); fault.ClassOf(err) != fault.Unsupported {
 			t.Errorf("Power %s: %v, want unsupported", a, err)
 		}
 	}
-	if _, err := p.ISOs(t.Context(), "45"); driver.ClassOf(err) != driver.Unsupported {
+	if _, err := p.ISOs(t.Context(), "45"); fault.ClassOf(err) != fault.Unsupported {
 		t.Errorf("ISOs: %v, want unsupported", err)
 	}
-	if _, err := p.PTRs(t.Context(), "45"); driver.ClassOf(err) != driver.Unsupported {
+	if _, err := p.PTRs(t.Context(), "45"); fault.ClassOf(err) != fault.Unsupported {
 		t.Errorf("PTRs: %v, want unsupported", err)
 	}
 	if n := len(srv.Log()); n != 0 {

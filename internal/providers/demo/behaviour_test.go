@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/demo"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
@@ -60,82 +61,82 @@ func TestRefusals(t *testing.T) {
 	tests := []struct {
 		name  string
 		call  func(ctx context.Context, d *demo.Driver) error
-		class driver.Class
+		class fault.Class
 		words string
 	}{
 		{"start running", func(ctx context.Context, d *demo.Driver) error {
 			_, err := d.Power(ctx, "fra-101", driver.PowerStart)
 			return err
-		}, driver.Conflict, "already running"},
+		}, fault.Conflict, "already running"},
 		{"stop stopped", func(ctx context.Context, d *demo.Driver) error {
 			_, err := d.Power(ctx, "fra-104", driver.PowerStop)
 			return err
-		}, driver.Conflict, "already stopped"},
+		}, fault.Conflict, "already stopped"},
 		{"reboot stopped", func(ctx context.Context, d *demo.Driver) error {
 			_, err := d.Power(ctx, "fra-104", driver.PowerReboot)
 			return err
-		}, driver.Conflict, "start it instead"},
+		}, fault.Conflict, "start it instead"},
 		{"unknown action", func(ctx context.Context, d *demo.Driver) error {
 			_, err := d.Power(ctx, "fra-101", "hibernate")
 			return err
-		}, driver.Invalid, "unknown power action"},
+		}, fault.Invalid, "unknown power action"},
 		{"unknown image", func(ctx context.Context, d *demo.Driver) error {
 			_, err := d.Reinstall(ctx, "fra-101", driver.ReinstallOptions{Image: "windows-95"})
 			return err
-		}, driver.Invalid, "available: debian-12, debian-11, ubuntu-24.04"},
+		}, fault.Invalid, "available: debian-12, debian-11, ubuntu-24.04"},
 		{"bad reinstall hostname", func(ctx context.Context, d *demo.Driver) error {
 			_, err := d.Reinstall(ctx, "fra-101", driver.ReinstallOptions{Image: "debian-12", Hostname: "-x-.example"})
 			return err
-		}, driver.Invalid, "not a valid hostname"},
+		}, fault.Invalid, "not a valid hostname"},
 		{"unknown ISO", func(ctx context.Context, d *demo.Driver) error {
 			_, err := d.MountISO(ctx, "fra-101", "dos-6.22")
 			return err
-		}, driver.Invalid, "available: debian-12-netinst"},
+		}, fault.Invalid, "available: debian-12-netinst"},
 		{"unmount nothing", func(ctx context.Context, d *demo.Driver) error {
 			_, err := d.UnmountISO(ctx, "fra-101")
 			return err
-		}, driver.Conflict, "no ISO is mounted"},
+		}, fault.Conflict, "no ISO is mounted"},
 		{"mount twice", func(ctx context.Context, d *demo.Driver) error {
 			if _, err := d.MountISO(ctx, "fra-101", "systemrescue-11"); err != nil {
 				return err
 			}
 			_, err := d.MountISO(ctx, "fra-101", "alpine-3.20-virt")
 			return err
-		}, driver.Conflict, "unmount it first"},
+		}, fault.Conflict, "unmount it first"},
 		{"PTR of a foreign IP", func(ctx context.Context, d *demo.Driver) error {
 			return d.SetPTR(ctx, "fra-101", "192.0.2.12", "mail.example.com") // fra-102's address
-		}, driver.Invalid, "not an address of this server"},
+		}, fault.Invalid, "not an address of this server"},
 		{"PTR of no IP", func(ctx context.Context, d *demo.Driver) error {
 			return d.ResetPTR(ctx, "fra-101", "192.0.2")
-		}, driver.Invalid, "not an IP address"},
+		}, fault.Invalid, "not an IP address"},
 		{"PTR bare label", func(ctx context.Context, d *demo.Driver) error {
 			return d.SetPTR(ctx, "fra-101", "192.0.2.11", "localhost")
-		}, driver.Invalid, "not a valid hostname"},
+		}, fault.Invalid, "not a valid hostname"},
 		{"snapshot name", func(ctx context.Context, d *demo.Driver) error {
 			_, err := d.CreateSnapshot(ctx, "fra-101", "a b")
 			return err
-		}, driver.Invalid, "snapshot name"},
+		}, fault.Invalid, "snapshot name"},
 		{"duplicate snapshot", func(ctx context.Context, d *demo.Driver) error {
 			if _, err := d.CreateSnapshot(ctx, "fra-101", "nightly"); err != nil {
 				return err
 			}
 			_, err := d.CreateSnapshot(ctx, "fra-101", "nightly")
 			return err
-		}, driver.Conflict, "exists"},
+		}, fault.Conflict, "exists"},
 		{"locked server", func(ctx context.Context, d *demo.Driver) error {
 			if _, err := d.CreateSnapshot(ctx, "fra-102", ""); err != nil {
 				return err
 			}
 			_, err := d.Power(ctx, "fra-102", driver.PowerReboot)
 			return err
-		}, driver.Conflict, "busy"},
+		}, fault.Conflict, "busy"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			c := newClock() // Speed 1 on a still clock: transitions stay pending
 			d := demo.New(demo.Config{Name: "demo-fra", Speed: 1, Clock: c.Now})
 			err := tc.call(t.Context(), d)
-			var e *driver.Error
+			var e *fault.Error
 			if !errors.As(err, &e) || e.Class != tc.class || !strings.Contains(e.Message, tc.words) {
 				t.Fatalf("got %v, want class %s with %q", err, tc.class, tc.words)
 			}

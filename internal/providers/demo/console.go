@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"time"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
@@ -22,7 +23,7 @@ func (d *Driver) Console(ctx context.Context, id string) (*driver.Console, error
 			return err
 		}
 		if s.status() == driver.StatusDeleting {
-			return driver.Errorf(driver.Conflict, "server is being deleted")
+			return fault.Errorf(fault.Conflict, "server is being deleted")
 		}
 		c = &driver.Console{
 			Kind:      "vnc",

@@ -17,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
@@ -145,7 +146,7 @@ func (d *Driver) update(ctx context.Context, fn func(f *Fleet, now time.Time) er
 func server(f *Fleet, id string) (*ServerState, error) {
 	s := f.Servers[id]
 	if s == nil {
-		return nil, driver.Errorf(driver.NotFound, "no such server")
+		return nil, fault.Errorf(fault.NotFound, "no such server")
 	}
 	return s, nil
 }
@@ -174,16 +175,16 @@ func (d *Driver) ensureSeeded(ctx context.Context) error {
 // storeErr classifies a failure: a driver error from fn passes through, a
 // context that ended is Unavailable, anything else from the store Internal.
 func (d *Driver) storeErr(ctx context.Context, err error) error {
-	var e *driver.Error
+	var e *fault.Error
 	switch {
 	case err == nil:
 		return nil
 	case errors.As(err, &e):
 		return err
 	case ctx.Err() != nil:
-		return &driver.Error{Class: driver.Unavailable, Message: "canceled: " + ctx.Err().Error(), Err: err}
+		return &fault.Error{Class: fault.Unavailable, Message: "canceled: " + ctx.Err().Error(), Err: err}
 	}
-	return &driver.Error{Class: driver.Internal, Message: "demo state store failed", Err: err}
+	return &fault.Error{Class: fault.Internal, Message: "demo state store failed", Err: err}
 }
 
 // hash32 derives stable numbers from names.

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
@@ -42,7 +43,7 @@ func (d *Driver) MountISO(ctx context.Context, id, iso string) (*driver.Operatio
 		for _, x := range isoCatalogue() {
 			ids = append(ids, x.ID)
 		}
-		return nil, driver.Errorf(driver.Invalid, "unknown ISO %q; available: %s", iso, strings.Join(ids, ", "))
+		return nil, fault.Errorf(fault.Invalid, "unknown ISO %q; available: %s", iso, strings.Join(ids, ", "))
 	}
 	var name string
 	err := d.update(ctx, func(f *Fleet, now time.Time) error {
@@ -56,9 +57,9 @@ func (d *Driver) MountISO(ctx context.Context, id, iso string) (*driver.Operatio
 		switch s.ISO {
 		case "":
 		case iso:
-			return driver.Errorf(driver.Conflict, "%s is already mounted", iso)
+			return fault.Errorf(fault.Conflict, "%s is already mounted", iso)
 		default:
-			return driver.Errorf(driver.Conflict, "%s is mounted; unmount it first", s.ISO)
+			return fault.Errorf(fault.Conflict, "%s is mounted; unmount it first", s.ISO)
 		}
 		s.ISO, name = iso, s.Name
 		return nil
@@ -81,7 +82,7 @@ func (d *Driver) UnmountISO(ctx context.Context, id string) (*driver.Operation, 
 			return busyErr(s, now)
 		}
 		if s.ISO == "" {
-			return driver.Errorf(driver.Conflict, "no ISO is mounted")
+			return fault.Errorf(fault.Conflict, "no ISO is mounted")
 		}
 		iso, name, s.ISO = s.ISO, s.Name, ""
 		return nil

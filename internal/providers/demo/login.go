@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"time"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
@@ -18,7 +19,7 @@ func (d *Driver) InitialLogin(ctx context.Context, id string) (*driver.Login, er
 			return err
 		}
 		if !s.LoginWaiting {
-			return driver.Errorf(driver.Conflict, "the initial login of %s is no longer available: it is shown once after creation", s.Name)
+			return fault.Errorf(fault.Conflict, "the initial login of %s is no longer available: it is shown once after creation", s.Name)
 		}
 		s.LoginWaiting = false
 		l = &driver.Login{Protocol: "ssh", Host: s.IPv4[0], Username: "root", Password: rand.Text()[:20], Cleared: true}

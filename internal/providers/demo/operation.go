@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
@@ -38,7 +39,7 @@ func (d *Driver) track(id, desc string, t Transition, phase func(pct int) string
 			case s == nil && t.Kind == kindDestroy:
 				p.Percent, p.Status, p.Message, done = 100, "deleted", desc+": done", true
 			case s == nil:
-				return driver.Errorf(driver.NotFound, "server disappeared while %s", desc)
+				return fault.Errorf(fault.NotFound, "server disappeared while %s", desc)
 			case s.Pending != nil && s.Pending.ID == t.ID:
 				p.Percent = s.Pending.percent(now)
 				p.Status = string(t.Via)
@@ -63,5 +64,5 @@ func busyErr(s *ServerState, now time.Time) error {
 	if s.Pending != nil {
 		what = "busy " + stateWord(s, now)
 	}
-	return &driver.Error{Class: driver.Conflict, Busy: true, Message: what + "; try again shortly"}
+	return &fault.Error{Class: fault.Conflict, Busy: true, Message: what + "; try again shortly"}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
@@ -44,24 +45,24 @@ func (d *Driver) Power(ctx context.Context, id string, a driver.PowerAction) (*d
 // and the one it ends in, or why it cannot run.
 func powerMove(status driver.Status, a driver.PowerAction) (via, target driver.Status, err error) {
 	if status == driver.StatusSuspended {
-		return "", "", driver.Errorf(driver.Conflict, "server is suspended")
+		return "", "", fault.Errorf(fault.Conflict, "server is suspended")
 	}
 	switch a {
 	case driver.PowerStart:
 		if status == driver.StatusRunning {
-			return "", "", driver.Errorf(driver.Conflict, "already running")
+			return "", "", fault.Errorf(fault.Conflict, "already running")
 		}
 		return driver.StatusStarting, driver.StatusRunning, nil
 	case driver.PowerStop, driver.PowerOff:
 		if status == driver.StatusStopped {
-			return "", "", driver.Errorf(driver.Conflict, "already stopped")
+			return "", "", fault.Errorf(fault.Conflict, "already stopped")
 		}
 		return driver.StatusStopping, driver.StatusStopped, nil
 	case driver.PowerReboot, driver.PowerHardReset:
 		if status == driver.StatusStopped {
-			return "", "", driver.Errorf(driver.Conflict, "server is stopped; start it instead")
+			return "", "", fault.Errorf(fault.Conflict, "server is stopped; start it instead")
 		}
 		return driver.StatusRebooting, driver.StatusRunning, nil
 	}
-	return "", "", driver.Errorf(driver.Invalid, "unknown power action %q", a)
+	return "", "", fault.Errorf(fault.Invalid, "unknown power action %q", a)
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
@@ -84,7 +85,7 @@ func (d *Driver) ResetPTR(ctx context.Context, id, ip string) error {
 func parseIP(ip string) (netip.Addr, error) {
 	a, err := netip.ParseAddr(ip)
 	if err != nil || a.Zone() != "" {
-		return netip.Addr{}, driver.Errorf(driver.Invalid, "%q is not an IP address", ip)
+		return netip.Addr{}, fault.Errorf(fault.Invalid, "%q is not an IP address", ip)
 	}
 	return a, nil
 }
@@ -97,14 +98,14 @@ func ownAddress(s *ServerState, addr netip.Addr) (string, error) {
 			return ip, nil
 		}
 	}
-	return "", driver.Errorf(driver.Invalid, "%s is not an address of this server", addr)
+	return "", fault.Errorf(fault.Invalid, "%s is not an address of this server", addr)
 }
 
 // checkHostname accepts an RFC 1123 host name with at least two labels (a
 // PTR pointing at a bare label is a mistake), optionally ending in a dot.
 func checkHostname(h string) error {
 	name := strings.TrimSuffix(h, ".")
-	bad := driver.Errorf(driver.Invalid, "%q is not a valid hostname", h)
+	bad := fault.Errorf(fault.Invalid, "%q is not a valid hostname", h)
 	if len(name) == 0 || len(name) > 253 {
 		return bad
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
@@ -43,7 +44,7 @@ func (d *Driver) Reinstall(ctx context.Context, id string, o driver.ReinstallOpt
 		for _, im := range images() {
 			ids = append(ids, im.ID)
 		}
-		return nil, driver.Errorf(driver.Invalid, "unknown image %q; available: %s", o.Image, strings.Join(ids, ", "))
+		return nil, fault.Errorf(fault.Invalid, "unknown image %q; available: %s", o.Image, strings.Join(ids, ", "))
 	}
 	if o.Hostname != "" {
 		if err := checkHostname(o.Hostname); err != nil {
@@ -61,7 +62,7 @@ func (d *Driver) Reinstall(ctx context.Context, id string, o driver.ReinstallOpt
 			return busyErr(s, now)
 		}
 		if s.Status == driver.StatusSuspended {
-			return driver.Errorf(driver.Conflict, "server is suspended")
+			return fault.Errorf(fault.Conflict, "server is suspended")
 		}
 		name = s.Name
 		tr := d.begin(s, kindReinstall, driver.StatusReinstalling, driver.StatusRunning, now)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
@@ -43,7 +44,7 @@ func (d *Driver) CreateSnapshot(ctx context.Context, id, name string) (*driver.O
 		}
 		for _, x := range s.Snapshots {
 			if x.Name == name {
-				return driver.Errorf(driver.Conflict, "a snapshot named %s exists", name)
+				return fault.Errorf(fault.Conflict, "a snapshot named %s exists", name)
 			}
 		}
 		if s.busy() {
@@ -65,11 +66,11 @@ func (d *Driver) CreateSnapshot(ctx context.Context, id, name string) (*driver.O
 
 func checkSnapshotName(name string) error {
 	if len(name) > 64 {
-		return driver.Errorf(driver.Invalid, "snapshot name is longer than 64 characters")
+		return fault.Errorf(fault.Invalid, "snapshot name is longer than 64 characters")
 	}
 	for _, c := range name {
 		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
-			return driver.Errorf(driver.Invalid, "snapshot name %q has a character outside A-Z a-z 0-9 . _ -", name)
+			return fault.Errorf(fault.Invalid, "snapshot name %q has a character outside A-Z a-z 0-9 . _ -", name)
 		}
 	}
 	return nil

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/demo"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
@@ -32,7 +33,7 @@ func TestSQLiteSharedAcrossDrivers(t *testing.T) {
 		if err := op.Wait(ctx, func(driver.Progress) {}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := b.GetServer(ctx, s.ID); driver.ClassOf(err) != driver.NotFound {
+		if _, err := b.GetServer(ctx, s.ID); fault.ClassOf(err) != fault.NotFound {
 			t.Fatalf("after A destroyed %s, B gets %v, want not found", s.ID, err)
 		}
 	}
@@ -59,7 +60,7 @@ func TestInstancesAreSeparate(t *testing.T) {
 	if _, err := fra.Power(ctx, "fra-101", driver.PowerStop); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := nyc.GetServer(ctx, "fra-101"); driver.ClassOf(err) != driver.NotFound {
+	if _, err := nyc.GetServer(ctx, "fra-101"); fault.ClassOf(err) != fault.NotFound {
 		t.Fatalf("nyc sees fra-101: %v", err)
 	}
 	if got := status(t, nyc, "nyc-201"); got != driver.StatusRunning {
@@ -94,7 +95,7 @@ func TestPowerHammer(t *testing.T) {
 							a = driver.PowerStart
 						}
 						_, err := d.Power(ctx, "fra-101", a)
-						if err != nil && driver.ClassOf(err) != driver.Conflict {
+						if err != nil && fault.ClassOf(err) != fault.Conflict {
 							t.Errorf("%s: %v, want success or conflict", a, err)
 						}
 						if err == nil {

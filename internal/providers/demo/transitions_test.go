@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/demo"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
@@ -61,8 +62,8 @@ func TestLazyTransition(t *testing.T) {
 		t.Fatalf("after 3.999 s: %q, want stopping", got)
 	}
 	_, err = d.Power(ctx, "fra-101", driver.PowerStart)
-	var e *driver.Error
-	if !errors.As(err, &e) || e.Class != driver.Conflict || !e.Busy {
+	var e *fault.Error
+	if !errors.As(err, &e) || e.Class != fault.Conflict || !e.Busy {
 		t.Fatalf("start while stopping: %v, want a busy conflict", err)
 	}
 	c.Advance(time.Millisecond)
@@ -126,7 +127,7 @@ func TestDestroyTakesTime(t *testing.T) {
 	}
 	c.Advance(3 * time.Second)
 	_, err := d.GetServer(ctx, "nyc-204")
-	if driver.ClassOf(err) != driver.NotFound {
+	if fault.ClassOf(err) != fault.NotFound {
 		t.Fatalf("after 3 s: %v, want not found", err)
 	}
 }

@@ -3,6 +3,8 @@ package driver
 import (
 	"context"
 	"time"
+
+	"github.com/vpsops/vpsops/internal/fault"
 )
 
 // Operation is an action the provider has accepted but may not have
@@ -56,7 +58,7 @@ func PollUntil(description string, interval time.Duration, check func(ctx contex
 				}
 				select {
 				case <-ctx.Done():
-					return &Error{Class: Unavailable, Message: "timed out waiting for " + description, Err: ctx.Err()}
+					return &fault.Error{Class: fault.Unavailable, Message: "timed out waiting for " + description, Err: ctx.Err()}
 				case <-t.C:
 				}
 			}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
@@ -31,13 +32,13 @@ func testImages(t *testing.T, s *suite) {
 		t.Errorf("fixture image %s not listed", s.f.ImageID)
 	}
 	_, err = r.Images(s.ctx, s.f.MissingID)
-	requireClass(t, "Images(missing)", err, driver.NotFound)
+	requireClass(t, "Images(missing)", err, fault.NotFound)
 }
 
 func testReinstallBadImage(t *testing.T, s *suite) {
 	op, err := s.d.(driver.Reinstaller).Reinstall(s.ctx, s.f.RunningID,
 		driver.ReinstallOptions{Image: "drivertest-no-such-image", Password: "Drivertest-Secret-42"})
-	requireClass(t, "Reinstall(bad image)", err, driver.Invalid)
+	requireClass(t, "Reinstall(bad image)", err, fault.Invalid)
 	if op != nil {
 		t.Error("Reinstall(bad image) returned an operation with its error")
 	}
@@ -119,7 +120,7 @@ func testISO(t *testing.T, s *suite) {
 		t.Fatalf("after unmounting, mounted is %q", got)
 	}
 	_, err = m.ISOs(s.ctx, s.f.MissingID)
-	requireClass(t, "ISOs(missing)", err, driver.NotFound)
+	requireClass(t, "ISOs(missing)", err, fault.NotFound)
 }
 
 func testPTR(t *testing.T, s *suite) {
@@ -161,11 +162,11 @@ func testPTR(t *testing.T, s *suite) {
 func testPTRInvalid(t *testing.T, s *suite) {
 	m := s.d.(driver.PTRManager)
 	err := m.SetPTR(s.ctx, s.f.RunningID, foreignIP, PTRHostname)
-	requireClass(t, "SetPTR(foreign IP)", err, driver.Invalid, driver.NotFound, driver.PermissionDenied)
+	requireClass(t, "SetPTR(foreign IP)", err, fault.Invalid, fault.NotFound, fault.PermissionDenied)
 	err = m.SetPTR(s.ctx, s.f.RunningID, s.f.IP, "not a hostname!")
-	requireClass(t, "SetPTR(bad hostname)", err, driver.Invalid)
+	requireClass(t, "SetPTR(bad hostname)", err, fault.Invalid)
 	_, err = m.PTRs(s.ctx, s.f.MissingID)
-	requireClass(t, "PTRs(missing)", err, driver.NotFound)
+	requireClass(t, "PTRs(missing)", err, fault.NotFound)
 }
 
 // testSnapshotList checks listing alone, for drivers that cannot create.
@@ -181,7 +182,7 @@ func testSnapshotList(t *testing.T, s *suite) {
 		}
 	}
 	_, err = m.Snapshots(s.ctx, s.f.MissingID)
-	requireClass(t, "Snapshots(missing)", err, driver.NotFound)
+	requireClass(t, "Snapshots(missing)", err, fault.NotFound)
 }
 
 func testSnapshot(t *testing.T, s *suite) {
@@ -200,7 +201,7 @@ func testSnapshot(t *testing.T, s *suite) {
 		t.Fatalf("snapshot %s not listed with an id: %+v", name, snaps)
 	}
 	_, err = m.Snapshots(s.ctx, s.f.MissingID)
-	requireClass(t, "Snapshots(missing)", err, driver.NotFound)
+	requireClass(t, "Snapshots(missing)", err, fault.NotFound)
 }
 
 func testConsole(t *testing.T, s *suite) {
@@ -213,7 +214,7 @@ func testConsole(t *testing.T, s *suite) {
 		t.Fatalf("Console returned nothing usable: %+v", c)
 	}
 	_, err = m.Console(s.ctx, s.f.MissingID)
-	requireClass(t, "Console(missing)", err, driver.NotFound)
+	requireClass(t, "Console(missing)", err, fault.NotFound)
 }
 
 func testDestroy(t *testing.T, s *suite) {
@@ -229,11 +230,11 @@ func testDestroy(t *testing.T, s *suite) {
 			t.Errorf("cancellation described as %q: it must say it is a cancellation", op.Description)
 		}
 		_, err = s.d.(driver.Destroyer).Destroy(s.ctx, s.f.MissingID)
-		requireClass(t, "Destroy(missing)", err, driver.NotFound)
+		requireClass(t, "Destroy(missing)", err, fault.NotFound)
 		return
 	}
 	_, err = s.d.GetServer(s.ctx, s.f.StoppedID)
-	requireClass(t, "GetServer after Destroy", err, driver.NotFound)
+	requireClass(t, "GetServer after Destroy", err, fault.NotFound)
 	list, err := s.d.ListServers(s.ctx)
 	if err != nil {
 		t.Fatalf("ListServers: %v", err)
@@ -244,7 +245,7 @@ func testDestroy(t *testing.T, s *suite) {
 		}
 	}
 	_, err = s.d.(driver.Destroyer).Destroy(s.ctx, s.f.MissingID)
-	requireClass(t, "Destroy(missing)", err, driver.NotFound)
+	requireClass(t, "Destroy(missing)", err, fault.NotFound)
 }
 
 // testInitialLogin: a login is usable when the provider still keeps one;
@@ -256,11 +257,11 @@ func testInitialLogin(t *testing.T, s *suite) {
 		l, err := m.InitialLogin(s.ctx, id)
 		switch {
 		case err != nil:
-			requireClass(t, "InitialLogin", err, driver.Conflict)
+			requireClass(t, "InitialLogin", err, fault.Conflict)
 		case l == nil || l.Username == "" || l.Password == "":
 			t.Fatalf("InitialLogin(%s) returned an unusable login: %+v", id, l)
 		}
 	}
 	_, err := m.InitialLogin(s.ctx, s.f.MissingID)
-	requireClass(t, "InitialLogin(missing)", err, driver.NotFound)
+	requireClass(t, "InitialLogin(missing)", err, fault.NotFound)
 }

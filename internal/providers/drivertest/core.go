@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
@@ -77,7 +78,7 @@ func testGet(t *testing.T, s *suite) {
 
 func testGetMissing(t *testing.T, s *suite) {
 	srv, err := s.d.GetServer(s.ctx, s.f.MissingID)
-	requireClass(t, "GetServer(missing)", err, driver.NotFound)
+	requireClass(t, "GetServer(missing)", err, fault.NotFound)
 	if srv != nil {
 		t.Errorf("GetServer(missing) returned a server with its error: %+v", srv)
 	}

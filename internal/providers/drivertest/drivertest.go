@@ -7,7 +7,7 @@
 // Wrong-state actions (start a running server) may either fail with a
 // Conflict error or be accepted as a no-op that leaves the state as it
 // was: providers differ, and both are honest. Anything else a driver
-// returns as an error must be a *driver.Error with the class named here.
+// returns as an error must be a *fault.Error with the class named here.
 package drivertest
 
 import (
@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
@@ -153,26 +154,26 @@ func (s *suite) get(t *testing.T, id string) *driver.Server {
 	return srv
 }
 
-// requireClass fails unless err is a *driver.Error of one of the classes.
-func requireClass(t *testing.T, what string, err error, want ...driver.Class) {
+// requireClass fails unless err is a *fault.Error of one of the classes.
+func requireClass(t *testing.T, what string, err error, want ...fault.Class) {
 	t.Helper()
 	if err == nil {
 		t.Fatalf("%s: no error, want class %v", what, want)
 	}
-	var e *driver.Error
+	var e *fault.Error
 	if !errors.As(err, &e) {
-		t.Fatalf("%s: error %v (%T) is not a *driver.Error", what, err, err)
+		t.Fatalf("%s: error %v (%T) is not a *fault.Error", what, err, err)
 	}
 	if !slices.Contains(want, e.Class) {
 		t.Fatalf("%s: class %q (%v), want one of %v", what, e.Class, err, want)
 	}
 }
 
-// requireDriverError fails unless a non-nil err is a *driver.Error.
+// requireDriverError fails unless a non-nil err is a *fault.Error.
 func requireDriverError(t *testing.T, what string, err error) {
 	t.Helper()
-	var e *driver.Error
+	var e *fault.Error
 	if err != nil && !errors.As(err, &e) {
-		t.Fatalf("%s: error %v (%T) is not a *driver.Error", what, err, err)
+		t.Fatalf("%s: error %v (%T) is not a *fault.Error", what, err, err)
 	}
 }

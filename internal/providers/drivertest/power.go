@@ -4,6 +4,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
@@ -80,7 +81,7 @@ func testPowerWrongState(t *testing.T, s *suite) {
 		}
 		op, err := pc.Power(s.ctx, c.id, c.a)
 		if err != nil {
-			requireClass(t, "Power("+c.id+", "+string(c.a)+") in the wrong state", err, driver.Conflict)
+			requireClass(t, "Power("+c.id+", "+string(c.a)+") in the wrong state", err, fault.Conflict)
 			continue
 		}
 		t.Logf("%s on a %s server is accepted as a no-op", c.a, c.want)
@@ -95,7 +96,7 @@ func testPowerMissing(t *testing.T, s *suite) {
 	pc := s.d.(driver.PowerController)
 	a := pc.PowerActions()[0]
 	op, err := pc.Power(s.ctx, s.f.MissingID, a)
-	requireClass(t, "Power(missing)", err, driver.NotFound)
+	requireClass(t, "Power(missing)", err, fault.NotFound)
 	if op != nil {
 		t.Error("Power(missing) returned an operation with its error")
 	}

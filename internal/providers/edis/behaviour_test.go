@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 	"github.com/vpsops/vpsops/internal/providers/edis"
 	"github.com/vpsops/vpsops/internal/providers/edis/edistest"
@@ -138,7 +139,7 @@ func TestTurnkeyReinstall(t *testing.T) {
 		t.Errorf("after the turnkey reinstall: image %q on %v", v.Image, v.On)
 	}
 	_, err = e.d.Reinstall(t.Context(), edistest.RunningID, driver.ReinstallOptions{Image: edistest.Image})
-	if c := driverErr(t, "Reinstall without password", err).Class; c != driver.Invalid {
+	if c := driverErr(t, "Reinstall without password", err).Class; c != fault.Invalid {
 		t.Errorf("class %q, want invalid", c)
 	}
 }
@@ -177,7 +178,7 @@ func TestDestroy(t *testing.T) {
 			t.Errorf("VPS %+v exists %v", v, ok)
 		}
 		_, err = e.d.Destroy(t.Context(), edistest.RunningID)
-		if c := driverErr(t, "second cancel", err).Class; c != driver.Conflict {
+		if c := driverErr(t, "second cancel", err).Class; c != fault.Conflict {
 			t.Errorf("second cancellation: %v, want conflict", err)
 		}
 	})
@@ -188,7 +189,7 @@ func TestDestroy(t *testing.T) {
 		}
 		e.srv.Inject(edistest.Fault{Path: edistest.PathCancel, Status: 401, Body: `{"status":"error","msg":"invalid credentials"}`})
 		_, err := e.d.Destroy(t.Context(), edistest.RunningID)
-		if c := driverErr(t, "Destroy", err).Class; c != driver.Unauthenticated {
+		if c := driverErr(t, "Destroy", err).Class; c != fault.Unauthenticated {
 			t.Errorf("class %q, want unauthenticated", c)
 		}
 		if n := e.srv.Count(edistest.PathCancel); n != 1 {
@@ -219,7 +220,7 @@ func TestConsole(t *testing.T) {
 func TestISOAndPTRInvalid(t *testing.T) {
 	e := newEnv(t, nil)
 	_, err := e.d.MountISO(t.Context(), edistest.RunningID, "evil.iso")
-	if c := driverErr(t, "MountISO", err).Class; c != driver.Invalid {
+	if c := driverErr(t, "MountISO", err).Class; c != fault.Invalid {
 		t.Errorf("MountISO(unknown): class %q", c)
 	}
 	if n := e.srv.Count("/kvm/v2/set/mount"); n != 0 {
@@ -227,7 +228,7 @@ func TestISOAndPTRInvalid(t *testing.T) {
 	}
 	for _, ip := range []string{"not-an-ip", "fe80::1%eth0"} {
 		err := e.d.SetPTR(t.Context(), edistest.RunningID, ip, "a.example.com")
-		if c := driverErr(t, "SetPTR", err).Class; c != driver.Invalid {
+		if c := driverErr(t, "SetPTR", err).Class; c != fault.Invalid {
 			t.Errorf("SetPTR(%q): class %q", ip, c)
 		}
 	}
@@ -270,7 +271,7 @@ func TestConfigValidation(t *testing.T) {
 		c := base()
 		tc.mod(&c)
 		_, err := edis.New(c)
-		if err == nil || driver.ClassOf(err) != driver.Invalid || !strings.Contains(err.Error(), tc.field) || strings.Contains(err.Error(), "Top+Secret") {
+		if err == nil || fault.ClassOf(err) != fault.Invalid || !strings.Contains(err.Error(), tc.field) || strings.Contains(err.Error(), "Top+Secret") {
 			t.Errorf("%s: %v", tc.name, err)
 		}
 	}

@@ -4,7 +4,7 @@ import (
 	"context"
 	"net/url"
 
-	"github.com/vpsops/vpsops/internal/providers/driver"
+	"github.com/vpsops/vpsops/internal/fault"
 )
 
 // call makes management call ep for VPS id with the session fields plus
@@ -34,10 +34,10 @@ func (d *Driver) call(ctx context.Context, id string, ep endpoint, extra url.Val
 	case err == nil:
 		return nil
 	case isHTTPNotFound(err) && ep.unverified():
-		return &driver.Error{Class: driver.Unsupported, Err: err,
+		return &fault.Error{Class: fault.Unsupported, Err: err,
 			Message: "EDIS does not answer " + ep.name() + " (this path is unverified and seems wrong)"}
 	case isHTTPNotFound(err):
-		return &driver.Error{Class: driver.NotFound, Err: err, Message: "server " + id + " not found at its EDIS node"}
+		return &fault.Error{Class: fault.NotFound, Err: err, Message: "server " + id + " not found at its EDIS node"}
 	}
 	return err
 }
@@ -48,7 +48,7 @@ func (d *Driver) callWith(ctx context.Context, se *session, ep endpoint, extra u
 	if ep.onRDNS() {
 		host = se.rdnsHost
 		if host == "" {
-			return driver.Errorf(driver.Unsupported, "EDIS gave no rDNS host for server %s", se.id)
+			return fault.Errorf(fault.Unsupported, "EDIS gave no rDNS host for server %s", se.id)
 		}
 	}
 	form := make(url.Values, len(extra)+3)

@@ -15,7 +15,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vpsops/vpsops/internal/providers/driver"
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/wire"
 )
 
@@ -57,12 +57,12 @@ var secretFields = []string{"pw", "password", turnkeyPasswordField, "signature",
 // for kvm_1"). A mutation (a call that changes something) also accepts a
 // 2xx plain-text answer as success, since EDIS documents one for
 // set/reinstall; out then stays empty. A redirect is never followed.
-// Every failure is a classified *driver.Error without secrets: the
+// Every failure is a classified *fault.Error without secrets: the
 // values of the form's secret fields are cut out of provider messages.
 func (d *Driver) post(ctx context.Context, what, rawURL string, form url.Values, mutation bool, out enveloped) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, rawURL, strings.NewReader(form.Encode()))
 	if err != nil {
-		return &driver.Error{Class: driver.Internal, Message: "cannot build the request for " + what, Err: err}
+		return &fault.Error{Class: fault.Internal, Message: "cannot build the request for " + what, Err: err}
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
@@ -75,7 +75,7 @@ func (d *Driver) post(ctx context.Context, what, rawURL string, form url.Values,
 	if resp.StatusCode/100 == 3 {
 		// The Location is not quoted: it is the provider's (or an
 		// attacker's) text and says nothing the user can act on.
-		return &driver.Error{Class: driver.Unavailable, Err: wire.ErrRedirect,
+		return &fault.Error{Class: fault.Unavailable, Err: wire.ErrRedirect,
 			Message: fmt.Sprintf("EDIS redirected %s (HTTP %d); the redirect was not followed", what, resp.StatusCode)}
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
@@ -83,7 +83,7 @@ func (d *Driver) post(ctx context.Context, what, rawURL string, form url.Values,
 		return transportError(ctx, what, err)
 	}
 	if len(body) > maxBody {
-		return driver.Errorf(driver.Unavailable, "response from EDIS to %s exceeds %d bytes", what, maxBody)
+		return fault.Errorf(fault.Unavailable, "response from EDIS to %s exceeds %d bytes", what, maxBody)
 	}
 	sec := formSecrets(form)
 	if resp.StatusCode/100 != 2 {
@@ -95,7 +95,7 @@ func (d *Driver) post(ctx context.Context, what, rawURL string, form url.Values,
 			d.cfg.Logger.Debug("edis: answer was not JSON; taking HTTP 2xx as accepted", "call", what, "status", resp.StatusCode, "bytes", len(body))
 			return nil
 		}
-		return &driver.Error{Class: driver.Unavailable, Message: "malformed response from EDIS to " + what, Err: err}
+		return &fault.Error{Class: fault.Unavailable, Message: "malformed response from EDIS to " + what, Err: err}
 	}
 	if env := out.env(); env.Status != "success" {
 		return d.refusal(what, resp.StatusCode, env.text(), sec)
@@ -131,11 +131,11 @@ func formSecrets(form url.Values) []string {
 // ended is kept in the chain so the portable wrapper reports it as such.
 func transportError(ctx context.Context, what string, err error) error {
 	if ctx.Err() != nil {
-		return &driver.Error{Class: driver.Unavailable, Message: what + " interrupted: " + ctx.Err().Error(), Err: ctx.Err()}
+		return &fault.Error{Class: fault.Unavailable, Message: what + " interrupted: " + ctx.Err().Error(), Err: ctx.Err()}
 	}
 	// url.Error carries the URL, which holds no secret (they travel in
 	// the body), so it may stay in the chain.
-	return &driver.Error{Class: driver.Unavailable, Message: "cannot reach EDIS for " + what, Err: err}
+	return &fault.Error{Class: fault.Unavailable, Message: "cannot reach EDIS for " + what, Err: err}
 }
 
 // statusError classifies a non-2xx answer by its status, refined by the
@@ -146,32 +146,32 @@ func (d *Driver) statusError(what string, resp *http.Response, body []byte, secr
 	msg := d.clean(env.text(), secrets)
 	code := resp.StatusCode
 	if code == http.StatusTooManyRequests {
-		e := driver.Errorf(driver.RateLimited, "EDIS rate-limited %s", what)
+		e := fault.Errorf(fault.RateLimited, "EDIS rate-limited %s", what)
 		e.RetryAfter = retryAfter(resp.Header.Get("Retry-After"), d.cfg.Clock())
 		return e
 	}
 	e := d.refusal(what, code, msg, secrets)
 	switch {
 	case code == http.StatusUnauthorized:
-		e.Class = driver.Unauthenticated
-	case code == http.StatusForbidden && e.Class != driver.Unauthenticated:
-		e.Class = driver.PermissionDenied
+		e.Class = fault.Unauthenticated
+	case code == http.StatusForbidden && e.Class != fault.Unauthenticated:
+		e.Class = fault.PermissionDenied
 	case code == http.StatusLocked:
-		e.Class, e.Busy = driver.Conflict, true
+		e.Class, e.Busy = fault.Conflict, true
 	case code >= 500:
-		e.Class, e.Busy = driver.Unavailable, false
-	case e.Class == driver.Unauthenticated:
+		e.Class, e.Busy = fault.Unavailable, false
+	case e.Class == fault.Unauthenticated:
 		// A message about the session, whatever the status: log in again.
 	case code == http.StatusNotFound:
-		e.Class, e.Busy = driver.NotFound, false
+		e.Class, e.Busy = fault.NotFound, false
 	case code == http.StatusConflict:
-		e.Class = driver.Conflict
-	case e.Class != driver.Internal:
+		e.Class = fault.Conflict
+	case e.Class != fault.Internal:
 		// The message said more than the status (e.g. 400 "already on").
 	case code == http.StatusBadRequest || code == http.StatusUnprocessableEntity || code == http.StatusUnsupportedMediaType:
-		e.Class = driver.Invalid
+		e.Class = fault.Invalid
 	default:
-		e.Class = driver.Unavailable
+		e.Class = fault.Unavailable
 	}
 	if msg == "" || code >= 500 {
 		e.Message = fmt.Sprintf("EDIS answered %d %s to %s", code, http.StatusText(code), what)
@@ -192,11 +192,11 @@ func (e *statusErr) Error() string { return fmt.Sprintf("HTTP %d", e.code) }
 // refusal classifies an answer whose status is not "success" by its
 // message; a message nothing matches is Internal (EDIS said no, and
 // repeating it will not help). secrets are cut out of msg.
-func (d *Driver) refusal(what string, code int, msg string, secrets []string) *driver.Error {
+func (d *Driver) refusal(what string, code int, msg string, secrets []string) *fault.Error {
 	msg = d.clean(msg, secrets)
 	c, busy, _ := keywordClass(msg)
 	if c == "" {
-		c = driver.Internal
+		c = fault.Internal
 	}
 	text := "EDIS refused " + what
 	if msg != "" {
@@ -204,7 +204,7 @@ func (d *Driver) refusal(what string, code int, msg string, secrets []string) *d
 	} else if code/100 == 2 {
 		text += " without saying why"
 	}
-	return &driver.Error{Class: c, Busy: busy, Message: text}
+	return &fault.Error{Class: c, Busy: busy, Message: text}
 }
 
 // isAuthFailure reports whether err says the session should be renewed:
@@ -212,7 +212,7 @@ func (d *Driver) refusal(what string, code int, msg string, secrets []string) *d
 // node (classified Unauthenticated). A refusal that merely names a
 // permission ("IP does not belong to this VPS") is not one.
 func isAuthFailure(err error) bool {
-	var e *driver.Error
+	var e *fault.Error
 	if !errors.As(err, &e) {
 		return false
 	}
@@ -220,7 +220,7 @@ func isAuthFailure(err error) bool {
 	if errors.As(err, &s) && (s.code == http.StatusUnauthorized || s.code == http.StatusForbidden) {
 		return true
 	}
-	return e.Class == driver.Unauthenticated
+	return e.Class == fault.Unauthenticated
 }
 
 // isHTTPNotFound reports whether err is an HTTP 404 from the API.

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vpsops/vpsops/internal/providers/driver"
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/wire"
 )
 
@@ -153,7 +153,7 @@ func (c Config) validate() error {
 }
 
 func configErr(format string, args ...any) error {
-	e := driver.Errorf(driver.Invalid, format, args...)
+	e := fault.Errorf(fault.Invalid, format, args...)
 	e.Message = "edis config: " + e.Message
 	return e
 }

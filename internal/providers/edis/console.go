@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
@@ -59,7 +60,7 @@ func (d *Driver) Console(ctx context.Context, id string) (*driver.Console, error
 		}
 	}
 	if r.VNCHost == "" || r.VNCPort == 0 || !validHost(r.VNCHost) {
-		return nil, driver.Errorf(driver.Unavailable, "EDIS enabled VNC for %s but gave no usable host and port", id)
+		return nil, fault.Errorf(fault.Unavailable, "EDIS enabled VNC for %s but gave no usable host and port", id)
 	}
 	return &driver.Console{Kind: "vnc", Host: r.VNCHost, Port: int(r.VNCPort), Password: pw}, nil
 }

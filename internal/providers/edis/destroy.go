@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
@@ -99,10 +100,10 @@ func (d *Driver) goneCheck(id string) func(context.Context) (driver.Progress, bo
 			return driver.Progress{}, false, err
 		}
 		_, err := d.sess.get(ctx, id)
-		switch driver.ClassOf(err) {
+		switch fault.ClassOf(err) {
 		case "":
 			return waiting, false, nil
-		case driver.NotFound:
+		case fault.NotFound:
 			return gone, true, nil
 		}
 		return driver.Progress{}, false, err

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 	"github.com/vpsops/vpsops/internal/providers/edis"
 	"github.com/vpsops/vpsops/internal/providers/edis/edistest"
@@ -18,24 +19,24 @@ func TestFaults(t *testing.T) {
 	tests := []struct {
 		name     string
 		fault    edistest.Fault
-		class    driver.Class
+		class    fault.Class
 		busy     bool
 		retry    time.Duration
 		requests int
 		msg      string // substring of the message
 	}{
-		{"401", edistest.Fault{Status: 401}, driver.Unauthenticated, false, 0, 2, ""},
-		{"expired signature", edistest.Fault{Status: 200, Body: `{"status":"error","msg":"signature expired"}`}, driver.Unauthenticated, false, 0, 2, "expired"},
-		{"403", edistest.Fault{Status: 403, Body: `{"status":"error","msg":"access denied"}`}, driver.PermissionDenied, false, 0, 2, "access denied"},
-		{"404", edistest.Fault{Status: 404}, driver.NotFound, false, 0, 2, "not found"},
-		{"423 locked", edistest.Fault{Status: 423, Body: `{"status":"error","msg":"VPS is locked"}`}, driver.Conflict, true, 0, 1, "locked"},
-		{"429", edistest.Fault{Status: 429, RetryAfter: 3 * time.Second}, driver.RateLimited, false, 3 * time.Second, 1, ""},
-		{"500", edistest.Fault{Status: 500}, driver.Unavailable, false, 0, 1, "500"},
-		{"503 html", edistest.Fault{Status: 503, Body: "<html>maintenance</html>"}, driver.Unavailable, false, 0, 1, "503"},
-		{"garbage 200", edistest.Fault{Status: 200, Body: "<html>hello</html>"}, driver.Unavailable, false, 0, 1, "malformed"},
-		{"truncated JSON", edistest.Fault{Status: 200, Body: `{"status":"success","data":"server pow`}, driver.Unavailable, false, 0, 1, "malformed"},
-		{"unknown refusal", edistest.Fault{Status: 200, Body: `{"status":"error","msg":"the moon is wrong"}`}, driver.Internal, false, 0, 1, "the moon is wrong"},
-		{"huge body", edistest.Fault{Status: 200, Body: `{"status":"success","data":"` + strings.Repeat("x", 5<<20) + `"}`}, driver.Unavailable, false, 0, 1, "exceeds"},
+		{"401", edistest.Fault{Status: 401}, fault.Unauthenticated, false, 0, 2, ""},
+		{"expired signature", edistest.Fault{Status: 200, Body: `{"status":"error","msg":"signature expired"}`}, fault.Unauthenticated, false, 0, 2, "expired"},
+		{"403", edistest.Fault{Status: 403, Body: `{"status":"error","msg":"access denied"}`}, fault.PermissionDenied, false, 0, 2, "access denied"},
+		{"404", edistest.Fault{Status: 404}, fault.NotFound, false, 0, 2, "not found"},
+		{"423 locked", edistest.Fault{Status: 423, Body: `{"status":"error","msg":"VPS is locked"}`}, fault.Conflict, true, 0, 1, "locked"},
+		{"429", edistest.Fault{Status: 429, RetryAfter: 3 * time.Second}, fault.RateLimited, false, 3 * time.Second, 1, ""},
+		{"500", edistest.Fault{Status: 500}, fault.Unavailable, false, 0, 1, "500"},
+		{"503 html", edistest.Fault{Status: 503, Body: "<html>maintenance</html>"}, fault.Unavailable, false, 0, 1, "503"},
+		{"garbage 200", edistest.Fault{Status: 200, Body: "<html>hello</html>"}, fault.Unavailable, false, 0, 1, "malformed"},
+		{"truncated JSON", edistest.Fault{Status: 200, Body: `{"status":"success","data":"server pow`}, fault.Unavailable, false, 0, 1, "malformed"},
+		{"unknown refusal", edistest.Fault{Status: 200, Body: `{"status":"error","msg":"the moon is wrong"}`}, fault.Internal, false, 0, 1, "the moon is wrong"},
+		{"huge body", edistest.Fault{Status: 200, Body: `{"status":"success","data":"` + strings.Repeat("x", 5<<20) + `"}`}, fault.Unavailable, false, 0, 1, "exceeds"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -76,7 +77,7 @@ func TestSlowResponse(t *testing.T) {
 	}
 	e.srv.Inject(edistest.Fault{Path: pathPower, Delay: 5 * time.Second})
 	_, err := e.d.GetServer(t.Context(), edistest.RunningID)
-	if c := driverErr(t, "GetServer", err).Class; c != driver.Unavailable {
+	if c := driverErr(t, "GetServer", err).Class; c != fault.Unavailable {
 		t.Errorf("class %q, want unavailable", c)
 	}
 	if n := e.srv.Count(pathPower); n != 4 { // three from the warm-up list, one here
@@ -96,7 +97,7 @@ func TestCanceledContext(t *testing.T) {
 	defer cancel()
 	_, err := e.d.GetServer(ctx, edistest.RunningID)
 	driverErr(t, "GetServer", err)
-	if driver.ClassOf(err) != driver.Unavailable || !errorsIsDeadline(err) {
+	if fault.ClassOf(err) != fault.Unavailable || !errorsIsDeadline(err) {
 		t.Errorf("err %v: want unavailable wrapping context.DeadlineExceeded", err)
 	}
 }
@@ -116,7 +117,7 @@ func TestWrongState(t *testing.T) {
 	}
 	for _, c := range cases {
 		_, err := e.d.Power(t.Context(), c.id, c.a)
-		if de := driverErr(t, string(c.a), err); de.Class != driver.Conflict || de.Busy {
+		if de := driverErr(t, string(c.a), err); de.Class != fault.Conflict || de.Busy {
 			t.Errorf("%s on %s: %v, want a (not busy) conflict", c.a, c.id, err)
 		}
 	}
@@ -124,7 +125,7 @@ func TestWrongState(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := e.d.Power(t.Context(), edistest.RunningID, driver.PowerOff)
-	if de := driverErr(t, "poweroff during reset", err); de.Class != driver.Conflict || !de.Busy {
+	if de := driverErr(t, "poweroff during reset", err); de.Class != fault.Conflict || !de.Busy {
 		t.Errorf("poweroff during a reset: %v, want a busy conflict", err)
 	}
 }
@@ -136,7 +137,7 @@ func TestUnverifiedPath404(t *testing.T) {
 	e.srv.Inject(edistest.Fault{Path: "/kvm/v2/set/reset", Status: 404, Body: `{"status":"error","msg":"unknown endpoint"}`})
 	_, err := e.d.Power(t.Context(), edistest.RunningID, driver.PowerHardReset)
 	de := driverErr(t, "reset", err)
-	if de.Class != driver.Unsupported || !strings.Contains(de.Message, "unverified") {
+	if de.Class != fault.Unsupported || !strings.Contains(de.Message, "unverified") {
 		t.Errorf("got %v (%s), want unsupported naming the unverified path", err, de.Class)
 	}
 	if n := e.srv.Count("/kvm/v2/set/reset"); n != 2 {

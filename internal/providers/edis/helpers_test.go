@@ -3,13 +3,15 @@ package edis_test
 import (
 	"context"
 	"errors"
-	"github.com/vpsops/vpsops/internal/testutil"
 	"log/slog"
 	"net/http"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/vpsops/vpsops/internal/fault"
+	"github.com/vpsops/vpsops/internal/testutil"
 
 	"github.com/vpsops/vpsops/internal/providers/driver"
 	"github.com/vpsops/vpsops/internal/providers/edis"
@@ -52,12 +54,12 @@ func newEnvOn(t testing.TB, srv *edistest.Server, mod func(*edis.Config)) *env {
 	return &env{srv: srv, d: d, log: buf}
 }
 
-// classOf returns err's *driver.Error, failing the test if it is not one.
-func driverErr(t *testing.T, what string, err error) *driver.Error {
+// classOf returns err's *fault.Error, failing the test if it is not one.
+func driverErr(t *testing.T, what string, err error) *fault.Error {
 	t.Helper()
-	var e *driver.Error
+	var e *fault.Error
 	if !errors.As(err, &e) {
-		t.Fatalf("%s: error %v (%T) is not a *driver.Error", what, err, err)
+		t.Fatalf("%s: error %v (%T) is not a *fault.Error", what, err, err)
 	}
 	return e
 }

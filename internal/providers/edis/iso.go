@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
@@ -55,7 +56,7 @@ func (d *Driver) MountISO(ctx context.Context, id, iso string) (*driver.Operatio
 		return nil, err
 	}
 	if !slices.Contains(list.Data, iso) {
-		return nil, driver.Errorf(driver.Invalid, "ISO %q is not offered for %s; list them with isos", iso, id)
+		return nil, fault.Errorf(fault.Invalid, "ISO %q is not offered for %s; list them with isos", iso, id)
 	}
 	var r statusOnly
 	if err := d.call(ctx, id, epMount, url.Values{"iso": {iso}, "force_reset": {"no"}}, &r); err != nil {

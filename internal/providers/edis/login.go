@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vpsops/vpsops/internal/providers/driver"
+	"github.com/vpsops/vpsops/internal/fault"
 )
 
 // authResponse is the session host's answer: one entry per VPS keyed by
@@ -47,10 +47,10 @@ func (d *Driver) login(ctx context.Context) (map[string]*session, error) {
 	}
 	var resp authResponse
 	if err := d.post(ctx, "login", d.sessionURL+pathAuth, form, false, &resp); err != nil {
-		var e *driver.Error
+		var e *fault.Error
 		if isAuthFailure(err) && errors.As(err, &e) {
-			if e.Class != driver.PermissionDenied {
-				e.Class = driver.Unauthenticated
+			if e.Class != fault.PermissionDenied {
+				e.Class = fault.Unauthenticated
 			}
 			e.Message = "EDIS login failed (check email and password, and that API access is enabled in the KVM portal): " + e.Message
 		}
@@ -59,7 +59,7 @@ func (d *Driver) login(ctx context.Context) (map[string]*session, error) {
 	entries := map[string]authEntry{}
 	if t := bytes.TrimSpace(resp.Data); len(t) > 0 && !bytes.Equal(t, []byte("[]")) && !bytes.Equal(t, []byte("null")) {
 		if err := json.Unmarshal(t, &entries); err != nil {
-			return nil, &driver.Error{Class: driver.Unavailable, Message: "malformed response from EDIS to login", Err: err}
+			return nil, &fault.Error{Class: fault.Unavailable, Message: "malformed response from EDIS to login", Err: err}
 		}
 	}
 	now := d.cfg.Clock()

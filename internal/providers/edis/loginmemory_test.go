@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vpsops/vpsops/internal/providers/driver"
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/edis"
 	"github.com/vpsops/vpsops/internal/providers/edis/edistest"
 )
@@ -18,10 +18,10 @@ func TestRefusedLoginRemembered(t *testing.T) {
 		name  string
 		setup func(*edistest.Server)
 		mod   func(*edis.Config)
-		class driver.Class
+		class fault.Class
 	}{
-		{"wrong password", nil, func(c *edis.Config) { c.Password = "Wr0ng+&=Secret" }, driver.Unauthenticated},
-		{"API access disabled", func(s *edistest.Server) { s.SetAPIAccess(false) }, nil, driver.PermissionDenied},
+		{"wrong password", nil, func(c *edis.Config) { c.Password = "Wr0ng+&=Secret" }, fault.Unauthenticated},
+		{"API access disabled", func(s *edistest.Server) { s.SetAPIAccess(false) }, nil, fault.PermissionDenied},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -50,7 +50,7 @@ func TestRefusedLoginRemembered(t *testing.T) {
 			}
 			clk.Advance(6 * time.Second) // 31 s after the refusal
 			_, err := e.d.ListServers(t.Context())
-			if driver.ClassOf(err) != tc.class {
+			if fault.ClassOf(err) != tc.class {
 				t.Errorf("after 31 s: %v, want %q", err, tc.class)
 			}
 			if n := e.srv.Logins(); n != 2 {
@@ -63,7 +63,7 @@ func TestRefusedLoginRemembered(t *testing.T) {
 		e := newEnv(t, func(c *edis.Config) { c.Clock = clk.Now }, edistest.WithClock(clk.Now))
 		e.srv.Inject(edistest.Fault{Path: edistest.PathAuth, Status: 503, Times: 1})
 		_, err := e.d.ListServers(t.Context())
-		if c := driverErr(t, "ListServers", err).Class; c != driver.Unavailable {
+		if c := driverErr(t, "ListServers", err).Class; c != fault.Unavailable {
 			t.Fatalf("class %q, want unavailable", c)
 		}
 		if _, err := e.d.ListServers(t.Context()); err != nil {
@@ -77,7 +77,7 @@ func TestRefusedLoginRemembered(t *testing.T) {
 		clk := newFakeClock()
 		e := newEnv(t, func(c *edis.Config) { c.Clock = clk.Now }, edistest.WithClock(clk.Now))
 		e.srv.Inject(edistest.Fault{Path: edistest.PathAuth, Status: 401, Times: 1})
-		if _, err := e.d.ListServers(t.Context()); driver.ClassOf(err) != driver.Unauthenticated {
+		if _, err := e.d.ListServers(t.Context()); fault.ClassOf(err) != fault.Unauthenticated {
 			t.Fatalf("first ListServers: %v, want unauthenticated", err)
 		}
 		clk.Advance(31 * time.Second)

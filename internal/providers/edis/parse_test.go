@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
@@ -78,17 +79,17 @@ func TestRedactTokens(t *testing.T) {
 func TestKeywordClass(t *testing.T) {
 	tests := []struct {
 		msg  string
-		c    driver.Class
+		c    fault.Class
 		busy bool
 		auth bool
 	}{
-		{"invalid signature", driver.Unauthenticated, false, true},
-		{"kvm_id is not hosted on this node (migrated)", driver.Unauthenticated, false, true},
-		{"another action is in progress", driver.Conflict, true, false},
-		{"server is already powered on", driver.Conflict, false, false},
-		{"IP 1.2.3.4 does not belong to kvm_1", driver.PermissionDenied, false, false},
-		{"product not found", driver.NotFound, false, false},
-		{"invalid image", driver.Invalid, false, false},
+		{"invalid signature", fault.Unauthenticated, false, true},
+		{"kvm_id is not hosted on this node (migrated)", fault.Unauthenticated, false, true},
+		{"another action is in progress", fault.Conflict, true, false},
+		{"server is already powered on", fault.Conflict, false, false},
+		{"IP 1.2.3.4 does not belong to kvm_1", fault.PermissionDenied, false, false},
+		{"product not found", fault.NotFound, false, false},
+		{"invalid image", fault.Invalid, false, false},
 		{"the moon is wrong", "", false, false},
 	}
 	for _, tc := range tests {

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 	"github.com/vpsops/vpsops/internal/providers/edis/edistest"
 )
@@ -59,7 +60,7 @@ func TestNonJSONAnswers(t *testing.T) {
 				t.Errorf("got %v, want accepted", err)
 			}
 			if !tc.accept {
-				if de := driverErr(t, tc.name, err); de.Class != driver.Unavailable || !strings.Contains(de.Message, "malformed") {
+				if de := driverErr(t, tc.name, err); de.Class != fault.Unavailable || !strings.Contains(de.Message, "malformed") {
 					t.Errorf("got %v (%s), want unavailable malformed response", err, de.Class)
 				}
 			}

@@ -3,6 +3,7 @@ package edis
 import (
 	"context"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
@@ -31,7 +32,7 @@ func (d *Driver) Power(ctx context.Context, id string, a driver.PowerAction) (*d
 	case driver.PowerHardReset:
 		ep, want, desc, verb = epReset, driver.StatusRunning, "hard reset "+id+" (restarts the hypervisor process)", "rebooting"
 	default:
-		return nil, driver.Errorf(driver.Unsupported, "EDIS cannot %s a server; it supports start, poweroff, reset", a)
+		return nil, fault.Errorf(fault.Unsupported, "EDIS cannot %s a server; it supports start, poweroff, reset", a)
 	}
 	var r statusOnly
 	if err := d.call(ctx, id, ep, nil, &r); err != nil {

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
@@ -47,7 +48,7 @@ func (d *Driver) SetPTR(ctx context.Context, id, ip, hostname string) error {
 	}
 	host := strings.TrimSuffix(strings.ToLower(hostname), ".")
 	if !validHostname(host) {
-		return driver.Errorf(driver.Invalid, "%q is not a valid host name for a PTR record", hostname)
+		return fault.Errorf(fault.Invalid, "%q is not a valid host name for a PTR record", hostname)
 	}
 	se, err := d.sess.get(ctx, id)
 	if err != nil {
@@ -82,7 +83,7 @@ func (d *Driver) ptrForm(se *session, ipJSON string) url.Values {
 func parseIP(ip string) (string, error) {
 	a, err := netip.ParseAddr(strings.TrimSpace(ip))
 	if err != nil || a.Zone() != "" {
-		return "", driver.Errorf(driver.Invalid, "%q is not an IP address", ip)
+		return "", fault.Errorf(fault.Invalid, "%q is not an IP address", ip)
 	}
 	return a.String(), nil
 }

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 	"github.com/vpsops/vpsops/internal/providers/edis"
 	"github.com/vpsops/vpsops/internal/providers/edis/edistest"
@@ -91,7 +92,7 @@ func TestRedirectNotFollowed(t *testing.T) {
 						t.Errorf("the redirect target received %q", got)
 					}
 					de := driverErr(t, c.name, err)
-					if de.Class != driver.Unavailable || !strings.Contains(de.Message, "redirect") || !errors.Is(err, wire.ErrRedirect) {
+					if de.Class != fault.Unavailable || !strings.Contains(de.Message, "redirect") || !errors.Is(err, wire.ErrRedirect) {
 						t.Errorf("got %v (class %s), want unavailable naming the redirect", err, de.Class)
 					}
 					if n := e.srv.Count(c.path); n != 1 {

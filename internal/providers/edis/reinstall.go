@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
@@ -32,7 +33,7 @@ func (d *Driver) Images(ctx context.Context, id string) ([]driver.Image, error) 
 		if ctx.Err() != nil {
 			return nil, err
 		}
-		d.cfg.Logger.Debug("edis: turnkey images unavailable", "server", id, "class", driver.ClassOf(err), "error", err.Error())
+		d.cfg.Logger.Debug("edis: turnkey images unavailable", "server", id, "class", fault.ClassOf(err), "error", err.Error())
 	}
 	seen := map[string]bool{}
 	var out []driver.Image
@@ -59,11 +60,11 @@ func (d *Driver) Images(ctx context.Context, id string) ([]driver.Image, error) 
 func (d *Driver) Reinstall(ctx context.Context, id string, o driver.ReinstallOptions) (*driver.Operation, error) {
 	switch {
 	case o.Image == "":
-		return nil, driver.Errorf(driver.Invalid, "reinstall needs an image; list them with images")
+		return nil, fault.Errorf(fault.Invalid, "reinstall needs an image; list them with images")
 	case o.Password == "":
-		return nil, driver.Errorf(driver.Invalid, "reinstall on EDIS needs a root password: EDIS e-mails no credentials")
+		return nil, fault.Errorf(fault.Invalid, "reinstall on EDIS needs a root password: EDIS e-mails no credentials")
 	case strings.ContainsAny(o.Password, "\r\n\x00"):
-		return nil, driver.Errorf(driver.Invalid, "the root password contains a line break or NUL")
+		return nil, fault.Errorf(fault.Invalid, "the root password contains a line break or NUL")
 	}
 	imgs, err := d.Images(ctx, id)
 	if err != nil {
@@ -84,7 +85,7 @@ func (d *Driver) Reinstall(ctx context.Context, id string, o driver.ReinstallOpt
 		ep = epTurnkeyReinstall
 		form.Set(turnkeyPasswordField, o.Password)
 	default:
-		return nil, driver.Errorf(driver.Invalid, "image %q is not offered for %s; list them with images", o.Image, id)
+		return nil, fault.Errorf(fault.Invalid, "image %q is not offered for %s; list them with images", o.Image, id)
 	}
 	var r statusOnly
 	if err := d.call(ctx, id, ep, form, &r); err != nil {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
@@ -51,7 +52,7 @@ func (d *Driver) ListServers(ctx context.Context) ([]driver.Server, error) {
 // were cut short is not an answer.
 func ctxErr(ctx context.Context) error {
 	if ctx.Err() != nil {
-		return &driver.Error{Class: driver.Unavailable, Message: "listing EDIS servers interrupted: " + ctx.Err().Error(), Err: ctx.Err()}
+		return &fault.Error{Class: fault.Unavailable, Message: "listing EDIS servers interrupted: " + ctx.Err().Error(), Err: ctx.Err()}
 	}
 	return nil
 }
@@ -85,7 +86,7 @@ func (d *Driver) GetServer(ctx context.Context, id string) (*driver.Server, erro
 		err  error
 	}{{"traffic", traffic, tErr}, {"cpu_usage", cpu, cE}} {
 		if u.err != nil {
-			d.cfg.Logger.Debug("edis: usage unavailable", "server", id, "call", u.what, "class", driver.ClassOf(u.err), "error", u.err.Error())
+			d.cfg.Logger.Debug("edis: usage unavailable", "server", id, "call", u.what, "class", fault.ClassOf(u.err), "error", u.err.Error())
 			continue
 		}
 		s.Usage = append(s.Usage, u.m...)
@@ -131,7 +132,7 @@ func serverFrom(se *session, p *powerResponse, perr error) driver.Server {
 	var words []string
 	switch {
 	case perr != nil:
-		words = append(words, "power state unavailable ("+string(driver.ClassOf(perr))+")")
+		words = append(words, "power state unavailable ("+string(fault.ClassOf(perr))+")")
 	default:
 		s.Status = parsePower(p.Data)
 		words = append(words, strings.TrimSpace(p.Data))

@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/vpsops/vpsops/internal/providers/driver"
+	"github.com/vpsops/vpsops/internal/fault"
 )
 
 // Session timing.
@@ -67,7 +67,7 @@ type sessions struct {
 	gen      uint64    // number of successful logins; 0 = none yet
 	at       time.Time // when the latest login finished
 	flight   *flight   // the login in progress, if any
-	failErr  *driver.Error
+	failErr  *fault.Error
 	failedAt time.Time // when failErr was answered; zero = no remembered failure
 }
 
@@ -181,7 +181,7 @@ func (s *sessions) refresh(ctx context.Context, seen uint64) error {
 	case <-f.done:
 		return f.err
 	case <-ctx.Done():
-		return &driver.Error{Class: driver.Unavailable, Message: "EDIS login interrupted: " + ctx.Err().Error(), Err: ctx.Err()}
+		return &fault.Error{Class: fault.Unavailable, Message: "EDIS login interrupted: " + ctx.Err().Error(), Err: ctx.Err()}
 	}
 }
 
@@ -191,7 +191,7 @@ func (s *sessions) run(ctx context.Context, f *flight) {
 	defer cancel()
 	byID, err := s.login(ctx)
 	s.mu.Lock()
-	var refused *driver.Error
+	var refused *fault.Error
 	switch {
 	case err == nil:
 		s.gen++
@@ -200,7 +200,7 @@ func (s *sessions) run(ctx context.Context, f *flight) {
 		}
 		s.byID, s.at = byID, s.clock()
 		s.failErr, s.failedAt = nil, time.Time{}
-	case errors.As(err, &refused) && (refused.Class == driver.Unauthenticated || refused.Class == driver.PermissionDenied):
+	case errors.As(err, &refused) && (refused.Class == fault.Unauthenticated || refused.Class == fault.PermissionDenied):
 		s.failErr, s.failedAt = refused, s.clock()
 		s.log.Debug("edis: login refused; answering the same for a while", "class", refused.Class, "for", failedLoginMemory.String())
 	}
@@ -211,5 +211,5 @@ func (s *sessions) run(ctx context.Context, f *flight) {
 }
 
 func notFound(id string) error {
-	return driver.Errorf(driver.NotFound, "server %s not found in this EDIS account", id)
+	return fault.Errorf(fault.NotFound, "server %s not found in this EDIS account", id)
 }

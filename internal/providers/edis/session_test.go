@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 	"github.com/vpsops/vpsops/internal/providers/edis"
 	"github.com/vpsops/vpsops/internal/providers/edis/edistest"
@@ -150,7 +151,7 @@ func TestReloginOnceAfterRejection(t *testing.T) {
 	e.srv.Inject(edistest.Fault{Path: pathPower, Status: 401, Body: `{"status":"error","msg":"invalid signature"}`})
 	before, logins := e.srv.Count(pathPower), e.srv.Logins()
 	_, err := e.d.GetServer(t.Context(), edistest.RunningID)
-	if c := driverErr(t, "GetServer with a rejected session", err).Class; c != driver.Unauthenticated {
+	if c := driverErr(t, "GetServer with a rejected session", err).Class; c != fault.Unauthenticated {
 		t.Errorf("class %q, want unauthenticated", c)
 	}
 	if n := e.srv.Count(pathPower) - before; n != 2 {
@@ -212,7 +213,7 @@ func TestUnknownIDNoLogin(t *testing.T) {
 	e := newEnv(t, nil)
 	for range 3 {
 		_, err := e.d.GetServer(t.Context(), edistest.MissingID)
-		if c := driverErr(t, "GetServer(missing)", err).Class; c != driver.NotFound {
+		if c := driverErr(t, "GetServer(missing)", err).Class; c != fault.NotFound {
 			t.Fatalf("class %q, want not_found", c)
 		}
 	}
@@ -228,7 +229,7 @@ func TestLoginFailures(t *testing.T) {
 		for range 10 {
 			wg.Go(func() {
 				_, err := e.d.ListServers(t.Context())
-				if err == nil || driver.ClassOf(err) != driver.Unauthenticated {
+				if err == nil || fault.ClassOf(err) != fault.Unauthenticated {
 					t.Errorf("ListServers: %v, want unauthenticated", err)
 				} else if strings.Contains(err.Error(), "Wr0ng") {
 					t.Errorf("error %q contains the password", err)
@@ -244,7 +245,7 @@ func TestLoginFailures(t *testing.T) {
 		e := newEnv(t, nil)
 		e.srv.SetAPIAccess(false)
 		_, err := e.d.GetServer(t.Context(), edistest.RunningID)
-		if c := driverErr(t, "GetServer", err).Class; c != driver.PermissionDenied {
+		if c := driverErr(t, "GetServer", err).Class; c != fault.PermissionDenied {
 			t.Errorf("class %q (%v), want permission_denied", c, err)
 		}
 	})
@@ -261,7 +262,7 @@ func TestKVMIDs(t *testing.T) {
 		t.Fatalf("ListServers = %+v, want only %s", list, edistest.StoppedID)
 	}
 	_, err = e.d.Destroy(t.Context(), edistest.RunningID)
-	if c := driverErr(t, "Destroy outside kvm_ids", err).Class; c != driver.NotFound {
+	if c := driverErr(t, "Destroy outside kvm_ids", err).Class; c != fault.NotFound {
 		t.Errorf("class %q, want not_found", c)
 	}
 	if n := e.srv.Count(edistest.PathCancel); n != 0 {

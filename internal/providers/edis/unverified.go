@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"strings"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
@@ -75,7 +76,7 @@ func noISO(raw json.RawMessage) (string, bool) {
 // keywordClass classifies an error message from EDIS; auth reports a
 // message that means "log in again" (a stale or foreign signature, an
 // expired session, a VPS that moved to another node).
-func keywordClass(msg string) (c driver.Class, busy, auth bool) {
+func keywordClass(msg string) (c fault.Class, busy, auth bool) {
 	m := strings.ToLower(msg)
 	has := func(words ...string) bool {
 		for _, w := range words {
@@ -88,17 +89,17 @@ func keywordClass(msg string) (c driver.Class, busy, auth bool) {
 	switch {
 	case has("signature", "expired", "session", "unauthori", "authenticat", "credential",
 		"login", "not hosted", "migrat", "valid_until"):
-		return driver.Unauthenticated, false, true
+		return fault.Unauthenticated, false, true
 	case has("in progress", "busy", "locked", "try again later"):
-		return driver.Conflict, true, false
+		return fault.Conflict, true, false
 	case has("already", "not running", "is running", "powered off"):
-		return driver.Conflict, false, false
+		return fault.Conflict, false, false
 	case has("not belong", "not assigned", "not owned", "permission", "forbidden", "disabled"):
-		return driver.PermissionDenied, false, false
+		return fault.PermissionDenied, false, false
 	case has("not found", "no such", "unknown kvm"):
-		return driver.NotFound, false, false
+		return fault.NotFound, false, false
 	case has("invalid", "missing", "required", "must be", "unknown", "not allowed", "not offered"):
-		return driver.Invalid, false, false
+		return fault.Invalid, false, false
 	}
 	return "", false, false
 }

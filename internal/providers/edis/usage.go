@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
@@ -59,7 +60,7 @@ func (d *Driver) trafficUsage(ctx context.Context, id string) ([]driver.Metric, 
 		out = append(out, driver.Metric{Name: "traffic_included", Value: v, Unit: "GB"})
 	}
 	if len(out) == 0 {
-		return nil, driver.Errorf(driver.Unavailable, "unrecognised traffic data from EDIS for %s", id)
+		return nil, fault.Errorf(fault.Unavailable, "unrecognised traffic data from EDIS for %s", id)
 	}
 	return out, nil
 }
@@ -76,7 +77,7 @@ func (d *Driver) cpuUsage(ctx context.Context, id string) ([]driver.Metric, erro
 		v, ok = all[0].last()
 	}
 	if !ok {
-		return nil, driver.Errorf(driver.Unavailable, "unrecognised CPU usage data from EDIS for %s", id)
+		return nil, fault.Errorf(fault.Unavailable, "unrecognised CPU usage data from EDIS for %s", id)
 	}
 	return []driver.Metric{{Name: "cpu", Value: v, Unit: "%"}}, nil
 }

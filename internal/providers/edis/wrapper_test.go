@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 	"github.com/vpsops/vpsops/internal/providers/edis/edistest"
@@ -22,7 +23,7 @@ func TestWrapperTimeoutMutationOnce(t *testing.T) {
 	}
 	e.srv.Inject(edistest.Fault{Path: pathPowerOn, Delay: 5 * time.Second})
 	_, err := p.Power(t.Context(), edistest.StoppedID, driver.PowerStart)
-	if c := driverErr(t, "Power", err).Class; c != driver.Unavailable {
+	if c := driverErr(t, "Power", err).Class; c != fault.Unavailable {
 		t.Errorf("class %q (%v), want unavailable", c, err)
 	}
 	if n := e.srv.Count(pathPowerOn); n != 1 {
@@ -57,17 +58,17 @@ func TestWrapperUnsupported(t *testing.T) {
 	p := providers.New("edis-test", "edis", e.d, providers.Options{})
 	_, err := p.CreateSnapshot(t.Context(), edistest.RunningID, "before-upgrade")
 	de := driverErr(t, "CreateSnapshot", err)
-	if de.Class != driver.Unsupported || !strings.Contains(de.Message, "EDIS Global has no snapshot") ||
+	if de.Class != fault.Unsupported || !strings.Contains(de.Message, "EDIS Global has no snapshot") ||
 		!strings.Contains(de.Message, "; back up from inside the VPS") {
 		t.Errorf("CreateSnapshot: %v", err)
 	}
 	_, err = p.Snapshots(t.Context(), edistest.RunningID)
-	if de := driverErr(t, "Snapshots", err); de.Class != driver.Unsupported || !strings.Contains(de.Message, "back up") {
+	if de := driverErr(t, "Snapshots", err); de.Class != fault.Unsupported || !strings.Contains(de.Message, "back up") {
 		t.Errorf("Snapshots: %v", err)
 	}
 	for _, a := range []driver.PowerAction{driver.PowerStop, driver.PowerReboot} {
 		_, err := p.Power(t.Context(), edistest.RunningID, a)
-		if c := driverErr(t, string(a), err).Class; c != driver.Unsupported {
+		if c := driverErr(t, string(a), err).Class; c != fault.Unsupported {
 			t.Errorf("%s: %v, want unsupported", a, err)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 	"github.com/vpsops/vpsops/internal/providers/glesys"
 	"github.com/vpsops/vpsops/internal/providers/glesys/glesystest"
@@ -40,7 +41,7 @@ func TestPowerRefusals(t *testing.T) {
 			if op != nil {
 				t.Error("operation returned with an error")
 			}
-			if e := asDriverError(t, err); e.Class != driver.Conflict || e.Busy != tc.busy {
+			if e := asDriverError(t, err); e.Class != fault.Conflict || e.Busy != tc.busy {
 				t.Errorf("got %s busy=%v, want conflict busy=%v (%v)", e.Class, e.Busy, tc.busy, err)
 			}
 			if n := srv.Count(tc.path); n != 0 {
@@ -57,7 +58,7 @@ func TestPowerRace(t *testing.T) {
 	d := newDriver(t, srv)
 	srv.Inject(glesystest.Fault{Path: "/server/stop", Status: 400, Text: "Server kvm3652342 is locked: another operation is in progress", Times: 1})
 	_, err := d.Power(t.Context(), glesystest.RunningID, driver.PowerStop)
-	if e := asDriverError(t, err); e.Class != driver.Conflict || !e.Busy {
+	if e := asDriverError(t, err); e.Class != fault.Conflict || !e.Busy {
 		t.Errorf("got %s busy=%v, want busy conflict", e.Class, e.Busy)
 	}
 	if running, _ := srv.Running(glesystest.RunningID); !running {
@@ -112,7 +113,7 @@ func TestPowerWaitTimeout(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Millisecond)
 	defer cancel()
 	err = op.Wait(ctx, func(driver.Progress) {})
-	if e := asDriverError(t, err); e.Class != driver.Unavailable {
+	if e := asDriverError(t, err); e.Class != fault.Unavailable {
 		t.Errorf("class %s, want unavailable", e.Class)
 	}
 }
@@ -178,7 +179,7 @@ func TestList(t *testing.T) {
 	}
 	// Any other failure of a details call fails the listing.
 	srv.Inject(glesystest.Fault{Path: "/server/details", Status: 500, Times: 1})
-	if _, err = d.ListServers(t.Context()); driver.ClassOf(err) != driver.Unavailable {
+	if _, err = d.ListServers(t.Context()); fault.ClassOf(err) != fault.Unavailable {
 		t.Errorf("details 500 during list: %v, want unavailable", err)
 	}
 }
@@ -205,7 +206,7 @@ func TestListOther404IsNotEmpty(t *testing.T) {
 				srv.Inject(*tc.fault)
 			}
 			list, err := d.ListServers(t.Context())
-			if driver.ClassOf(err) != driver.NotFound {
+			if fault.ClassOf(err) != fault.NotFound {
 				t.Fatalf("ListServers = %v, %v; want a not_found error", list, err)
 			}
 		})
@@ -230,7 +231,7 @@ func TestLockedServer(t *testing.T) {
 		t.Errorf("locked server: %+v", s)
 	}
 	_, err = d.Destroy(t.Context(), glesystest.RunningID)
-	if e := asDriverError(t, err); e.Class != driver.Conflict || !e.Busy {
+	if e := asDriverError(t, err); e.Class != fault.Conflict || !e.Busy {
 		t.Errorf("destroy of a locked server: %v, want busy conflict", err)
 	}
 	if srv.Count("/server/destroy") != 0 {
@@ -280,7 +281,7 @@ func TestISOAndPTRInvalid(t *testing.T) {
 	srv := newEmulator(t)
 	d := newDriver(t, srv)
 	_, err := d.MountISO(t.Context(), glesystest.RunningID, "no/such.iso")
-	if e := asDriverError(t, err); e.Class != driver.Invalid {
+	if e := asDriverError(t, err); e.Class != fault.Invalid {
 		t.Errorf("mount unknown ISO: %v, want invalid", err)
 	}
 	if srv.Mounted(glesystest.RunningID) != "" {
@@ -289,14 +290,14 @@ func TestISOAndPTRInvalid(t *testing.T) {
 	before := srv.Count("/ip/setptr")
 	for _, h := range []string{"", "a..b", "-x.example", "under_score.example", strings.Repeat("a", 64) + ".example"} {
 		err := d.SetPTR(t.Context(), glesystest.RunningID, glesystest.RunningIPv4, h)
-		if e := asDriverError(t, err); e.Class != driver.Invalid {
+		if e := asDriverError(t, err); e.Class != fault.Invalid {
 			t.Errorf("SetPTR(%q): %v, want invalid", h, err)
 		}
 	}
 	// Another server's address is refused: a command about one server must
 	// not change another's record.
 	err = d.SetPTR(t.Context(), glesystest.RunningID, glesystest.StoppedIPv4, "x.example")
-	if e := asDriverError(t, err); e.Class != driver.Invalid {
+	if e := asDriverError(t, err); e.Class != fault.Invalid {
 		t.Errorf("SetPTR(other server's IP): %v, want invalid", err)
 	}
 	if n := srv.Count("/ip/setptr") - before; n != 0 {
@@ -351,7 +352,7 @@ func TestPollFailureLimit(t *testing.T) {
 					t.Fatalf("wait: %v", err)
 				}
 				if !tc.ok {
-					if e := asDriverError(t, err); e.Class != driver.Unavailable {
+					if e := asDriverError(t, err); e.Class != fault.Unavailable {
 						t.Fatalf("wait: %v, want unavailable after 4 failed polls", err)
 					}
 				}
@@ -384,7 +385,7 @@ func TestPollSurvivesTransientFailure(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv.Inject(glesystest.Fault{Path: "/server/details", Status: 403, Times: 1})
-	if e := asDriverError(t, wait(t, op)); e.Class != driver.PermissionDenied {
+	if e := asDriverError(t, wait(t, op)); e.Class != fault.PermissionDenied {
 		t.Errorf("wait after a 403 poll: %v, want permission_denied", e)
 	}
 }

@@ -14,7 +14,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vpsops/vpsops/internal/providers/driver"
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/wire"
 )
 
@@ -44,7 +44,7 @@ func (e envelope) status() apiStatus { return e.Status }
 type answer interface{ status() apiStatus }
 
 // call invokes module/function (e.g. "server/details") with args as a JSON
-// body and decodes response into a T. Every failure is a *driver.Error:
+// body and decodes response into a T. Every failure is a *fault.Error:
 // the envelope's code (or, without an envelope, the HTTP status) decides
 // the class; a body that does not parse is Unavailable. call never retries:
 // the portable wrapper decides that.
@@ -64,7 +64,7 @@ func call[T answer](ctx context.Context, d *Driver, function string, args any) (
 	case httpStatus >= 300 && httpStatus < 400:
 		// Not followed (wire.NoRedirects): the API does not redirect, so
 		// BaseURL or something in between is wrong.
-		return out.Response, &driver.Error{Class: driver.Internal, Err: wire.ErrRedirect,
+		return out.Response, &fault.Error{Class: fault.Internal, Err: wire.ErrRedirect,
 			Message: fmt.Sprintf("GleSYS answered %s with a redirect (HTTP %d), which is not followed; check BaseURL", function, httpStatus)}
 	case derr != nil || st.Code == 0:
 		if httpStatus != http.StatusOK {
@@ -72,7 +72,7 @@ func call[T answer](ctx context.Context, d *Driver, function string, args any) (
 			// HTML 404): the HTTP status still says what happened.
 			return out.Response, d.apiError(function, httpStatus, apiStatus{}, header)
 		}
-		return out.Response, &driver.Error{Class: driver.Unavailable,
+		return out.Response, &fault.Error{Class: fault.Unavailable,
 			Message: fmt.Sprintf("malformed response from GleSYS to %s", function), Err: derr}
 	case st.Code != http.StatusOK || httpStatus != http.StatusOK:
 		code := st.Code
@@ -90,12 +90,12 @@ func (d *Driver) roundTrip(ctx context.Context, function string, args any) (int,
 	if args != nil {
 		var err error
 		if payload, err = json.Marshal(args); err != nil {
-			return 0, nil, nil, &driver.Error{Class: driver.Internal, Message: "cannot encode the arguments of " + function, Err: err}
+			return 0, nil, nil, &fault.Error{Class: fault.Internal, Message: "cannot encode the arguments of " + function, Err: err}
 		}
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.base+"/"+function, bytes.NewReader(payload))
 	if err != nil {
-		return 0, nil, nil, &driver.Error{Class: driver.Internal, Message: "cannot build the request for " + function, Err: err}
+		return 0, nil, nil, &fault.Error{Class: fault.Internal, Message: "cannot build the request for " + function, Err: err}
 	}
 	req.Header.Set("Authorization", d.auth)
 	req.Header.Set("Accept", "application/json")
@@ -111,60 +111,60 @@ func (d *Driver) roundTrip(ctx context.Context, function string, args any) (int,
 		return 0, nil, nil, d.transportError(ctx, function, err)
 	}
 	if len(body) > maxResponse {
-		return 0, nil, nil, driver.Errorf(driver.Unavailable, "response from GleSYS to %s is larger than %d bytes", function, maxResponse)
+		return 0, nil, nil, fault.Errorf(fault.Unavailable, "response from GleSYS to %s is larger than %d bytes", function, maxResponse)
 	}
 	return resp.StatusCode, resp.Header, body, nil
 }
 
 // transportError classifies a failure to get an answer at all. A context
 // that ended stays in the chain, so the wrapper can tell a timeout.
-func (d *Driver) transportError(ctx context.Context, function string, err error) *driver.Error {
+func (d *Driver) transportError(ctx context.Context, function string, err error) *fault.Error {
 	if ctx.Err() != nil {
-		return &driver.Error{Class: driver.Unavailable, Message: fmt.Sprintf("GleSYS call %s ended: %v", function, ctx.Err()), Err: ctx.Err()}
+		return &fault.Error{Class: fault.Unavailable, Message: fmt.Sprintf("GleSYS call %s ended: %v", function, ctx.Err()), Err: ctx.Err()}
 	}
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		err = ue.Err // the URL is ours and says nothing new
 	}
-	return &driver.Error{Class: driver.Unavailable, Message: fmt.Sprintf("cannot reach GleSYS for %s: %s", function, d.clean(err.Error())), Err: err}
+	return &fault.Error{Class: fault.Unavailable, Message: fmt.Sprintf("cannot reach GleSYS for %s: %s", function, d.clean(err.Error())), Err: err}
 }
 
 // apiError maps an error answer to a class. code is the envelope's code
 // (the HTTP status when there is no envelope); st.Text is the provider's
 // message, shown cleaned and shortened.
-func (d *Driver) apiError(function string, code int, st apiStatus, header http.Header) *driver.Error {
+func (d *Driver) apiError(function string, code int, st apiStatus, header http.Header) *fault.Error {
 	text := d.clean(st.Text)
 	if text == "" {
 		text = http.StatusText(code)
 	}
-	e := &driver.Error{Message: fmt.Sprintf("GleSYS %s: %s (code %d)", function, text, code),
+	e := &fault.Error{Message: fmt.Sprintf("GleSYS %s: %s (code %d)", function, text, code),
 		Err: &statusError{Code: code, Text: d.clean(st.Text)}}
 	switch {
 	case code == http.StatusBadRequest:
-		e.Class = driver.Invalid
+		e.Class = fault.Invalid
 		if c, busy, ok := classifyText(text); ok {
 			e.Class, e.Busy = c, busy
 		}
 	case code == http.StatusUnauthorized:
-		e.Class = driver.Unauthenticated
+		e.Class = fault.Unauthenticated
 		e.Message = fmt.Sprintf("GleSYS rejected the API key of project %s: %s", d.project, text)
 	case code == http.StatusForbidden:
-		e.Class = driver.PermissionDenied
+		e.Class = fault.PermissionDenied
 		e.Message = fmt.Sprintf("the API key of project %s may not call %s, or this host's address is not allowed for it: %s", d.project, function, text)
 	case code == http.StatusNotFound:
-		e.Class = driver.NotFound
+		e.Class = fault.NotFound
 	case code == http.StatusConflict:
-		e.Class = driver.Conflict
+		e.Class = fault.Conflict
 	case code == http.StatusLocked:
-		e.Class, e.Busy = driver.Conflict, true
+		e.Class, e.Busy = fault.Conflict, true
 	case code == http.StatusTooManyRequests:
-		e.Class = driver.RateLimited
+		e.Class = fault.RateLimited
 		e.RetryAfter = d.retryAfter(header)
 		e.Message = fmt.Sprintf("GleSYS is rate limiting %s: %s", function, text)
 	case code >= 500:
-		e.Class = driver.Unavailable
+		e.Class = fault.Unavailable
 	default:
-		e.Class = driver.Internal
+		e.Class = fault.Internal
 	}
 	return e
 }

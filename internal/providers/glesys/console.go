@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
@@ -44,5 +45,5 @@ func (d *Driver) Console(ctx context.Context, id string) (*driver.Console, error
 		}
 		return &driver.Console{Kind: kind, Host: host, Port: c.Port, Password: c.Password}, nil
 	}
-	return nil, &driver.Error{Class: driver.Unavailable, Message: fmt.Sprintf("GleSYS returned no console address for server %s", id)}
+	return nil, &fault.Error{Class: fault.Unavailable, Message: fmt.Sprintf("GleSYS returned no console address for server %s", id)}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
@@ -27,7 +28,7 @@ func (d *Driver) Destroy(ctx context.Context, id string) (*driver.Operation, err
 		return nil, err
 	}
 	if s.IsLocked {
-		return nil, &driver.Error{Class: driver.Conflict, Busy: true,
+		return nil, &fault.Error{Class: fault.Conflict, Busy: true,
 			Message: fmt.Sprintf("server %s is locked by another operation; try again shortly", id)}
 	}
 	if _, err := call[envelope](ctx, d, "server/destroy", destroyArgs{ServerID: id}); err != nil {
@@ -40,7 +41,7 @@ func (d *Driver) Destroy(ctx context.Context, id string) (*driver.Operation, err
 	return d.operation(desc, string(driver.StatusDeleting), func(ctx context.Context) (driver.Progress, bool, error) {
 		_, err := d.details(ctx, id)
 		switch {
-		case driver.ClassOf(err) == driver.NotFound:
+		case fault.ClassOf(err) == fault.NotFound:
 			return d.progress("destroyed", s.Hostname+" is destroyed"), true, nil
 		case err != nil:
 			return driver.Progress{}, false, err

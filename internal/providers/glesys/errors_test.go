@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vpsops/vpsops/internal/providers/driver"
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/glesys"
 	"github.com/vpsops/vpsops/internal/providers/glesys/glesystest"
 )
@@ -18,29 +18,29 @@ func TestFaultClasses(t *testing.T) {
 	tests := []struct {
 		name       string
 		fault      glesystest.Fault
-		class      driver.Class
+		class      fault.Class
 		busy       bool
 		retryAfter time.Duration
 		msg        string // a substring the message must have
 	}{
-		{"401", glesystest.Fault{Status: 401, Text: "Unauthorized"}, driver.Unauthenticated, false, 0, "rejected the API key of project " + glesystest.Project},
-		{"403", glesystest.Fault{Status: 403, Text: "Access denied"}, driver.PermissionDenied, false, 0, "may not call server/details"},
-		{"404", glesystest.Fault{Status: 404, Text: "Not found"}, driver.NotFound, false, 0, "server " + glesystest.RunningID + " not found"},
-		{"400", glesystest.Fault{Status: 400, Text: "Invalid value for argument serverid"}, driver.Invalid, false, 0, "Invalid value for argument serverid"},
-		{"400 locked", glesystest.Fault{Status: 400, Text: "Server is locked: another operation is in progress"}, driver.Conflict, true, 0, "locked"},
-		{"409", glesystest.Fault{Status: 409}, driver.Conflict, false, 0, "code 409"},
-		{"423", glesystest.Fault{Status: 423}, driver.Conflict, true, 0, "code 423"},
+		{"401", glesystest.Fault{Status: 401, Text: "Unauthorized"}, fault.Unauthenticated, false, 0, "rejected the API key of project " + glesystest.Project},
+		{"403", glesystest.Fault{Status: 403, Text: "Access denied"}, fault.PermissionDenied, false, 0, "may not call server/details"},
+		{"404", glesystest.Fault{Status: 404, Text: "Not found"}, fault.NotFound, false, 0, "server " + glesystest.RunningID + " not found"},
+		{"400", glesystest.Fault{Status: 400, Text: "Invalid value for argument serverid"}, fault.Invalid, false, 0, "Invalid value for argument serverid"},
+		{"400 locked", glesystest.Fault{Status: 400, Text: "Server is locked: another operation is in progress"}, fault.Conflict, true, 0, "locked"},
+		{"409", glesystest.Fault{Status: 409}, fault.Conflict, false, 0, "code 409"},
+		{"423", glesystest.Fault{Status: 423}, fault.Conflict, true, 0, "code 423"},
 		{"429", glesystest.Fault{Status: 429, RetryAfter: 3 * time.Second,
-			Header: map[string]string{"X-RateLimit-Remaining": "0"}}, driver.RateLimited, false, 3 * time.Second, "rate limiting"},
-		{"429 without envelope", glesystest.Fault{Status: 429, Body: "slow down", RetryAfter: 7 * time.Second}, driver.RateLimited, false, 7 * time.Second, "rate limiting"},
-		{"500", glesystest.Fault{Status: 500, Text: "Internal error"}, driver.Unavailable, false, 0, "Internal error"},
-		{"503 html", glesystest.Fault{Status: 503, Body: "<html><body>Service Unavailable</body></html>"}, driver.Unavailable, false, 0, "code 503"},
-		{"garbage", glesystest.Fault{Status: 200, Body: "\x00\x01 not json"}, driver.Unavailable, false, 0, "malformed response"},
-		{"truncated", glesystest.Fault{Status: 200, Body: `{"response":{"status":{"code":200,"text":"OK"},"server":{"serverid":"kvm36`}, driver.Unavailable, false, 0, "malformed response"},
-		{"no envelope", glesystest.Fault{Status: 200, Body: `{"servers":[]}`}, driver.Unavailable, false, 0, "malformed response"},
-		{"envelope error under 200", glesystest.Fault{Status: 200, Body: `{"response":{"status":{"code":404,"text":"No such server"}}}`}, driver.NotFound, false, 0, "not found"},
-		{"418", glesystest.Fault{Status: 418}, driver.Internal, false, 0, "code 418"},
-		{"huge", glesystest.Fault{Status: 200, Body: `{"response":{"x":"` + strings.Repeat("a", 5<<20) + `"}}`}, driver.Unavailable, false, 0, "larger than"},
+			Header: map[string]string{"X-RateLimit-Remaining": "0"}}, fault.RateLimited, false, 3 * time.Second, "rate limiting"},
+		{"429 without envelope", glesystest.Fault{Status: 429, Body: "slow down", RetryAfter: 7 * time.Second}, fault.RateLimited, false, 7 * time.Second, "rate limiting"},
+		{"500", glesystest.Fault{Status: 500, Text: "Internal error"}, fault.Unavailable, false, 0, "Internal error"},
+		{"503 html", glesystest.Fault{Status: 503, Body: "<html><body>Service Unavailable</body></html>"}, fault.Unavailable, false, 0, "code 503"},
+		{"garbage", glesystest.Fault{Status: 200, Body: "\x00\x01 not json"}, fault.Unavailable, false, 0, "malformed response"},
+		{"truncated", glesystest.Fault{Status: 200, Body: `{"response":{"status":{"code":200,"text":"OK"},"server":{"serverid":"kvm36`}, fault.Unavailable, false, 0, "malformed response"},
+		{"no envelope", glesystest.Fault{Status: 200, Body: `{"servers":[]}`}, fault.Unavailable, false, 0, "malformed response"},
+		{"envelope error under 200", glesystest.Fault{Status: 200, Body: `{"response":{"status":{"code":404,"text":"No such server"}}}`}, fault.NotFound, false, 0, "not found"},
+		{"418", glesystest.Fault{Status: 418}, fault.Internal, false, 0, "code 418"},
+		{"huge", glesystest.Fault{Status: 200, Body: `{"response":{"x":"` + strings.Repeat("a", 5<<20) + `"}}`}, fault.Unavailable, false, 0, "larger than"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -78,7 +78,7 @@ func TestSlowResponse(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
 	defer cancel()
 	_, err := d.GetServer(ctx, glesystest.RunningID)
-	if e := asDriverError(t, err); e.Class != driver.Unavailable {
+	if e := asDriverError(t, err); e.Class != fault.Unavailable {
 		t.Errorf("class %s, want unavailable (%v)", e.Class, err)
 	}
 	if !errors.Is(err, context.DeadlineExceeded) {
@@ -91,12 +91,12 @@ func TestAuth(t *testing.T) {
 	srv := newEmulator(t)
 	bad := newDriver(t, srv, func(c *glesys.Config) { c.APIKey = "wrong-key" })
 	_, err := bad.ListServers(t.Context())
-	if e := asDriverError(t, err); e.Class != driver.Unauthenticated {
+	if e := asDriverError(t, err); e.Class != fault.Unauthenticated {
 		t.Errorf("wrong key: class %s, want unauthenticated", e.Class)
 	}
 	otherProject := newDriver(t, srv, func(c *glesys.Config) { c.Project = "cl99999" })
 	_, err = otherProject.GetServer(t.Context(), glesystest.RunningID)
-	if e := asDriverError(t, err); e.Class != driver.Unauthenticated {
+	if e := asDriverError(t, err); e.Class != fault.Unauthenticated {
 		t.Errorf("wrong project: class %s, want unauthenticated", e.Class)
 	}
 
@@ -107,7 +107,7 @@ func TestAuth(t *testing.T) {
 	srv.SetAPIKey("rotated-key")
 	before := srv.Count("/server/details")
 	_, err = d.GetServer(t.Context(), glesystest.RunningID)
-	if e := asDriverError(t, err); e.Class != driver.Unauthenticated {
+	if e := asDriverError(t, err); e.Class != fault.Unauthenticated {
 		t.Errorf("revoked key: class %s, want unauthenticated", e.Class)
 	}
 	if n := srv.Count("/server/details") - before; n != 1 {
@@ -122,7 +122,7 @@ func TestTransportError(t *testing.T) {
 	srv.Close()
 	d := newDriver(t, srv, func(c *glesys.Config) { c.BaseURL = url })
 	_, err := d.ListServers(t.Context())
-	if e := asDriverError(t, err); e.Class != driver.Unavailable || !strings.Contains(e.Message, "cannot reach GleSYS") {
+	if e := asDriverError(t, err); e.Class != fault.Unavailable || !strings.Contains(e.Message, "cannot reach GleSYS") {
 		t.Errorf("got %s %q, want unavailable 'cannot reach GleSYS'", e.Class, e.Message)
 	}
 }

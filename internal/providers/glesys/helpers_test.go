@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 	"github.com/vpsops/vpsops/internal/providers/glesys"
 	"github.com/vpsops/vpsops/internal/providers/glesys/glesystest"
@@ -53,12 +54,12 @@ func wait(t *testing.T, op *driver.Operation) error {
 	return op.Wait(ctx, func(driver.Progress) {})
 }
 
-// asDriverError returns err's *driver.Error or fails t.
-func asDriverError(t *testing.T, err error) *driver.Error {
+// asDriverError returns err's *fault.Error or fails t.
+func asDriverError(t *testing.T, err error) *fault.Error {
 	t.Helper()
-	var e *driver.Error
+	var e *fault.Error
 	if !errors.As(err, &e) {
-		t.Fatalf("error %v (%T) is not a *driver.Error", err, err)
+		t.Fatalf("error %v (%T) is not a *fault.Error", err, err)
 	}
 	return e
 }

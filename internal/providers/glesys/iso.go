@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
@@ -45,14 +46,14 @@ func (d *Driver) ISOs(ctx context.Context, id string) ([]driver.ISO, error) {
 // answers with the server's details: the mount is done when it returns.
 func (d *Driver) MountISO(ctx context.Context, id, iso string) (*driver.Operation, error) {
 	if iso == "" {
-		return nil, driver.Errorf(driver.Invalid, "no ISO named to mount")
+		return nil, fault.Errorf(fault.Invalid, "no ISO named to mount")
 	}
 	r, err := call[mountResponse](ctx, d, "server/mountiso", mountArgs{ServerID: id, ISOFile: iso})
 	if err != nil {
 		return nil, serverErr(err, id)
 	}
 	if r.Server.ISOFile != iso {
-		return nil, driver.Errorf(driver.Unavailable, "GleSYS accepted mounting %s on server %s but reports %q mounted", iso, id, r.Server.ISOFile)
+		return nil, fault.Errorf(fault.Unavailable, "GleSYS accepted mounting %s on server %s but reports %q mounted", iso, id, r.Server.ISOFile)
 	}
 	return driver.Done(fmt.Sprintf("mount %s on %s (%s)", iso, r.Server.Hostname, id)), nil
 }
@@ -65,7 +66,7 @@ func (d *Driver) UnmountISO(ctx context.Context, id string) (*driver.Operation, 
 		return nil, serverErr(err, id)
 	}
 	if r.Server.ISOFile != "" {
-		return nil, driver.Errorf(driver.Unavailable, "GleSYS accepted unmounting on server %s but still reports %q mounted", id, r.Server.ISOFile)
+		return nil, fault.Errorf(fault.Unavailable, "GleSYS accepted unmounting on server %s but still reports %q mounted", id, r.Server.ISOFile)
 	}
 	return driver.Done(fmt.Sprintf("unmount the ISO of %s (%s)", r.Server.Hostname, id)), nil
 }

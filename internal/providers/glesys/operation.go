@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
@@ -46,6 +47,6 @@ func (d *Driver) operation(desc, waiting string, check func(context.Context) (dr
 // next tick instead of ending the wait: the action is under way on
 // GleSYS's side either way.
 func transient(err error) bool {
-	c := driver.ClassOf(err)
-	return c == driver.Unavailable || c == driver.RateLimited
+	c := fault.ClassOf(err)
+	return c == fault.Unavailable || c == fault.RateLimited
 }

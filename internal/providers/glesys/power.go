@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
@@ -44,7 +45,7 @@ func (d *Driver) PowerActions() []driver.PowerAction {
 func (d *Driver) Power(ctx context.Context, id string, a driver.PowerAction) (*driver.Operation, error) {
 	spec, ok := powerSpecs[a]
 	if !ok {
-		return nil, driver.Errorf(driver.Unsupported, "GleSYS has no %q power action", a)
+		return nil, fault.Errorf(fault.Unsupported, "GleSYS has no %q power action", a)
 	}
 	s, err := d.details(ctx, id)
 	if err != nil {
@@ -73,7 +74,7 @@ func (d *Driver) Power(ctx context.Context, id string, a driver.PowerAction) (*d
 // checkPower refuses an action the server's current state rules out.
 func checkPower(s *serverJSON, a driver.PowerAction, spec powerSpec) error {
 	if s.IsLocked {
-		return &driver.Error{Class: driver.Conflict, Busy: true,
+		return &fault.Error{Class: fault.Conflict, Busy: true,
 			Message: fmt.Sprintf("server %s is locked by another operation; try again shortly", s.ID)}
 	}
 	if s.IsRunning == nil {
@@ -81,11 +82,11 @@ func checkPower(s *serverJSON, a driver.PowerAction, spec powerSpec) error {
 	}
 	switch running := *s.IsRunning; {
 	case a == driver.PowerStart && running:
-		return driver.Errorf(driver.Conflict, "server %s is already running", s.ID)
+		return fault.Errorf(fault.Conflict, "server %s is already running", s.ID)
 	case !spec.running && !running:
-		return driver.Errorf(driver.Conflict, "server %s is already stopped", s.ID)
+		return fault.Errorf(fault.Conflict, "server %s is already stopped", s.ID)
 	case a == driver.PowerReboot && !running:
-		return driver.Errorf(driver.Conflict, "server %s is stopped; start it instead", s.ID)
+		return fault.Errorf(fault.Conflict, "server %s is stopped; start it instead", s.ID)
 	}
 	return nil
 }

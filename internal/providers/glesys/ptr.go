@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"strings"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
@@ -51,7 +52,7 @@ func (d *Driver) PTRs(ctx context.Context, id string) ([]driver.PTR, error) {
 func (d *Driver) SetPTR(ctx context.Context, id, ip, hostname string) error {
 	h := strings.TrimSuffix(hostname, ".")
 	if !validHostname(h) {
-		return driver.Errorf(driver.Invalid, "%q is not a valid hostname for a PTR record", hostname)
+		return fault.Errorf(fault.Invalid, "%q is not a valid hostname for a PTR record", hostname)
 	}
 	addr, err := d.ownAddress(ctx, id, ip)
 	if err != nil {
@@ -81,7 +82,7 @@ func (d *Driver) ResetPTR(ctx context.Context, id, ip string) error {
 func (d *Driver) ownAddress(ctx context.Context, id, ip string) (string, error) {
 	want, err := netip.ParseAddr(ip)
 	if err != nil {
-		return "", driver.Errorf(driver.Invalid, "%q is not an IP address", ip)
+		return "", fault.Errorf(fault.Invalid, "%q is not an IP address", ip)
 	}
 	s, err := d.details(ctx, id)
 	if err != nil {
@@ -92,14 +93,14 @@ func (d *Driver) ownAddress(ctx context.Context, id, ip string) (string, error) 
 			return a, nil
 		}
 	}
-	return "", driver.Errorf(driver.Invalid, "%s is not an address of server %s", ip, id)
+	return "", fault.Errorf(fault.Invalid, "%s is not an address of server %s", ip, id)
 }
 
 // ipErr words a NotFound from an ip/ function as the address being
 // unknown to the project.
 func ipErr(err error, ip string) error {
-	if driver.ClassOf(err) == driver.NotFound {
-		return &driver.Error{Class: driver.NotFound, Message: fmt.Sprintf("IP address %s not found in the project", ip), Err: err}
+	if fault.ClassOf(err) == fault.NotFound {
+		return &fault.Error{Class: fault.NotFound, Message: fmt.Sprintf("IP address %s not found in the project", ip), Err: err}
 	}
 	return err
 }

@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"sync"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
@@ -88,7 +89,7 @@ func (d *Driver) ListServers(ctx context.Context) ([]driver.Server, error) {
 			defer func() { <-sem }()
 			j, err := d.details(ctx, s.ID)
 			switch {
-			case driver.ClassOf(err) == driver.NotFound:
+			case fault.ClassOf(err) == fault.NotFound:
 			case err != nil:
 				errs[i] = err
 			default:
@@ -137,7 +138,7 @@ func (d *Driver) details(ctx context.Context, id string) (*serverJSON, error) {
 		return nil, serverErr(err, id)
 	}
 	if r.Server.ID != id {
-		return nil, driver.Errorf(driver.Unavailable, "malformed response from GleSYS to server/details: asked for %s, got %q", id, r.Server.ID)
+		return nil, fault.Errorf(fault.Unavailable, "malformed response from GleSYS to server/details: asked for %s, got %q", id, r.Server.ID)
 	}
 	return &r.Server, nil
 }
@@ -145,9 +146,9 @@ func (d *Driver) details(ctx context.Context, id string) (*serverJSON, error) {
 // serverErr words a NotFound from a per-server function as the server
 // being unknown; other errors pass through.
 func serverErr(err error, id string) error {
-	var e *driver.Error
-	if errors.As(err, &e) && e.Class == driver.NotFound {
-		return &driver.Error{Class: driver.NotFound, Message: fmt.Sprintf("server %s not found in the project", id), Err: err}
+	var e *fault.Error
+	if errors.As(err, &e) && e.Class == fault.NotFound {
+		return &fault.Error{Class: fault.NotFound, Message: fmt.Sprintf("server %s not found in the project", id), Err: err}
 	}
 	return err
 }

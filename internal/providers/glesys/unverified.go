@@ -4,7 +4,7 @@ import (
 	"errors"
 	"strings"
 
-	"github.com/vpsops/vpsops/internal/providers/driver"
+	"github.com/vpsops/vpsops/internal/fault"
 )
 
 // Everything in this file rests on API behaviour the reference
@@ -29,13 +29,13 @@ func unmountArgs(id string) any { return serverArgs{ServerID: id} }
 // API does not document codes for "server locked" or "wrong power state";
 // it is assumed to answer 400 with a text saying so. The driver checks the
 // state before acting, so this only matters for races.
-func classifyText(text string) (c driver.Class, busy, ok bool) {
+func classifyText(text string) (c fault.Class, busy, ok bool) {
 	t := strings.ToLower(text)
 	switch {
 	case strings.Contains(t, "locked") || strings.Contains(t, "in progress"):
-		return driver.Conflict, true, true
+		return fault.Conflict, true, true
 	case strings.Contains(t, "already") || strings.Contains(t, "not running"):
-		return driver.Conflict, false, true
+		return fault.Conflict, false, true
 	}
 	return "", false, false
 }
@@ -50,7 +50,7 @@ func classifyText(text string) (c driver.Class, busy, ok bool) {
 // read as an empty fleet.
 func emptyListAnswer(err error) bool {
 	var st *statusError
-	if driver.ClassOf(err) != driver.NotFound || !errors.As(err, &st) {
+	if fault.ClassOf(err) != fault.NotFound || !errors.As(err, &st) {
 		return false
 	}
 	t := strings.ToLower(st.Text)

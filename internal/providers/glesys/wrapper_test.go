@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 	"github.com/vpsops/vpsops/internal/providers/glesys/glesystest"
@@ -17,7 +18,7 @@ func TestWrapperMutationTimeout(t *testing.T) {
 	p := providers.New("glesys", "glesys", newDriver(t, srv), providers.Options{Timeout: 300 * time.Millisecond})
 	srv.Inject(glesystest.Fault{Path: "/server/stop", Delay: 30 * time.Second})
 	_, err := p.Power(t.Context(), glesystest.RunningID, driver.PowerStop)
-	if e := asDriverError(t, err); e.Class != driver.Unavailable {
+	if e := asDriverError(t, err); e.Class != fault.Unavailable {
 		t.Errorf("class %s, want unavailable (%v)", e.Class, err)
 	}
 	if n := srv.Count("/server/stop"); n != 1 {
@@ -62,11 +63,11 @@ func TestWrapperUnsupported(t *testing.T) {
 	before := srv.Count("/server/details")
 	_, err := p.Reinstall(t.Context(), glesystest.RunningID, driver.ReinstallOptions{Image: "x"})
 	want := "GleSYS has no reinstall API; use destroy and create, or the control panel"
-	if e := asDriverError(t, err); e.Class != driver.Unsupported || !strings.Contains(e.Message, want) {
+	if e := asDriverError(t, err); e.Class != fault.Unsupported || !strings.Contains(e.Message, want) {
 		t.Errorf("reinstall: %v, want unsupported %q", err, want)
 	}
 	_, err = p.Power(t.Context(), glesystest.RunningID, driver.PowerHardReset)
-	if e := asDriverError(t, err); e.Class != driver.Unsupported {
+	if e := asDriverError(t, err); e.Class != fault.Unsupported {
 		t.Errorf("reset: %v, want unsupported", err)
 	}
 	if n := srv.Count("/server/details") - before + srv.Count("/server/reset"); n != 0 {

@@ -9,7 +9,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/vpsops/vpsops/internal/providers/driver"
+	"github.com/vpsops/vpsops/internal/fault"
 )
 
 // authTimeout bounds one login or refresh. The renewal runs detached from
@@ -34,8 +34,8 @@ type session struct {
 	gen     uint64  // counts renewals; a 401 names the generation it saw
 	flight  *flight // the renewal under way, if any
 
-	failed   *driver.Error // the last rejected login, if still remembered
-	failedAt time.Time     // when it was rejected (Config.Clock)
+	failed   *fault.Error // the last rejected login, if still remembered
+	failedAt time.Time    // when it was rejected (Config.Clock)
 }
 
 // flight is one renewal that any number of callers wait for.
@@ -65,7 +65,7 @@ func (d *Driver) bearer(ctx context.Context) (string, uint64, error) {
 			return "", 0, err
 		}
 	}
-	return "", 0, driver.Errorf(driver.Unauthenticated, "Suble login returned no usable token")
+	return "", 0, fault.Errorf(fault.Unauthenticated, "Suble login returned no usable token")
 }
 
 // renew replaces the JWT of generation stale: a refresh, or a fresh login
@@ -97,7 +97,7 @@ func (d *Driver) renew(ctx context.Context, stale uint64) (string, error) {
 	case <-f.done:
 		return f.how, f.err
 	case <-ctx.Done():
-		return "", &driver.Error{Class: driver.Unavailable, Message: "gave up waiting for the Suble login", Err: ctx.Err()}
+		return "", &fault.Error{Class: fault.Unavailable, Message: "gave up waiting for the Suble login", Err: ctx.Err()}
 	}
 }
 
@@ -115,7 +115,7 @@ func (d *Driver) rememberedFailure() error {
 		s.failed = nil
 		return nil
 	}
-	return &driver.Error{Class: driver.Unauthenticated, Err: s.failed.Err,
+	return &fault.Error{Class: fault.Unauthenticated, Err: s.failed.Err,
 		Message: fmt.Sprintf("%s (login failed %s ago; not trying again for %s)",
 			s.failed.Message, age.Round(time.Second), (authFailureMemory - age).Round(time.Second))}
 }
@@ -127,13 +127,13 @@ func (d *Driver) runRenewal(ctx context.Context, f *flight, refreshToken string)
 	access, refresh, how, err := d.authenticate(ctx, refreshToken)
 	s := &d.sess
 	s.mu.Lock()
-	var rejected *driver.Error
+	var rejected *fault.Error
 	switch {
 	case err == nil:
 		s.access, s.refresh = access, refresh
 		s.gen++
 		s.failed = nil
-	case errors.As(err, &rejected) && rejected.Class == driver.Unauthenticated:
+	case errors.As(err, &rejected) && rejected.Class == fault.Unauthenticated:
 		s.failed, s.failedAt = rejected, d.cfg.Clock()
 	}
 	s.flight = nil
@@ -155,7 +155,7 @@ func (d *Driver) authenticate(ctx context.Context, refreshToken string) (access,
 			}
 			return out.AccessToken, out.RefreshToken, "a token refresh", nil
 		}
-		if c := driver.ClassOf(err); c != driver.Unauthenticated && c != driver.PermissionDenied && c != driver.Invalid {
+		if c := fault.ClassOf(err); c != fault.Unauthenticated && c != fault.PermissionDenied && c != fault.Invalid {
 			return "", "", "", err
 		}
 		d.log.DebugContext(ctx, "suble refresh token rejected; logging in again")
@@ -179,7 +179,7 @@ type tokenPair struct {
 func (d *Driver) authCall(ctx context.Context, path string, body any, out *tokenPair, what string) error {
 	payload, err := json.Marshal(body)
 	if err != nil {
-		return &driver.Error{Class: driver.Internal, Message: "encoding the Suble " + what, Err: err}
+		return &fault.Error{Class: fault.Internal, Message: "encoding the Suble " + what, Err: err}
 	}
 	status, h, resp, err := d.send(ctx, http.MethodPost, path, nil, payload)
 	if err != nil {
@@ -191,7 +191,7 @@ func (d *Driver) authCall(ctx context.Context, path string, body any, out *token
 		if msg == "" {
 			msg = http.StatusText(status)
 		}
-		return driver.Errorf(driver.Unauthenticated, "Suble %s rejected: %s", what, msg)
+		return fault.Errorf(fault.Unauthenticated, "Suble %s rejected: %s", what, msg)
 	case status < 200 || status > 299:
 		return d.statusError(call{method: http.MethodPost, path: path, what: "Suble " + what}, status, h, resp)
 	}
@@ -199,7 +199,7 @@ func (d *Driver) authCall(ctx context.Context, path string, body any, out *token
 		return err
 	}
 	if out.AccessToken == "" {
-		return driver.Errorf(driver.Unavailable, "malformed response from Suble for %s: no access token", what)
+		return fault.Errorf(fault.Unavailable, "malformed response from Suble for %s: no access token", what)
 	}
 	return nil
 }

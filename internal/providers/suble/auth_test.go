@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 	"github.com/vpsops/vpsops/internal/providers/suble"
 	"github.com/vpsops/vpsops/internal/providers/suble/subletest"
@@ -15,7 +16,7 @@ func TestWrongToken(t *testing.T) {
 	srv := newEmu(t)
 	d := newDriver(t, srv, func(c *suble.Config) { c.Token = "sk_wrong_token_1234" })
 	_, err := d.ListServers(t.Context())
-	requireClass(t, "ListServers(wrong token)", err, driver.Unauthenticated)
+	requireClass(t, "ListServers(wrong token)", err, fault.Unauthenticated)
 	if n := srv.Count("POST", "/auth/login") + srv.Count("POST", "/auth/refresh"); n != 0 {
 		t.Errorf("a token driver made %d auth requests", n)
 	}
@@ -28,7 +29,7 @@ func TestWrongPassword(t *testing.T) {
 	srv := newEmu(t)
 	d := newDriver(t, srv, withLogin, func(c *suble.Config) { c.Password = "Not-The-Password-99" })
 	_, err := d.ListServers(t.Context())
-	e := requireClass(t, "ListServers(wrong password)", err, driver.Unauthenticated)
+	e := requireClass(t, "ListServers(wrong password)", err, fault.Unauthenticated)
 	if !strings.Contains(e.Message, "Invalid email or password") || strings.Contains(e.Error(), "Not-The-Password-99") {
 		t.Errorf("message %q", e.Message)
 	}
@@ -47,13 +48,13 @@ func TestPermissionScopedKey(t *testing.T) {
 		t.Fatalf("read with READ_VPS: %v", err)
 	}
 	_, err := d.Power(t.Context(), subletest.RunningID, driver.PowerStop)
-	if e := requireClass(t, "Power(read-only key)", err, driver.PermissionDenied); !strings.Contains(e.Message, "VPS_CONTROL") {
+	if e := requireClass(t, "Power(read-only key)", err, fault.PermissionDenied); !strings.Contains(e.Message, "VPS_CONTROL") {
 		t.Errorf("message %q does not name VPS_CONTROL", e.Message)
 	}
 	_, err = d.Console(t.Context(), subletest.RunningID)
-	requireClass(t, "Console(read-only key)", err, driver.PermissionDenied)
+	requireClass(t, "Console(read-only key)", err, fault.PermissionDenied)
 	_, err = d.Reinstall(t.Context(), subletest.StoppedID, driver.ReinstallOptions{Image: "debian-12"})
-	if e := requireClass(t, "Reinstall(read-only key)", err, driver.PermissionDenied); !strings.Contains(e.Message, "VPS_DELETE") {
+	if e := requireClass(t, "Reinstall(read-only key)", err, fault.PermissionDenied); !strings.Contains(e.Message, "VPS_DELETE") {
 		t.Errorf("message %q does not name VPS_DELETE", e.Message)
 	}
 }
@@ -134,7 +135,7 @@ func TestPersistent401(t *testing.T) {
 	d := newDriver(t, srv, withLogin)
 	srv.Inject(subletest.Fault{Path: listPath, Status: 401})
 	_, err := d.ListServers(t.Context())
-	requireClass(t, "ListServers(always 401)", err, driver.Unauthenticated)
+	requireClass(t, "ListServers(always 401)", err, fault.Unauthenticated)
 	if n := srv.Count("GET", listPath); n != 2 {
 		t.Errorf("list requested %d times, want 2", n)
 	}
@@ -146,7 +147,7 @@ func TestLoginRateLimited(t *testing.T) {
 	d := newDriver(t, srv, withLogin)
 	srv.Inject(subletest.Fault{Path: "/auth/login", Status: 429, RetryAfter: 2e9, Times: 1})
 	_, err := d.ListServers(t.Context())
-	requireClass(t, "ListServers(login 429)", err, driver.RateLimited)
+	requireClass(t, "ListServers(login 429)", err, fault.RateLimited)
 	if _, err := d.ListServers(t.Context()); err != nil {
 		t.Fatalf("after the rate limit passed: %v", err)
 	}
@@ -180,7 +181,7 @@ func TestFailedLoginRemembered(t *testing.T) {
 		func() error { _, err := d.Power(t.Context(), subletest.RunningID, driver.PowerStop); return err },
 	}
 	for i, call := range calls {
-		e := requireClass(t, "call with a wrong password", call(), driver.Unauthenticated)
+		e := requireClass(t, "call with a wrong password", call(), fault.Unauthenticated)
 		if i > 0 && !strings.Contains(e.Message, "Invalid email or password") {
 			t.Errorf("remembered error %q lost the reason", e.Message)
 		}
@@ -189,12 +190,12 @@ func TestFailedLoginRemembered(t *testing.T) {
 		t.Fatalf("%d logins for %d calls within 30 s, want 1", n, len(calls))
 	}
 	clk.Advance(29 * time.Second)
-	requireClass(t, "call after 29 s", calls[0](), driver.Unauthenticated)
+	requireClass(t, "call after 29 s", calls[0](), fault.Unauthenticated)
 	if n := srv.Count("POST", "/auth/login"); n != 1 {
 		t.Errorf("%d logins after 29 s, want 1", n)
 	}
 	clk.Advance(2 * time.Second)
-	requireClass(t, "call after 31 s", calls[0](), driver.Unauthenticated)
+	requireClass(t, "call after 31 s", calls[0](), fault.Unauthenticated)
 	if n := srv.Count("POST", "/auth/login"); n != 2 {
 		t.Errorf("%d logins after 31 s, want 2", n)
 	}
@@ -210,7 +211,7 @@ func TestLoginOutageNotRemembered(t *testing.T) {
 	d := newDriver(t, srv, withLogin, func(c *suble.Config) { c.Clock = newFakeClock().Now })
 	srv.Inject(subletest.Fault{Path: "/auth/login", Status: 503, Times: 1})
 	_, err := d.ListServers(t.Context())
-	requireClass(t, "ListServers(login 503)", err, driver.Unavailable)
+	requireClass(t, "ListServers(login 503)", err, fault.Unavailable)
 	if _, err := d.ListServers(t.Context()); err != nil {
 		t.Fatalf("after the outage: %v", err)
 	}
@@ -242,7 +243,7 @@ func TestRepeated401SaysHowTheSessionWasRenewed(t *testing.T) {
 			}
 			srv.Inject(subletest.Fault{Path: listPath, Status: 401})
 			_, err := d.ListServers(t.Context())
-			e := requireClass(t, "ListServers(always 401)", err, driver.Unauthenticated)
+			e := requireClass(t, "ListServers(always 401)", err, fault.Unauthenticated)
 			if !strings.Contains(e.Message, tc.want) || strings.Contains(e.Message, tc.not) {
 				t.Errorf("message %q, want %q and no %q", e.Message, tc.want, tc.not)
 			}

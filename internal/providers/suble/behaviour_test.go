@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 	"github.com/vpsops/vpsops/internal/providers/suble"
 	"github.com/vpsops/vpsops/internal/providers/suble/subletest"
@@ -104,9 +105,9 @@ func TestProductsRestriction(t *testing.T) {
 	}
 	before := srv.Count("POST", vpsPath(subletest.RunningID, "control"))
 	_, err = d.Power(t.Context(), subletest.RunningID, driver.PowerStop)
-	requireClass(t, "Power(unconfigured)", err, driver.NotFound)
+	requireClass(t, "Power(unconfigured)", err, fault.NotFound)
 	_, err = d.GetServer(t.Context(), subletest.RunningID)
-	requireClass(t, "GetServer(unconfigured)", err, driver.NotFound)
+	requireClass(t, "GetServer(unconfigured)", err, fault.NotFound)
 	if srv.Count("POST", vpsPath(subletest.RunningID, "control")) != before {
 		t.Error("a product outside the configured ones was called")
 	}
@@ -116,9 +117,9 @@ func TestProductsRestriction(t *testing.T) {
 func TestOtherProductTypeIsNotAServer(t *testing.T) {
 	d := newDriver(t, newEmu(t))
 	_, err := d.GetServer(t.Context(), subletest.OtherID)
-	requireClass(t, "GetServer(webhosting)", err, driver.NotFound)
+	requireClass(t, "GetServer(webhosting)", err, fault.NotFound)
 	_, err = d.Power(t.Context(), subletest.OtherID, driver.PowerStart)
-	requireClass(t, "Power(webhosting)", err, driver.NotFound)
+	requireClass(t, "Power(webhosting)", err, fault.NotFound)
 }
 
 func TestWrongStateActions(t *testing.T) {
@@ -136,7 +137,7 @@ func TestWrongStateActions(t *testing.T) {
 		t.Run(string(tc.a), func(t *testing.T) {
 			d := newDriver(t, newEmu(t))
 			op, err := d.Power(t.Context(), tc.id, tc.a)
-			e := requireClass(t, "Power", err, driver.Conflict)
+			e := requireClass(t, "Power", err, fault.Conflict)
 			if !strings.Contains(e.Message, tc.want) || e.Busy || op != nil {
 				t.Errorf("got %q busy=%v op=%v, want %q, not busy, no operation", e.Message, e.Busy, op, tc.want)
 			}
@@ -151,7 +152,7 @@ func TestActionWhileBusy(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := d.Power(t.Context(), subletest.RunningID, driver.PowerReboot)
-	if e := requireClass(t, "Power during stop", err, driver.Conflict); !e.Busy {
+	if e := requireClass(t, "Power during stop", err, fault.Conflict); !e.Busy {
 		t.Errorf("%v is not marked busy", e)
 	}
 }
@@ -199,7 +200,7 @@ func TestReinstallRunningConflict(t *testing.T) {
 	srv := newEmu(t)
 	d := newDriver(t, srv)
 	op, err := d.Reinstall(t.Context(), subletest.RunningID, driver.ReinstallOptions{Image: "debian-12"})
-	e := requireClass(t, "Reinstall(running)", err, driver.Conflict)
+	e := requireClass(t, "Reinstall(running)", err, fault.Conflict)
 	if !strings.Contains(e.Message, "stop it first") || op != nil {
 		t.Errorf("message %q, op %v", e.Message, op)
 	}
@@ -248,11 +249,11 @@ func TestReinstallRefusals(t *testing.T) {
 	srv := newEmu(t)
 	d := newDriver(t, srv)
 	_, err := d.Reinstall(t.Context(), subletest.StoppedID, driver.ReinstallOptions{Image: "windows-2022"})
-	if e := requireClass(t, "Reinstall(unknown image)", err, driver.Invalid); !strings.Contains(e.Message, "debian-12") {
+	if e := requireClass(t, "Reinstall(unknown image)", err, fault.Invalid); !strings.Contains(e.Message, "debian-12") {
 		t.Errorf("message %q does not list the images", e.Message)
 	}
 	_, err = d.Reinstall(t.Context(), subletest.StoppedID, driver.ReinstallOptions{Image: "debian-12", Hostname: "db1"})
-	requireClass(t, "Reinstall(hostname)", err, driver.Invalid)
+	requireClass(t, "Reinstall(hostname)", err, fault.Invalid)
 	if n := srv.Count("POST", vpsPath(subletest.StoppedID, "rebuild")); n != 0 {
 		t.Errorf("refused reinstalls sent %d requests", n)
 	}
@@ -282,7 +283,7 @@ func TestConsoleSecrets(t *testing.T) {
 		t.Error("the VNC secret is in the URL")
 	}
 	_, err = newDriver(t, srv).Console(t.Context(), subletest.StoppedID)
-	requireClass(t, "Console(stopped)", err, driver.Conflict)
+	requireClass(t, "Console(stopped)", err, fault.Conflict)
 }
 
 // TestConcurrentPower: actions on different servers at once.
@@ -345,7 +346,7 @@ func TestPollRidesOutTransientFailures(t *testing.T) {
 	}
 	srv.Inject(subletest.Fault{Path: status, Status: 503})
 	err = op.Wait(t.Context(), func(driver.Progress) {})
-	requireClass(t, "Wait(persistent 503)", err, driver.Unavailable)
+	requireClass(t, "Wait(persistent 503)", err, fault.Unavailable)
 	srv.ClearFaults()
 
 	op, err = d.Power(t.Context(), subletest.RunningID, driver.PowerStop)
@@ -354,7 +355,7 @@ func TestPollRidesOutTransientFailures(t *testing.T) {
 	}
 	srv.Inject(subletest.Fault{Path: vpsPath(subletest.RunningID, "status"), Status: 403, Times: 1})
 	err = op.Wait(t.Context(), func(driver.Progress) {})
-	requireClass(t, "Wait(403)", err, driver.PermissionDenied)
+	requireClass(t, "Wait(403)", err, fault.PermissionDenied)
 }
 
 // TestInitialLoginReadOnceThenCleared: the kept login is returned, then
@@ -367,7 +368,7 @@ func TestInitialLoginReadOnceThenCleared(t *testing.T) {
 		t.Fatalf("first read: %+v, %v", l, err)
 	}
 	_, err = d.InitialLogin(t.Context(), subletest.StoppedID)
-	if driver.ClassOf(err) != driver.Conflict || strings.Contains(err.Error(), "GeneratedPassword") {
+	if fault.ClassOf(err) != fault.Conflict || strings.Contains(err.Error(), "GeneratedPassword") {
 		t.Fatalf("second read: %v, want a conflict that names no secret", err)
 	}
 }

@@ -22,7 +22,7 @@ import (
 	"time"
 
 	"github.com/vpsops/vpsops/internal/buildinfo"
-	"github.com/vpsops/vpsops/internal/providers/driver"
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/wire"
 )
 
@@ -115,7 +115,7 @@ func (d *Driver) do(ctx context.Context, c call, out any) error {
 	if c.body != nil {
 		var err error
 		if payload, err = json.Marshal(c.body); err != nil {
-			return &driver.Error{Class: driver.Internal, Message: "encoding the request for " + c.what, Err: err}
+			return &fault.Error{Class: fault.Internal, Message: "encoding the request for " + c.what, Err: err}
 		}
 	}
 	renewal := "" // how the session was renewed after a 401, for the message
@@ -135,7 +135,7 @@ func (d *Driver) do(ctx context.Context, c call, out any) error {
 		}
 		if status == http.StatusUnauthorized && d.sess.renewable() {
 			if attempt > 0 {
-				return driver.Errorf(driver.Unauthenticated, "Suble rejected the session for %s again, right after %s", c.what, renewal)
+				return fault.Errorf(fault.Unauthenticated, "Suble rejected the session for %s again, right after %s", c.what, renewal)
 			}
 			if renewal, err = d.renew(ctx, gen); err != nil {
 				return err
@@ -156,7 +156,7 @@ func (d *Driver) decode(body []byte, out any, what string) error {
 		return nil
 	}
 	if err := json.Unmarshal(body, out); err != nil {
-		return &driver.Error{Class: driver.Unavailable, Message: "malformed response from Suble for " + what, Err: err}
+		return &fault.Error{Class: fault.Unavailable, Message: "malformed response from Suble for " + what, Err: err}
 	}
 	return nil
 }
@@ -171,7 +171,7 @@ func (d *Driver) send(ctx context.Context, method, path string, auth func(*http.
 	}
 	req, err := http.NewRequestWithContext(ctx, method, d.base+path, rd)
 	if err != nil {
-		return 0, nil, nil, &driver.Error{Class: driver.Internal, Message: "building the request " + method + " " + path, Err: err}
+		return 0, nil, nil, &fault.Error{Class: fault.Internal, Message: "building the request " + method + " " + path, Err: err}
 	}
 	req.Header.Set("User-Agent", d.ua)
 	req.Header.Set("Accept", "application/json")
@@ -185,21 +185,21 @@ func (d *Driver) send(ctx context.Context, method, path string, auth func(*http.
 	resp, err := d.cfg.HTTPClient.Do(req)
 	if err != nil {
 		d.log.DebugContext(ctx, "suble request failed", "method", method, "path", path, "elapsed", time.Since(start), "error", errors.Unwrap(err))
-		return 0, nil, nil, &driver.Error{Class: driver.Unavailable, Message: "cannot reach the Suble API", Err: err}
+		return 0, nil, nil, &fault.Error{Class: fault.Unavailable, Message: "cannot reach the Suble API", Err: err}
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
 	d.log.DebugContext(ctx, "suble request", "method", method, "path", path, "status", resp.StatusCode, "elapsed", time.Since(start))
 	if err != nil {
-		return 0, nil, nil, &driver.Error{Class: driver.Unavailable, Message: "reading the Suble API's answer failed", Err: err}
+		return 0, nil, nil, &fault.Error{Class: fault.Unavailable, Message: "reading the Suble API's answer failed", Err: err}
 	}
 	if len(body) > maxBody {
-		return 0, nil, nil, driver.Errorf(driver.Unavailable, "Suble API answer to %s %s is larger than %d bytes", method, path, maxBody)
+		return 0, nil, nil, fault.Errorf(fault.Unavailable, "Suble API answer to %s %s is larger than %d bytes", method, path, maxBody)
 	}
 	if resp.StatusCode >= 300 && resp.StatusCode <= 399 {
 		// The Location is not quoted: it is the provider's (or an
 		// attacker's) text, and the request is not repeated there anyway.
-		return 0, nil, nil, &driver.Error{Class: driver.Unavailable, Err: wire.ErrRedirect,
+		return 0, nil, nil, &fault.Error{Class: fault.Unavailable, Err: wire.ErrRedirect,
 			Message: fmt.Sprintf("Suble API answered %s %s with HTTP %d; redirect not followed", method, path, resp.StatusCode)}
 	}
 	return resp.StatusCode, resp.Header, body, nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
@@ -24,7 +25,7 @@ func (d *Driver) Console(ctx context.Context, id string) (*driver.Console, error
 		return nil, err
 	}
 	if !reply.Success || reply.Ticket == "" || reply.Secret == "" {
-		return nil, driver.Errorf(driver.Unavailable, "malformed response from Suble for the console of server %s", id)
+		return nil, fault.Errorf(fault.Unavailable, "malformed response from Suble for the console of server %s", id)
 	}
 	return &driver.Console{
 		Kind:     "vnc",

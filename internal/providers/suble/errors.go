@@ -9,7 +9,7 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/vpsops/vpsops/internal/providers/driver"
+	"github.com/vpsops/vpsops/internal/fault"
 )
 
 // Documented error messages (https://suble.io/docs/api/reference), matched
@@ -26,7 +26,7 @@ const (
 const maxMessage = 200
 
 // statusError classifies a non-2xx answer to c.
-func (d *Driver) statusError(c call, status int, h http.Header, body []byte) *driver.Error {
+func (d *Driver) statusError(c call, status int, h http.Header, body []byte) *fault.Error {
 	msg := d.apiMessage(body)
 	low := strings.ToLower(msg)
 	switch {
@@ -34,47 +34,47 @@ func (d *Driver) statusError(c call, status int, h http.Header, body []byte) *dr
 		return badRequest(c, msg, low)
 	case status == http.StatusUnauthorized:
 		if d.sess.renewable() { // do renews first and words a repeated 401 itself
-			return driver.Errorf(driver.Unauthenticated, "Suble rejected the session for %s (HTTP 401)", c.what)
+			return fault.Errorf(fault.Unauthenticated, "Suble rejected the session for %s (HTTP 401)", c.what)
 		}
-		return driver.Errorf(driver.Unauthenticated, "Suble rejected the API token (HTTP 401)")
+		return fault.Errorf(fault.Unauthenticated, "Suble rejected the API token (HTTP 401)")
 	case status == http.StatusForbidden:
 		if c.perm != "" && (msg == "" || strings.Contains(low, msgInsufficient)) {
-			return driver.Errorf(driver.PermissionDenied, "the Suble credentials lack permission %s for %s", c.perm, c.what)
+			return fault.Errorf(fault.PermissionDenied, "the Suble credentials lack permission %s for %s", c.perm, c.what)
 		}
-		return driver.Errorf(driver.PermissionDenied, "Suble refused access to %s%s", c.what, suffix(msg))
+		return fault.Errorf(fault.PermissionDenied, "Suble refused access to %s%s", c.what, suffix(msg))
 	case status == http.StatusNotFound:
 		if strings.Contains(low, msgProjectNotFound) {
-			return driver.Errorf(driver.NotFound, "Suble project %s not found or not accessible with these credentials", d.cfg.Project)
+			return fault.Errorf(fault.NotFound, "Suble project %s not found or not accessible with these credentials", d.cfg.Project)
 		}
-		return driver.Errorf(driver.NotFound, "%s not found", c.what)
+		return fault.Errorf(fault.NotFound, "%s not found", c.what)
 	case status == http.StatusConflict || status == http.StatusLocked:
-		return &driver.Error{Class: driver.Conflict, Busy: true, Message: fmt.Sprintf("%s is busy%s", c.what, suffix(msg))}
+		return &fault.Error{Class: fault.Conflict, Busy: true, Message: fmt.Sprintf("%s is busy%s", c.what, suffix(msg))}
 	case status == http.StatusTooManyRequests:
-		return &driver.Error{Class: driver.RateLimited, Message: "Suble rate limit exceeded", RetryAfter: d.retryAfter(h)}
+		return &fault.Error{Class: fault.RateLimited, Message: "Suble rate limit exceeded", RetryAfter: d.retryAfter(h)}
 	case status >= 500:
-		return driver.Errorf(driver.Unavailable, "Suble API error (HTTP %d) for %s", status, c.what)
+		return fault.Errorf(fault.Unavailable, "Suble API error (HTTP %d) for %s", status, c.what)
 	}
-	return driver.Errorf(driver.Internal, "unexpected HTTP %d from Suble for %s%s", status, c.what, suffix(msg))
+	return fault.Errorf(fault.Internal, "unexpected HTTP %d from Suble for %s%s", status, c.what, suffix(msg))
 }
 
 // badRequest classifies a 400: Suble answers wrong-state actions with it
 // as well as malformed requests, so the message decides.
-func badRequest(c call, msg, low string) *driver.Error {
+func badRequest(c call, msg, low string) *fault.Error {
 	switch {
 	case strings.Contains(low, msgAlreadyOnline):
-		return driver.Errorf(driver.Conflict, "%s is already running", c.what)
+		return fault.Errorf(fault.Conflict, "%s is already running", c.what)
 	case strings.Contains(low, msgAlreadyOffline):
-		return driver.Errorf(driver.Conflict, "%s is already stopped", c.what)
+		return fault.Errorf(fault.Conflict, "%s is already stopped", c.what)
 	case strings.Contains(low, msgMustBeOffline):
-		return driver.Errorf(driver.Conflict, "%s is running; stop it first (Suble rebuilds only stopped servers)", c.what)
+		return fault.Errorf(fault.Conflict, "%s is running; stop it first (Suble rebuilds only stopped servers)", c.what)
 	case strings.Contains(low, msgIsOffline):
-		return driver.Errorf(driver.Conflict, "%s is stopped; start it first", c.what)
+		return fault.Errorf(fault.Conflict, "%s is stopped; start it first", c.what)
 	case strings.Contains(low, msgHourlyOnly):
-		return driver.Errorf(driver.Conflict, "%s is billed by subscription; cancel it in the Suble dashboard instead", c.what)
+		return fault.Errorf(fault.Conflict, "%s is billed by subscription; cancel it in the Suble dashboard instead", c.what)
 	case strings.Contains(low, msgBusy):
-		return &driver.Error{Class: driver.Conflict, Busy: true, Message: fmt.Sprintf("%s is busy%s", c.what, suffix(msg))}
+		return &fault.Error{Class: fault.Conflict, Busy: true, Message: fmt.Sprintf("%s is busy%s", c.what, suffix(msg))}
 	}
-	return driver.Errorf(driver.Invalid, "Suble rejected the request for %s%s", c.what, suffix(msg))
+	return fault.Errorf(fault.Invalid, "Suble rejected the request for %s%s", c.what, suffix(msg))
 }
 
 func suffix(msg string) string {

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vpsops/vpsops/internal/providers/driver"
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/suble/subletest"
 )
 
@@ -18,26 +18,26 @@ func TestFaultClasses(t *testing.T) {
 	tests := []struct {
 		name       string
 		fault      subletest.Fault
-		want       driver.Class
+		want       fault.Class
 		busy       bool
 		retryAfter time.Duration
 		msg        string // a fragment the message must have
 	}{
-		{"401", subletest.Fault{Status: 401, Body: `{"error":"Unauthorized"}`}, driver.Unauthenticated, false, 0, "token"},
-		{"403", subletest.Fault{Status: 403, Body: `{"error":"Insufficient permissions to access this resource"}`}, driver.PermissionDenied, false, 0, "READ_VPS"},
-		{"404 product", subletest.Fault{Status: 404, Body: `{"error":"Product not found"}`}, driver.NotFound, false, 0, "server vm_abc123 not found"},
-		{"404 project", subletest.Fault{Status: 404, Body: `{"error":"Project not found"}`}, driver.NotFound, false, 0, "project " + subletest.Project},
-		{"409 busy", subletest.Fault{Status: 409}, driver.Conflict, true, 0, "busy"},
-		{"423 locked", subletest.Fault{Status: 423, Body: `{"error":"VM is locked (backup)"}`}, driver.Conflict, true, 0, "locked"},
-		{"429 retry-after", subletest.Fault{Status: 429, RetryAfter: 3 * time.Second}, driver.RateLimited, false, 3 * time.Second, "rate limit"},
-		{"429 reset only", subletest.Fault{Status: 429, Header: http.Header{"X-Ratelimit-Reset": {"7"}}}, driver.RateLimited, false, 7 * time.Second, "rate limit"},
-		{"500", subletest.Fault{Status: 500}, driver.Unavailable, false, 0, "HTTP 500"},
-		{"502 html", subletest.Fault{Status: 502, Body: "<html>Bad Gateway</html>"}, driver.Unavailable, false, 0, "HTTP 502"},
-		{"400 unknown", subletest.Fault{Status: 400, Body: `{"error":"Something odd"}`}, driver.Invalid, false, 0, "Something odd"},
-		{"garbage", subletest.Fault{Status: 200, Body: "\x00\x01 not json"}, driver.Unavailable, false, 0, "malformed"},
-		{"truncated", subletest.Fault{Status: 200, Body: `{"status":"running","cpu":1`}, driver.Unavailable, false, 0, "malformed"},
-		{"no status", subletest.Fault{Status: 200, Body: `{}`}, driver.Unavailable, false, 0, "no status"},
-		{"418", subletest.Fault{Status: 418}, driver.Internal, false, 0, "HTTP 418"},
+		{"401", subletest.Fault{Status: 401, Body: `{"error":"Unauthorized"}`}, fault.Unauthenticated, false, 0, "token"},
+		{"403", subletest.Fault{Status: 403, Body: `{"error":"Insufficient permissions to access this resource"}`}, fault.PermissionDenied, false, 0, "READ_VPS"},
+		{"404 product", subletest.Fault{Status: 404, Body: `{"error":"Product not found"}`}, fault.NotFound, false, 0, "server vm_abc123 not found"},
+		{"404 project", subletest.Fault{Status: 404, Body: `{"error":"Project not found"}`}, fault.NotFound, false, 0, "project " + subletest.Project},
+		{"409 busy", subletest.Fault{Status: 409}, fault.Conflict, true, 0, "busy"},
+		{"423 locked", subletest.Fault{Status: 423, Body: `{"error":"VM is locked (backup)"}`}, fault.Conflict, true, 0, "locked"},
+		{"429 retry-after", subletest.Fault{Status: 429, RetryAfter: 3 * time.Second}, fault.RateLimited, false, 3 * time.Second, "rate limit"},
+		{"429 reset only", subletest.Fault{Status: 429, Header: http.Header{"X-Ratelimit-Reset": {"7"}}}, fault.RateLimited, false, 7 * time.Second, "rate limit"},
+		{"500", subletest.Fault{Status: 500}, fault.Unavailable, false, 0, "HTTP 500"},
+		{"502 html", subletest.Fault{Status: 502, Body: "<html>Bad Gateway</html>"}, fault.Unavailable, false, 0, "HTTP 502"},
+		{"400 unknown", subletest.Fault{Status: 400, Body: `{"error":"Something odd"}`}, fault.Invalid, false, 0, "Something odd"},
+		{"garbage", subletest.Fault{Status: 200, Body: "\x00\x01 not json"}, fault.Unavailable, false, 0, "malformed"},
+		{"truncated", subletest.Fault{Status: 200, Body: `{"status":"running","cpu":1`}, fault.Unavailable, false, 0, "malformed"},
+		{"no status", subletest.Fault{Status: 200, Body: `{}`}, fault.Unavailable, false, 0, "no status"},
+		{"418", subletest.Fault{Status: 418}, fault.Internal, false, 0, "HTTP 418"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -76,7 +76,7 @@ func TestHugeBody(t *testing.T) {
 	d := newDriver(t, srv)
 	srv.Inject(subletest.Fault{Path: listPath, Status: 200, Body: `["` + strings.Repeat("x", 5<<20) + `"]`})
 	_, err := d.ListServers(t.Context())
-	requireClass(t, "ListServers(huge)", err, driver.Unavailable)
+	requireClass(t, "ListServers(huge)", err, fault.Unavailable)
 }
 
 // TestConnectionRefused: an unreachable API is Unavailable.
@@ -85,5 +85,5 @@ func TestConnectionRefused(t *testing.T) {
 	d := newDriver(t, srv)
 	srv.Close()
 	_, err := d.ListServers(t.Context())
-	requireClass(t, "ListServers(closed)", err, driver.Unavailable)
+	requireClass(t, "ListServers(closed)", err, fault.Unavailable)
 }

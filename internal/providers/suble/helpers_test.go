@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vpsops/vpsops/internal/providers/driver"
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/suble"
 	"github.com/vpsops/vpsops/internal/providers/suble/subletest"
 )
@@ -47,12 +47,12 @@ func withLogin(c *suble.Config) {
 	c.Token, c.Email, c.Password = "", subletest.Email, subletest.Password
 }
 
-// requireClass fails unless err is a *driver.Error of class want.
-func requireClass(t *testing.T, what string, err error, want driver.Class) *driver.Error {
+// requireClass fails unless err is a *fault.Error of class want.
+func requireClass(t *testing.T, what string, err error, want fault.Class) *fault.Error {
 	t.Helper()
-	var e *driver.Error
+	var e *fault.Error
 	if !errors.As(err, &e) {
-		t.Fatalf("%s: error %v (%T), want a *driver.Error of class %s", what, err, err, want)
+		t.Fatalf("%s: error %v (%T), want a *fault.Error of class %s", what, err, err, want)
 	}
 	if e.Class != want {
 		t.Fatalf("%s: class %s (%v), want %s", what, e.Class, err, want)

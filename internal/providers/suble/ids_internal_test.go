@@ -5,7 +5,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"github.com/vpsops/vpsops/internal/providers/driver"
+	"github.com/vpsops/vpsops/internal/fault"
 )
 
 // TestVPSCallRefusesBadIDs: vpsCall itself refuses an id that would walk
@@ -22,7 +22,7 @@ func TestVPSCallRefusesBadIDs(t *testing.T) {
 	}
 	for _, id := range []string{"..", ".", "a/b", "%2e%2e", ""} {
 		err := d.do(t.Context(), d.vpsCall(http.MethodPost, id, "control", permVPSControl, map[string]string{"action": "stop"}), nil)
-		if driver.ClassOf(err) != driver.Invalid {
+		if fault.ClassOf(err) != fault.Invalid {
 			t.Errorf("vpsCall(%q): %v, want invalid", id, err)
 		}
 	}

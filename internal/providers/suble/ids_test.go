@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 	"github.com/vpsops/vpsops/internal/providers/suble"
 	"github.com/vpsops/vpsops/internal/providers/suble/subletest"
@@ -37,7 +38,7 @@ func TestBadServerIDs(t *testing.T) {
 			t.Run(name+"("+id+")", func(t *testing.T) {
 				srv := newEmu(t)
 				d := newDriver(t, srv)
-				requireClass(t, name, call(t.Context(), d, id), driver.Invalid)
+				requireClass(t, name, call(t.Context(), d, id), fault.Invalid)
 				if n := srv.Requests(); n != 0 {
 					t.Errorf("%d requests sent for id %q", n, id)
 				}
@@ -48,5 +49,5 @@ func TestBadServerIDs(t *testing.T) {
 	srv := newEmu(t)
 	d := newDriver(t, srv, func(c *suble.Config) { c.Products = []string{subletest.RunningID} })
 	_, err := d.GetServer(t.Context(), "..")
-	requireClass(t, "GetServer(..) with Products", err, driver.Invalid)
+	requireClass(t, "GetServer(..) with Products", err, fault.Invalid)
 }

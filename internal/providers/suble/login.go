@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
@@ -24,21 +25,21 @@ func (d *Driver) InitialLogin(ctx context.Context, id string) (*driver.Login, er
 		Password string `json:"password"`
 	}
 	if err := d.do(ctx, d.vpsCall(http.MethodGet, id, "defaultlogin", permDefaultLogin, nil), &reply); err != nil {
-		if driver.ClassOf(err) == driver.Invalid {
+		if fault.ClassOf(err) == fault.Invalid {
 			// 400 "Default password no longer available" (documented).
-			return nil, driver.Errorf(driver.Conflict, "the initial login of server %s is no longer available at Suble", id)
+			return nil, fault.Errorf(fault.Conflict, "the initial login of server %s is no longer available at Suble", id)
 		}
 		return nil, err
 	}
 	if reply.Username == "" || reply.Password == "" {
-		return nil, driver.Errorf(driver.Unavailable, "malformed response from Suble for the initial login of server %s", id)
+		return nil, fault.Errorf(fault.Unavailable, "malformed response from Suble for the initial login of server %s", id)
 	}
 	l := &driver.Login{Protocol: reply.Protocol, Host: reply.IPv4, Username: reply.Username, Password: reply.Password}
 	var cleared struct {
 		Success bool `json:"success"`
 	}
 	if err := d.do(ctx, d.vpsCall(http.MethodPost, id, "defaultlogin", permDefaultLogin, struct{}{}), &cleared); err != nil {
-		d.log.WarnContext(ctx, "suble: clearing the initial login failed", "server", id, "class", string(driver.ClassOf(err)))
+		d.log.WarnContext(ctx, "suble: clearing the initial login failed", "server", id, "class", string(fault.ClassOf(err)))
 	} else {
 		l.Cleared = cleared.Success
 	}

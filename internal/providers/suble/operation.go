@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
@@ -22,7 +23,7 @@ func (d *Driver) poll(desc string, check func(context.Context) (driver.Progress,
 			failures = 0
 			return p, done, nil
 		}
-		if c := driver.ClassOf(err); (c != driver.Unavailable && c != driver.RateLimited) || ctx.Err() != nil {
+		if c := fault.ClassOf(err); (c != fault.Unavailable && c != fault.RateLimited) || ctx.Err() != nil {
 			return p, false, err
 		}
 		if failures++; failures > maxPollFailures {

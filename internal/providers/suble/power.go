@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
@@ -38,7 +39,7 @@ type controlReply struct {
 func (d *Driver) Power(ctx context.Context, id string, a driver.PowerAction) (*driver.Operation, error) {
 	action, ok := controlActions[a]
 	if !ok {
-		return nil, driver.Errorf(driver.Unsupported, "Suble has no %s power action", a)
+		return nil, fault.Errorf(fault.Unsupported, "Suble has no %s power action", a)
 	}
 	if err := d.checkServer(id); err != nil {
 		return nil, err
@@ -49,7 +50,7 @@ func (d *Driver) Power(ctx context.Context, id string, a driver.PowerAction) (*d
 		return nil, err
 	}
 	if !reply.Success {
-		return nil, driver.Errorf(driver.Unavailable, "Suble did not confirm %s of server %s", action, id)
+		return nil, fault.Errorf(fault.Unavailable, "Suble did not confirm %s of server %s", action, id)
 	}
 	desc := fmt.Sprintf("%s server %s", action, id)
 	return d.poll(desc, d.powerCheck(id, a, sent)), nil

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 	"github.com/vpsops/vpsops/internal/providers/suble"
 	"github.com/vpsops/vpsops/internal/providers/suble/subletest"
@@ -45,7 +46,7 @@ func TestRedirectNotFollowed(t *testing.T) {
 				t.Fatal(err)
 			}
 			_, err = d.Power(t.Context(), subletest.RunningID, driver.PowerStop)
-			e := requireClass(t, "Power(redirected)", err, driver.Unavailable)
+			e := requireClass(t, "Power(redirected)", err, fault.Unavailable)
 			if !strings.Contains(e.Message, "redirect not followed") || !errors.Is(err, wire.ErrRedirect) {
 				t.Errorf("error %v does not say the redirect was not followed", err)
 			}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
@@ -58,10 +59,10 @@ func (d *Driver) Reinstall(ctx context.Context, id string, o driver.ReinstallOpt
 		for i, x := range images {
 			ids[i] = x.id()
 		}
-		return nil, driver.Errorf(driver.Invalid, "unknown image %q; Suble offers %s", o.Image, strings.Join(ids, ", "))
+		return nil, fault.Errorf(fault.Invalid, "unknown image %q; Suble offers %s", o.Image, strings.Join(ids, ", "))
 	}
 	if o.Hostname != "" {
-		return nil, driver.Errorf(driver.Invalid, "Suble's rebuild cannot set a hostname; leave it empty")
+		return nil, fault.Errorf(fault.Invalid, "Suble's rebuild cannot set a hostname; leave it empty")
 	}
 	if err := d.checkServer(id); err != nil {
 		return nil, err
@@ -75,7 +76,7 @@ func (d *Driver) Reinstall(ctx context.Context, id string, o driver.ReinstallOpt
 		return nil, err
 	}
 	if !reply.Success {
-		return nil, driver.Errorf(driver.Unavailable, "Suble did not confirm the rebuild of server %s", id)
+		return nil, fault.Errorf(fault.Unavailable, "Suble did not confirm the rebuild of server %s", id)
 	}
 	desc := fmt.Sprintf("rebuild server %s with %s", id, im.id())
 	if o.Password != "" {

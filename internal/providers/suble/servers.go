@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
@@ -158,7 +159,7 @@ func (d *Driver) status(ctx context.Context, id string) (*vmStatus, error) {
 		return nil, err
 	}
 	if st.Status == "" {
-		return nil, driver.Errorf(driver.Unavailable, "malformed response from Suble for server %s: no status", id)
+		return nil, fault.Errorf(fault.Unavailable, "malformed response from Suble for server %s: no status", id)
 	}
 	return &st, nil
 }
@@ -186,7 +187,7 @@ func (d *Driver) lookup(ctx context.Context, id string) (driver.Server, error) {
 			return s, nil
 		}
 	}
-	return driver.Server{}, driver.Errorf(driver.NotFound, "server %s not found among the VPS products of Suble project %s", id, d.cfg.Project)
+	return driver.Server{}, fault.Errorf(fault.NotFound, "server %s not found among the VPS products of Suble project %s", id, d.cfg.Project)
 }
 
 func (d *Driver) allowed(id string) bool { return d.products == nil || d.products[id] }
@@ -198,7 +199,7 @@ func (d *Driver) checkServer(id string) error {
 		return err
 	}
 	if !d.allowed(id) {
-		return driver.Errorf(driver.NotFound, "server %s is not among the products configured for this Suble provider", id)
+		return fault.Errorf(fault.NotFound, "server %s is not among the products configured for this Suble provider", id)
 	}
 	return nil
 }
@@ -207,7 +208,7 @@ func (d *Driver) checkServer(id string) error {
 // id is quoted (escaped, cut short): it may be anything a user typed.
 func checkServerID(id string) error {
 	if err := checkPathID(id); err != nil {
-		return driver.Errorf(driver.Invalid, "server id %.64q is not a Suble product id: %v", id, err)
+		return fault.Errorf(fault.Invalid, "server id %.64q is not a Suble product id: %v", id, err)
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 	"github.com/vpsops/vpsops/internal/providers/suble/subletest"
@@ -17,7 +18,7 @@ func TestWrapperTimeoutMutationOnce(t *testing.T) {
 	control := vpsPath(subletest.RunningID, "control")
 	srv.Inject(subletest.Fault{Path: control, Delay: 5 * time.Second})
 	_, err := p.Power(t.Context(), subletest.RunningID, driver.PowerStop)
-	requireClass(t, "Power(slow)", err, driver.Unavailable)
+	requireClass(t, "Power(slow)", err, fault.Unavailable)
 	if n := srv.Count("POST", control); n != 1 {
 		t.Errorf("control sent %d times, want exactly 1", n)
 	}
@@ -65,17 +66,17 @@ func TestWrapperUnsupportedAdvice(t *testing.T) {
 	srv := newEmu(t)
 	p := providers.New("suble", "suble", newDriver(t, srv), providers.Options{})
 	_, err := p.Destroy(t.Context(), subletest.RunningID)
-	e := requireClass(t, "Destroy", err, driver.Unsupported)
+	e := requireClass(t, "Destroy", err, fault.Unsupported)
 	if want := "Suble.io has no destroy API; delete an hourly-billed server"; len(e.Message) < len(want) || e.Message[:len(want)] != want {
 		t.Errorf("message %q", e.Message)
 	}
 	_, err = p.Power(t.Context(), subletest.RunningID, driver.PowerHardReset)
-	requireClass(t, "Power(reset)", err, driver.Unsupported)
+	requireClass(t, "Power(reset)", err, fault.Unsupported)
 	for _, f := range []func() error{
 		func() error { _, err := p.ISOs(t.Context(), subletest.RunningID); return err },
 		func() error { return p.SetPTR(t.Context(), subletest.RunningID, subletest.RunningIP, "a.example.com") },
 		func() error { _, err := p.Snapshots(t.Context(), subletest.RunningID); return err },
 	} {
-		requireClass(t, "unsupported call", f(), driver.Unsupported)
+		requireClass(t, "unsupported call", f(), fault.Unsupported)
 	}
 }

@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vpsops/vpsops/internal/providers/driver"
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/wire"
 )
 
@@ -47,7 +47,7 @@ type call struct {
 }
 
 // do sends c and decodes a 2xx JSON answer into out (nil: ignore the
-// body). Every failure is a *driver.Error.
+// body). Every failure is a *fault.Error.
 func (d *Driver) do(ctx context.Context, c call, out any) error {
 	req, err := d.newRequest(ctx, c)
 	if err != nil {
@@ -73,7 +73,7 @@ func (d *Driver) do(ctx context.Context, c call, out any) error {
 	}
 	if readErr != nil {
 		if errors.Is(readErr, errTooLarge) {
-			return driver.Errorf(driver.Unavailable, "%s: answer from VPSBG exceeds %d MiB", c.action, maxBody>>20)
+			return fault.Errorf(fault.Unavailable, "%s: answer from VPSBG exceeds %d MiB", c.action, maxBody>>20)
 		}
 		return d.transportErr(ctx, c, readErr)
 	}
@@ -84,7 +84,7 @@ func (d *Driver) do(ctx context.Context, c call, out any) error {
 		return nil
 	}
 	if err := json.Unmarshal(body, out); err != nil {
-		return &driver.Error{Class: driver.Unavailable, Message: c.action + ": malformed response from VPSBG", Err: err}
+		return &fault.Error{Class: fault.Unavailable, Message: c.action + ": malformed response from VPSBG", Err: err}
 	}
 	return nil
 }
@@ -100,14 +100,14 @@ func (d *Driver) newRequest(ctx context.Context, c call) (*http.Request, error) 
 		if c.body != nil {
 			var err error
 			if b, err = json.Marshal(c.body); err != nil {
-				return nil, &driver.Error{Class: driver.Internal, Message: c.action + ": cannot encode the request", Err: err}
+				return nil, &fault.Error{Class: fault.Internal, Message: c.action + ": cannot encode the request", Err: err}
 			}
 		}
 		body = bytes.NewReader(b)
 	}
 	req, err := http.NewRequestWithContext(ctx, c.method, u, body)
 	if err != nil {
-		return nil, &driver.Error{Class: driver.Internal, Message: c.action + ": cannot build the request", Err: err}
+		return nil, &fault.Error{Class: fault.Internal, Message: c.action + ": cannot build the request", Err: err}
 	}
 	h := req.Header
 	h["Accept"] = []string{"application/json"}
@@ -140,14 +140,14 @@ func readCapped(r io.Reader) ([]byte, error) {
 // error stays in the chain so the portable wrapper can tell a timeout.
 func (d *Driver) transportErr(ctx context.Context, c call, err error) error {
 	if ctxErr := ctx.Err(); ctxErr != nil {
-		return &driver.Error{Class: driver.Unavailable, Message: c.action + ": " + ctxErr.Error(), Err: err}
+		return &fault.Error{Class: fault.Unavailable, Message: c.action + ": " + ctxErr.Error(), Err: err}
 	}
 	var ue *url.Error
 	inner := err
 	if errors.As(err, &ue) {
 		inner = ue.Err // the url.Error's text repeats the whole URL
 	}
-	return &driver.Error{Class: driver.Unavailable,
+	return &fault.Error{Class: fault.Unavailable,
 		Message: c.action + ": cannot reach VPSBG: " + d.clean(inner.Error(), c.secrets), Err: err}
 }
 
@@ -186,33 +186,33 @@ func (d *Driver) statusErr(c call, resp *http.Response, body []byte) error {
 	}
 	switch {
 	case status == http.StatusUnauthorized:
-		return driver.Errorf(driver.Unauthenticated, "%s: VPSBG rejected the API token (invalid or revoked)", c.action)
+		return fault.Errorf(fault.Unauthenticated, "%s: VPSBG rejected the API token (invalid or revoked)", c.action)
 	case status == http.StatusForbidden:
 		hint := ""
 		if c.method != http.MethodGet {
 			hint = " (a Read token cannot make changes; use a Write token)"
 		}
-		return driver.Errorf(driver.PermissionDenied, "%s: the VPSBG API token is not allowed to do this%s", c.action, hint)
+		return fault.Errorf(fault.PermissionDenied, "%s: the VPSBG API token is not allowed to do this%s", c.action, hint)
 	case status == http.StatusNotFound && routeMissing(ae.Message), status == http.StatusMethodNotAllowed:
-		return driver.Errorf(driver.Unsupported, "%s: the VPSBG API has no %s %s endpoint (the path is unverified)",
+		return fault.Errorf(fault.Unsupported, "%s: the VPSBG API has no %s %s endpoint (the path is unverified)",
 			c.action, c.method, c.path)
 	case status == http.StatusNotFound:
-		return driver.Errorf(driver.NotFound, "%s not found", c.what)
+		return fault.Errorf(fault.NotFound, "%s not found", c.what)
 	case status == http.StatusConflict:
-		return driver.Errorf(driver.Conflict, "%s", withMsg("conflicts with the server's state"))
+		return fault.Errorf(fault.Conflict, "%s", withMsg("conflicts with the server's state"))
 	case status == http.StatusLocked:
-		return &driver.Error{Class: driver.Conflict, Busy: true,
+		return &fault.Error{Class: fault.Conflict, Busy: true,
 			Message: fmt.Sprintf("%s: %s is locked by another operation; try again shortly", c.action, c.what)}
 	case status == http.StatusTooManyRequests:
-		return &driver.Error{Class: driver.RateLimited, RetryAfter: retryAfter(resp.Header, d.cfg.Clock()),
+		return &fault.Error{Class: fault.RateLimited, RetryAfter: retryAfter(resp.Header, d.cfg.Clock()),
 			Message: c.action + ": VPSBG rate limit reached"}
 	case status == http.StatusUnprocessableEntity || status == http.StatusBadRequest:
-		return driver.Errorf(driver.Invalid, "%s", withMsg("VPSBG refused the request"))
+		return fault.Errorf(fault.Invalid, "%s", withMsg("VPSBG refused the request"))
 	case status >= 500:
-		return driver.Errorf(driver.Unavailable, "%s: VPSBG answered %d %s", c.action, status, http.StatusText(status))
+		return fault.Errorf(fault.Unavailable, "%s: VPSBG answered %d %s", c.action, status, http.StatusText(status))
 	case status >= 300 && status < 400:
-		return &driver.Error{Class: driver.Unavailable, Err: wire.ErrRedirect,
+		return &fault.Error{Class: fault.Unavailable, Err: wire.ErrRedirect,
 			Message: fmt.Sprintf("%s: VPSBG answered with a redirect (%d), which is not followed", c.action, status)}
 	}
-	return driver.Errorf(driver.Invalid, "%s: VPSBG answered %d %s", c.action, status, http.StatusText(status))
+	return fault.Errorf(fault.Invalid, "%s: VPSBG answered %d %s", c.action, status, http.StatusText(status))
 }

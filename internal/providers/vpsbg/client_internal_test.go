@@ -7,7 +7,7 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/vpsops/vpsops/internal/providers/driver"
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/wire"
 )
 
@@ -41,7 +41,7 @@ func TestRedirectNotFollowed(t *testing.T) {
 				t.Fatal(err)
 			}
 			_, err = d.ListServers(t.Context())
-			if driver.ClassOf(err) != driver.Unavailable || !errors.Is(err, wire.ErrRedirect) {
+			if fault.ClassOf(err) != fault.Unavailable || !errors.Is(err, wire.ErrRedirect) {
 				t.Errorf("ListServers through a redirect: %v, want unavailable wrapping wire.ErrRedirect", err)
 			}
 			if c != nil && c.CheckRedirect != nil {

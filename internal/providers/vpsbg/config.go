@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/vpsops/vpsops/internal/buildinfo"
-	"github.com/vpsops/vpsops/internal/providers/driver"
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/wire"
 )
 
@@ -122,7 +122,7 @@ func New(cfg Config) (*Driver, error) {
 }
 
 func configErr(msg string) error {
-	return driver.Errorf(driver.Invalid, "vpsbg config: %s", msg)
+	return fault.Errorf(fault.Invalid, "vpsbg config: %s", msg)
 }
 
 // checkToken rejects a missing required token and one that could not be a

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vpsops/vpsops/internal/providers/driver"
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/vpsbg"
 )
 
@@ -39,7 +39,7 @@ func TestNewValidates(t *testing.T) {
 				}
 				return
 			}
-			if driver.ClassOf(err) != driver.Invalid || !strings.Contains(err.Error(), tc.field) {
+			if fault.ClassOf(err) != fault.Invalid || !strings.Contains(err.Error(), tc.field) {
 				t.Fatalf("New: %v, want invalid naming %s", err, tc.field)
 			}
 			if strings.Contains(err.Error(), tok) {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
@@ -32,7 +33,7 @@ func (d *Driver) Destroy(ctx context.Context, id string) (*driver.Operation, err
 		return nil, err
 	}
 	if srv.Status == "terminated" {
-		return nil, driver.Errorf(driver.NotFound, "server %d not found (terminated)", n)
+		return nil, fault.Errorf(fault.NotFound, "server %d not found (terminated)", n)
 	}
 	what := serverWhat(n)
 	err = d.do(ctx, call{method: http.MethodPost, path: serverPath(n) + "/cancel",
@@ -50,7 +51,7 @@ func (d *Driver) Destroy(ctx context.Context, id string) (*driver.Operation, err
 	return driver.PollUntil(desc, d.cfg.PollInterval, func(ctx context.Context) (driver.Progress, bool, error) {
 		s, err := d.details(ctx, n)
 		switch {
-		case err != nil && driver.ClassOf(err) == driver.NotFound:
+		case err != nil && fault.ClassOf(err) == fault.NotFound:
 			return driver.Progress{Percent: 100, Status: "terminated", Message: desc + ": gone"}, true, nil
 		case err != nil:
 			return driver.Progress{}, false, err

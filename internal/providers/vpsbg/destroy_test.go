@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 	"github.com/vpsops/vpsops/internal/providers/vpsbg"
 	"github.com/vpsops/vpsops/internal/providers/vpsbg/vpsbgtest"
@@ -34,13 +35,13 @@ func TestDestroyDefaultIsEndOfPeriod(t *testing.T) {
 		t.Errorf("after cancel(now=false): %+v, %v; want still running", s, err)
 	}
 	// The API refuses a second request; Destroy is never repeated blindly.
-	if _, err := d.Destroy(t.Context(), vpsbgtest.RunningID); driver.ClassOf(err) != driver.Invalid {
+	if _, err := d.Destroy(t.Context(), vpsbgtest.RunningID); fault.ClassOf(err) != fault.Invalid {
 		t.Errorf("second Destroy: %v, want invalid", err)
 	}
 	if n := srv.Count(http.MethodPost, detailsPath+"/cancel"); n != 2 {
 		t.Errorf("%d cancel requests, want 2", n)
 	}
-	if _, err := d.Destroy(t.Context(), vpsbgtest.MissingID); driver.ClassOf(err) != driver.NotFound {
+	if _, err := d.Destroy(t.Context(), vpsbgtest.MissingID); fault.ClassOf(err) != fault.NotFound {
 		t.Errorf("Destroy(missing): %v, want not_found", err)
 	}
 }

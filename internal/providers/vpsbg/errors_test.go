@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 	"github.com/vpsops/vpsops/internal/providers/vpsbg"
 	"github.com/vpsops/vpsops/internal/providers/vpsbg/vpsbgtest"
@@ -15,12 +16,12 @@ import (
 
 const detailsPath = "/servers/" + vpsbgtest.RunningID
 
-// asDriverError fails the test unless err is a *driver.Error.
-func asDriverError(t *testing.T, err error) *driver.Error {
+// asDriverError fails the test unless err is a *fault.Error.
+func asDriverError(t *testing.T, err error) *fault.Error {
 	t.Helper()
-	var e *driver.Error
+	var e *fault.Error
 	if !errors.As(err, &e) {
-		t.Fatalf("error %v (%T) is not a *driver.Error", err, err)
+		t.Fatalf("error %v (%T) is not a *fault.Error", err, err)
 	}
 	if strings.ContainsAny(e.Message, "\r\n") {
 		t.Errorf("message %q is not one line", e.Message)
@@ -34,29 +35,29 @@ func TestFaultClasses(t *testing.T) {
 	tests := []struct {
 		name  string
 		fault vpsbgtest.Fault
-		want  driver.Class
+		want  fault.Class
 		busy  bool
 		retry time.Duration
 		msg   string
 	}{
-		{"401", vpsbgtest.Fault{Status: 401, Body: `{"message":"Unauthenticated."}`}, driver.Unauthenticated, false, 0, "API token"},
-		{"403", vpsbgtest.Fault{Status: 403}, driver.PermissionDenied, false, 0, "not allowed"},
-		{"404", vpsbgtest.Fault{Status: 404, Body: `{"message":"No query results for model [App\\Models\\Server] 2864"}`}, driver.NotFound, false, 0, "server 2864 not found"},
-		{"404 route", vpsbgtest.Fault{Status: 404, Body: `{"message":"The route v1/servers/2864 could not be found."}`}, driver.Unsupported, false, 0, "no GET /servers/2864 endpoint"},
-		{"405", vpsbgtest.Fault{Status: 405}, driver.Unsupported, false, 0, "endpoint"},
-		{"409", vpsbgtest.Fault{Status: 409, Body: `{"message":"Conflicting state."}`}, driver.Conflict, false, 0, "Conflicting state."},
-		{"422", vpsbgtest.Fault{Status: 422, Body: `{"message":"The id is invalid.","errors":{"id":["The id is invalid."]}}`}, driver.Invalid, false, 0, "The id is invalid."},
-		{"423", vpsbgtest.Fault{Status: 423}, driver.Conflict, true, 0, "locked"},
-		{"429 Retry-After", vpsbgtest.Fault{Status: 429, RetryAfter: 3 * time.Second}, driver.RateLimited, false, 3 * time.Second, "rate limit"},
-		{"429 HTTP date", vpsbgtest.Fault{Status: 429, Header: http.Header{"Retry-After": {"Sun, 29 Sep 2024 12:00:07 GMT"}}}, driver.RateLimited, false, 7 * time.Second, "rate limit"},
-		{"429 reset only", vpsbgtest.Fault{Status: 429, Header: http.Header{"X-Ratelimit-Reset": {"1727611210"}}}, driver.RateLimited, false, 10 * time.Second, "rate limit"},
-		{"500", vpsbgtest.Fault{Status: 500}, driver.Unavailable, false, 0, "500"},
-		{"503 html", vpsbgtest.Fault{Status: 503, Body: "<html>maintenance</html>", ContentType: "text/html"}, driver.Unavailable, false, 0, "503"},
-		{"302", vpsbgtest.Fault{Status: 302, Header: http.Header{"Location": {"https://vpsbg.eu/login"}}}, driver.Unavailable, false, 0, "redirect"},
-		{"garbage", vpsbgtest.Fault{Status: 200, Body: "\x00\x01 not json"}, driver.Unavailable, false, 0, "malformed response from VPSBG"},
-		{"truncated", vpsbgtest.Fault{Status: 200, Body: `{"id": 2864, "hostname": "ubu`}, driver.Unavailable, false, 0, "malformed response from VPSBG"},
-		{"wrong server", vpsbgtest.Fault{Status: 200, Body: `{"id": 1}`}, driver.Unavailable, false, 0, "malformed"},
-		{"huge", vpsbgtest.Fault{Status: 200, Body: `"` + strings.Repeat("x", 5<<20) + `"`}, driver.Unavailable, false, 0, "exceeds 4 MiB"},
+		{"401", vpsbgtest.Fault{Status: 401, Body: `{"message":"Unauthenticated."}`}, fault.Unauthenticated, false, 0, "API token"},
+		{"403", vpsbgtest.Fault{Status: 403}, fault.PermissionDenied, false, 0, "not allowed"},
+		{"404", vpsbgtest.Fault{Status: 404, Body: `{"message":"No query results for model [App\\Models\\Server] 2864"}`}, fault.NotFound, false, 0, "server 2864 not found"},
+		{"404 route", vpsbgtest.Fault{Status: 404, Body: `{"message":"The route v1/servers/2864 could not be found."}`}, fault.Unsupported, false, 0, "no GET /servers/2864 endpoint"},
+		{"405", vpsbgtest.Fault{Status: 405}, fault.Unsupported, false, 0, "endpoint"},
+		{"409", vpsbgtest.Fault{Status: 409, Body: `{"message":"Conflicting state."}`}, fault.Conflict, false, 0, "Conflicting state."},
+		{"422", vpsbgtest.Fault{Status: 422, Body: `{"message":"The id is invalid.","errors":{"id":["The id is invalid."]}}`}, fault.Invalid, false, 0, "The id is invalid."},
+		{"423", vpsbgtest.Fault{Status: 423}, fault.Conflict, true, 0, "locked"},
+		{"429 Retry-After", vpsbgtest.Fault{Status: 429, RetryAfter: 3 * time.Second}, fault.RateLimited, false, 3 * time.Second, "rate limit"},
+		{"429 HTTP date", vpsbgtest.Fault{Status: 429, Header: http.Header{"Retry-After": {"Sun, 29 Sep 2024 12:00:07 GMT"}}}, fault.RateLimited, false, 7 * time.Second, "rate limit"},
+		{"429 reset only", vpsbgtest.Fault{Status: 429, Header: http.Header{"X-Ratelimit-Reset": {"1727611210"}}}, fault.RateLimited, false, 10 * time.Second, "rate limit"},
+		{"500", vpsbgtest.Fault{Status: 500}, fault.Unavailable, false, 0, "500"},
+		{"503 html", vpsbgtest.Fault{Status: 503, Body: "<html>maintenance</html>", ContentType: "text/html"}, fault.Unavailable, false, 0, "503"},
+		{"302", vpsbgtest.Fault{Status: 302, Header: http.Header{"Location": {"https://vpsbg.eu/login"}}}, fault.Unavailable, false, 0, "redirect"},
+		{"garbage", vpsbgtest.Fault{Status: 200, Body: "\x00\x01 not json"}, fault.Unavailable, false, 0, "malformed response from VPSBG"},
+		{"truncated", vpsbgtest.Fault{Status: 200, Body: `{"id": 2864, "hostname": "ubu`}, fault.Unavailable, false, 0, "malformed response from VPSBG"},
+		{"wrong server", vpsbgtest.Fault{Status: 200, Body: `{"id": 1}`}, fault.Unavailable, false, 0, "malformed"},
+		{"huge", vpsbgtest.Fault{Status: 200, Body: `"` + strings.Repeat("x", 5<<20) + `"`}, fault.Unavailable, false, 0, "exceeds 4 MiB"},
 	}
 	now := time.Date(2024, 9, 29, 12, 0, 0, 0, time.UTC)
 	for _, tc := range tests {
@@ -93,7 +94,7 @@ func TestSlowResponse(t *testing.T) {
 	defer cancel()
 	_, err := d.GetServer(ctx, vpsbgtest.RunningID)
 	e := asDriverError(t, err)
-	if e.Class != driver.Unavailable || !errors.Is(err, context.DeadlineExceeded) {
+	if e.Class != fault.Unavailable || !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("got %s %v, want unavailable wrapping context.DeadlineExceeded", e.Class, err)
 	}
 }
@@ -102,7 +103,7 @@ func TestConnectionRefused(t *testing.T) {
 	d, srv := newDriver(t)
 	srv.Close()
 	_, err := d.ListServers(t.Context())
-	if e := asDriverError(t, err); e.Class != driver.Unavailable || !strings.Contains(e.Message, "cannot reach VPSBG") {
+	if e := asDriverError(t, err); e.Class != fault.Unavailable || !strings.Contains(e.Message, "cannot reach VPSBG") {
 		t.Fatalf("got %s %q, want unavailable \"cannot reach VPSBG\"", e.Class, e.Message)
 	}
 }
@@ -112,7 +113,7 @@ func TestAuth(t *testing.T) {
 	t.Run("wrong token", func(t *testing.T) {
 		d, _ := newDriverWith(t, func(c *vpsbg.Config) { c.Token = "not-the-token" })
 		_, err := d.ListServers(t.Context())
-		if e := asDriverError(t, err); e.Class != driver.Unauthenticated {
+		if e := asDriverError(t, err); e.Class != fault.Unauthenticated {
 			t.Fatalf("class %s (%v), want unauthenticated", e.Class, err)
 		}
 	})
@@ -123,7 +124,7 @@ func TestAuth(t *testing.T) {
 		}
 		srv.Revoke(vpsbgtest.DefaultWriteToken)
 		_, err := d.GetServer(t.Context(), vpsbgtest.RunningID)
-		if e := asDriverError(t, err); e.Class != driver.Unauthenticated {
+		if e := asDriverError(t, err); e.Class != fault.Unauthenticated {
 			t.Fatalf("class %s (%v), want unauthenticated", e.Class, err)
 		}
 	})
@@ -133,7 +134,7 @@ func TestAuth(t *testing.T) {
 			t.Fatalf("GetServer with a Read token: %v", err)
 		}
 		_, err := d.Power(t.Context(), vpsbgtest.RunningID, driver.PowerStop)
-		if e := asDriverError(t, err); e.Class != driver.PermissionDenied || !strings.Contains(e.Message, "Write token") {
+		if e := asDriverError(t, err); e.Class != fault.PermissionDenied || !strings.Contains(e.Message, "Write token") {
 			t.Fatalf("got %s %q, want permission_denied naming the Write token", e.Class, e.Message)
 		}
 		if n := srv.Count(http.MethodPost, detailsPath+"/stop"); n != 1 {
@@ -147,7 +148,7 @@ func TestAuth(t *testing.T) {
 		if _, err := d.ListServers(t.Context()); err != nil {
 			t.Fatalf("ListServers with the Read token: %v", err)
 		}
-		if _, err := d.Power(t.Context(), vpsbgtest.RunningID, driver.PowerStop); driver.ClassOf(err) != driver.Unauthenticated {
+		if _, err := d.Power(t.Context(), vpsbgtest.RunningID, driver.PowerStop); fault.ClassOf(err) != fault.Unauthenticated {
 			t.Fatalf("Power with the revoked Write token: %v, want unauthenticated", err)
 		}
 	})
@@ -157,7 +158,7 @@ func TestInvalidServerID(t *testing.T) {
 	d, srv := newDriver(t)
 	for _, id := range []string{"abc", "0", "-1", "012", "1.5"} {
 		_, err := d.GetServer(t.Context(), id)
-		if e := asDriverError(t, err); e.Class != driver.Invalid {
+		if e := asDriverError(t, err); e.Class != fault.Invalid {
 			t.Errorf("GetServer(%q): class %s, want invalid", id, e.Class)
 		}
 	}

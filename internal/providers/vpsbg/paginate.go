@@ -6,7 +6,7 @@ import (
 	"net/url"
 	"strconv"
 
-	"github.com/vpsops/vpsops/internal/providers/driver"
+	"github.com/vpsops/vpsops/internal/fault"
 )
 
 // maxPages bounds a listing, so an API that always says "next" cannot
@@ -25,7 +25,7 @@ func listAll[T any](ctx context.Context, d *Driver, path string, q url.Values, p
 	var out []T
 	for n := 1; ; n++ {
 		if n > maxPages {
-			return nil, driver.Errorf(driver.Unavailable, "%s: VPSBG returned more than %d pages", action, maxPages)
+			return nil, fault.Errorf(fault.Unavailable, "%s: VPSBG returned more than %d pages", action, maxPages)
 		}
 		q.Set("page", strconv.Itoa(n))
 		var p page[T]
@@ -33,7 +33,7 @@ func listAll[T any](ctx context.Context, d *Driver, path string, q url.Values, p
 			return nil, err
 		}
 		if !p.found {
-			return nil, driver.Errorf(driver.Unavailable, "%s: malformed response from VPSBG (no data list)", action)
+			return nil, fault.Errorf(fault.Unavailable, "%s: malformed response from VPSBG (no data list)", action)
 		}
 		out = append(out, p.Data...)
 		if !p.Next || len(p.Data) == 0 {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
@@ -47,7 +48,7 @@ func planFor(a driver.PowerAction) (powerPlan, bool) {
 func (d *Driver) Power(ctx context.Context, id string, a driver.PowerAction) (*driver.Operation, error) {
 	plan, ok := planFor(a)
 	if !ok {
-		return nil, driver.Errorf(driver.Unsupported, "VPSBG has no %q power action", a)
+		return nil, fault.Errorf(fault.Unsupported, "VPSBG has no %q power action", a)
 	}
 	n, err := serverID(id)
 	if err != nil {
@@ -62,11 +63,11 @@ func (d *Driver) Power(ctx context.Context, id string, a driver.PowerAction) (*d
 	}
 	switch {
 	case a == driver.PowerStart && run:
-		return nil, driver.Errorf(driver.Conflict, "server %d is already running", n)
+		return nil, fault.Errorf(fault.Conflict, "server %d is already running", n)
 	case (a == driver.PowerStop || a == driver.PowerOff) && !run:
-		return nil, driver.Errorf(driver.Conflict, "server %d is already stopped", n)
+		return nil, fault.Errorf(fault.Conflict, "server %d is already stopped", n)
 	case a == driver.PowerReboot && !run:
-		return nil, driver.Errorf(driver.Conflict, "server %d is stopped; start it instead", n)
+		return nil, fault.Errorf(fault.Conflict, "server %d is stopped; start it instead", n)
 	}
 	what := serverWhat(n)
 	err = d.do(ctx, call{method: http.MethodPost, path: plan.path(n), action: plan.verb + " " + what, what: what}, nil)
@@ -81,14 +82,14 @@ func (d *Driver) Power(ctx context.Context, id string, a driver.PowerAction) (*d
 func actionable(srv *apiServer, verb string) error {
 	switch {
 	case srv.Status == "terminated":
-		return driver.Errorf(driver.NotFound, "server %d not found (terminated)", srv.ID)
+		return fault.Errorf(fault.NotFound, "server %d not found (terminated)", srv.ID)
 	case srv.Status == "processing":
-		return &driver.Error{Class: driver.Conflict, Busy: true,
+		return &fault.Error{Class: fault.Conflict, Busy: true,
 			Message: "cannot " + verb + " " + serverWhat(srv.ID) + ": it is still being deployed; try again shortly"}
 	case srv.Status != "active":
-		return driver.Errorf(driver.Conflict, "cannot %s %s: it is %s", verb, serverWhat(srv.ID), srv.Status)
+		return fault.Errorf(fault.Conflict, "cannot %s %s: it is %s", verb, serverWhat(srv.ID), srv.Status)
 	case srv.Locked:
-		return &driver.Error{Class: driver.Conflict, Busy: true,
+		return &fault.Error{Class: fault.Conflict, Busy: true,
 			Message: "cannot " + verb + " " + serverWhat(srv.ID) + ": it is locked by another operation; try again shortly"}
 	}
 	return nil

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 	"github.com/vpsops/vpsops/internal/providers/vpsbg/vpsbgtest"
 )
@@ -39,7 +40,7 @@ func TestPowerWrongStateSendsNothing(t *testing.T) {
 	for _, tc := range tests {
 		d, srv := newDriver(t)
 		_, err := d.Power(t.Context(), tc.id, tc.a)
-		if e := asDriverError(t, err); e.Class != driver.Conflict || e.Busy {
+		if e := asDriverError(t, err); e.Class != fault.Conflict || e.Busy {
 			t.Errorf("%s on %s: %s busy=%v (%v), want a wrong-state conflict", tc.a, tc.id, e.Class, e.Busy, err)
 		}
 		for _, c := range srv.Calls() {
@@ -63,7 +64,7 @@ func TestPowerProgressAndLock(t *testing.T) {
 		t.Errorf("description %q does not name the server", op.Description)
 	}
 	_, err = d.Power(t.Context(), vpsbgtest.RunningID, driver.PowerReboot)
-	if e := asDriverError(t, err); e.Class != driver.Conflict || !e.Busy || !driver.Retryable(err, true) {
+	if e := asDriverError(t, err); e.Class != fault.Conflict || !e.Busy || !fault.Retryable(err, true) {
 		t.Errorf("action on a locked server: %s busy=%v, want busy conflict", e.Class, e.Busy)
 	}
 	prog := waitOp(t, op)
@@ -82,7 +83,7 @@ func TestEmulatorLockAnswers423(t *testing.T) {
 	d, srv := newDriver(t)
 	srv.Inject(vpsbgtest.Fault{Method: http.MethodPost, Path: detailsPath + "/restart", Status: 423, Times: 1})
 	_, err := d.Power(t.Context(), vpsbgtest.RunningID, driver.PowerReboot)
-	if e := asDriverError(t, err); e.Class != driver.Conflict || !e.Busy {
+	if e := asDriverError(t, err); e.Class != fault.Conflict || !e.Busy {
 		t.Fatalf("423: %s busy=%v, want busy conflict", e.Class, e.Busy)
 	}
 }
@@ -104,7 +105,7 @@ func TestPollSurvivesTransientFailure(t *testing.T) {
 	}
 	srv.Inject(vpsbgtest.Fault{Method: http.MethodGet, Path: detailsPath, Status: 404})
 	err = op.Wait(t.Context(), func(driver.Progress) {})
-	if driver.ClassOf(err) != driver.NotFound {
+	if fault.ClassOf(err) != fault.NotFound {
 		t.Fatalf("poll of a vanished server: %v, want not_found", err)
 	}
 }
@@ -131,7 +132,7 @@ func TestUnverifiedPathMissing(t *testing.T) {
 	srv.Inject(vpsbgtest.Fault{Method: http.MethodPost, Path: detailsPath + "/poweroff", Status: 404,
 		Body: `{"message":"The route v1/servers/2864/poweroff could not be found."}`})
 	_, err := d.Power(t.Context(), vpsbgtest.RunningID, driver.PowerOff)
-	if e := asDriverError(t, err); e.Class != driver.Unsupported || !strings.Contains(e.Message, "unverified") {
+	if e := asDriverError(t, err); e.Class != fault.Unsupported || !strings.Contains(e.Message, "unverified") {
 		t.Fatalf("got %s %q, want unsupported naming the unverified path", e.Class, e.Message)
 	}
 }
@@ -139,15 +140,15 @@ func TestUnverifiedPathMissing(t *testing.T) {
 func TestReinstall(t *testing.T) {
 	d, srv := newDriver(t)
 	_, err := d.Reinstall(t.Context(), vpsbgtest.RunningID, driver.ReinstallOptions{Image: "999", Password: "Sup3r-Secret-pw"})
-	if e := asDriverError(t, err); e.Class != driver.Invalid || !strings.Contains(e.Message, "image id") {
+	if e := asDriverError(t, err); e.Class != fault.Invalid || !strings.Contains(e.Message, "image id") {
 		t.Errorf("unknown image: %s %q, want invalid from the API's 422", e.Class, e.Message)
 	}
 	_, err = d.Reinstall(t.Context(), vpsbgtest.RunningID, driver.ReinstallOptions{Image: "81", Password: "short"})
-	if e := asDriverError(t, err); e.Class != driver.Invalid || strings.Contains(e.Message, "short") {
+	if e := asDriverError(t, err); e.Class != fault.Invalid || strings.Contains(e.Message, "short") {
 		t.Errorf("short password: %s %q, want invalid without the password", e.Class, e.Message)
 	}
 	_, err = d.Reinstall(t.Context(), vpsbgtest.RunningID, driver.ReinstallOptions{Image: "81", Hostname: "x.example.com"})
-	if driver.ClassOf(err) != driver.Invalid {
+	if fault.ClassOf(err) != fault.Invalid {
 		t.Errorf("reinstall with a hostname: %v, want invalid", err)
 	}
 	op, err := d.Reinstall(t.Context(), vpsbgtest.RunningID, driver.ReinstallOptions{Image: "81", Password: "Sup3r-Secret-pw"})

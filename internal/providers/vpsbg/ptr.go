@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
@@ -71,7 +72,7 @@ func decodePTR(raw json.RawMessage) (string, map[string]string) {
 func (d *Driver) SetPTR(ctx context.Context, id, ip, hostname string) error {
 	hostname = strings.TrimSuffix(hostname, ".")
 	if !validHostname(hostname) {
-		return driver.Errorf(driver.Invalid, "%q is not a valid hostname for a PTR record", hostname)
+		return fault.Errorf(fault.Invalid, "%q is not a valid hostname for a PTR record", hostname)
 	}
 	return d.patchPTR(ctx, id, ip, &hostname)
 }
@@ -89,7 +90,7 @@ func (d *Driver) patchPTR(ctx context.Context, id, ip string, host *string) erro
 	}
 	addr, err := netip.ParseAddr(ip)
 	if err != nil {
-		return driver.Errorf(driver.Invalid, "%q is not an IP address", ip)
+		return fault.Errorf(fault.Invalid, "%q is not an IP address", ip)
 	}
 	srv, err := d.details(ctx, n)
 	if err != nil {
@@ -97,7 +98,7 @@ func (d *Driver) patchPTR(ctx context.Context, id, ip string, host *string) erro
 	}
 	entry, ok := findIP(srv.IPAddresses, addr)
 	if !ok {
-		return driver.Errorf(driver.Invalid, "address %s does not belong to server %d", addr, n)
+		return fault.Errorf(fault.Invalid, "address %s does not belong to server %d", addr, n)
 	}
 	var body any = map[string]*string{"ptr": host}
 	if entry.Version == 6 && entry.IPAddress != addr.String() {

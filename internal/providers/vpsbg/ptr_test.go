@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 	"github.com/vpsops/vpsops/internal/providers/vpsbg/vpsbgtest"
 )
@@ -46,7 +47,7 @@ func TestPTRv4AndV6(t *testing.T) {
 		{vpsbgtest.RunningIP, "-bad-.example.com"},
 		{vpsbgtest.RunningIP, "localhost"},
 	} {
-		if err := d.SetPTR(ctx, vpsbgtest.RunningID, bad.ip, bad.host); driver.ClassOf(err) != driver.Invalid {
+		if err := d.SetPTR(ctx, vpsbgtest.RunningID, bad.ip, bad.host); fault.ClassOf(err) != fault.Invalid {
 			t.Errorf("SetPTR(%s, %s): %v, want invalid", bad.ip, bad.host, err)
 		}
 	}

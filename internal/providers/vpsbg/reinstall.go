@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
@@ -44,11 +45,11 @@ func (d *Driver) Reinstall(ctx context.Context, id string, o driver.ReinstallOpt
 		return nil, err
 	}
 	if o.Hostname != "" {
-		return nil, driver.Errorf(driver.Invalid, "VPSBG cannot set a hostname while reinstalling; change it in the control panel")
+		return nil, fault.Errorf(fault.Invalid, "VPSBG cannot set a hostname while reinstalling; change it in the control panel")
 	}
 	img, err := strconv.ParseInt(o.Image, 10, 64)
 	if err != nil || img <= 0 {
-		return nil, driver.Errorf(driver.Invalid, "image %q is not a VPSBG image id (see list images)", o.Image)
+		return nil, fault.Errorf(fault.Invalid, "image %q is not a VPSBG image id (see list images)", o.Image)
 	}
 	srv, err := d.details(ctx, n)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
@@ -53,11 +54,11 @@ func (d *Driver) ListServers(ctx context.Context) ([]driver.Server, error) {
 	wg.Wait()
 	kept := out[:0]
 	for i, err := range errs {
-		var e *driver.Error
+		var e *fault.Error
 		switch {
 		case err == nil:
 			kept = append(kept, out[i])
-		case errors.As(err, &e) && e.Class == driver.NotFound:
+		case errors.As(err, &e) && e.Class == fault.NotFound:
 			// cancelled and gone between the list and its status
 		default:
 			return nil, err
@@ -99,7 +100,7 @@ func (d *Driver) GetServer(ctx context.Context, id string) (*driver.Server, erro
 		return nil, stErr
 	}
 	if srv.Status == "terminated" {
-		return nil, driver.Errorf(driver.NotFound, "server %d not found (terminated)", n)
+		return nil, fault.Errorf(fault.NotFound, "server %d not found (terminated)", n)
 	}
 	out := d.toServer(srv, st)
 	for _, x := range []struct {
@@ -120,7 +121,7 @@ func (d *Driver) GetServer(ctx context.Context, id string) (*driver.Server, erro
 func serverID(id string) (int64, error) {
 	n, err := strconv.ParseInt(id, 10, 64)
 	if err != nil || n <= 0 || strconv.FormatInt(n, 10) != id {
-		return 0, driver.Errorf(driver.Invalid, "%q is not a VPSBG server id (a number)", id)
+		return 0, fault.Errorf(fault.Invalid, "%q is not a VPSBG server id (a number)", id)
 	}
 	return n, nil
 }
@@ -139,7 +140,7 @@ func (d *Driver) details(ctx context.Context, id int64) (*apiServer, error) {
 	}
 	s := env.server()
 	if s.ID != id {
-		return nil, driver.Errorf(driver.Unavailable, "read %s: malformed response from VPSBG (server id %d)", serverWhat(id), s.ID)
+		return nil, fault.Errorf(fault.Unavailable, "read %s: malformed response from VPSBG (server id %d)", serverWhat(id), s.ID)
 	}
 	return s, nil
 }
@@ -154,7 +155,7 @@ func (d *Driver) status(ctx context.Context, id int64) (*apiStatus, error) {
 	}
 	st := env.status()
 	if st.Running == nil {
-		return nil, driver.Errorf(driver.Unavailable, "read the status of %s: malformed response from VPSBG (no running flag)", serverWhat(id))
+		return nil, fault.Errorf(fault.Unavailable, "read the status of %s: malformed response from VPSBG (no running flag)", serverWhat(id))
 	}
 	return st, nil
 }

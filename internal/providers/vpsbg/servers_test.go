@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 	"github.com/vpsops/vpsops/internal/providers/vpsbg"
 	"github.com/vpsops/vpsops/internal/providers/vpsbg/vpsbgtest"
@@ -85,7 +86,7 @@ func TestUsageExtrasDegrade(t *testing.T) {
 		t.Error("cpu from /status missing")
 	}
 	srv.Inject(vpsbgtest.Fault{Path: detailsPath + "/status", Status: 502, Times: 1})
-	if _, err := d.GetServer(t.Context(), vpsbgtest.RunningID); driver.ClassOf(err) != driver.Unavailable {
+	if _, err := d.GetServer(t.Context(), vpsbgtest.RunningID); fault.ClassOf(err) != fault.Unavailable {
 		t.Fatalf("GetServer with /status failing: %v, want unavailable", err)
 	}
 }
@@ -113,7 +114,7 @@ func TestStatusMapping(t *testing.T) {
 	if n := srv.Count(http.MethodGet, "/servers/31337/status"); n != 0 {
 		t.Errorf("suspended server's status fetched %d times", n)
 	}
-	if _, err := d.GetServer(t.Context(), "40001"); driver.ClassOf(err) != driver.NotFound {
+	if _, err := d.GetServer(t.Context(), "40001"); fault.ClassOf(err) != fault.NotFound {
 		t.Errorf("GetServer(terminated): %v, want not_found", err)
 	}
 }
@@ -156,7 +157,7 @@ func TestPaginationRunaway(t *testing.T) {
 	srv.Inject(vpsbgtest.Fault{Path: "/server-images", Status: 200,
 		Body: `{"data":[{"id":1,"name":"x"}],"links":{"next":"?page=2"},"meta":{"current_page":1,"last_page":999999}}`})
 	_, err := d.Images(t.Context(), vpsbgtest.RunningID)
-	if driver.ClassOf(err) != driver.Unavailable {
+	if fault.ClassOf(err) != fault.Unavailable {
 		t.Fatalf("Images from a runaway paginator: %v, want unavailable", err)
 	}
 }

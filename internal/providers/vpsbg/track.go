@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
@@ -64,7 +65,7 @@ func (d *Driver) track(desc string, id int64, g goal) *driver.Operation {
 		}
 		failures = 0
 		if srv.Status == "suspended" || srv.Status == "terminated" {
-			return driver.Progress{}, false, driver.Errorf(driver.Conflict, "%s: the server was %s meanwhile", desc, srv.Status)
+			return driver.Progress{}, false, fault.Errorf(fault.Conflict, "%s: the server was %s meanwhile", desc, srv.Status)
 		}
 		settled := !srv.Locked && run == g.running
 		if !settled {
@@ -84,11 +85,11 @@ func (d *Driver) track(desc string, id int64, g goal) *driver.Operation {
 
 // transient reports whether a failed read may succeed if asked again.
 func transient(err error) bool {
-	switch driver.ClassOf(err) {
-	case driver.Unavailable, driver.RateLimited:
+	switch fault.ClassOf(err) {
+	case fault.Unavailable, fault.RateLimited:
 		return true
-	case driver.Conflict:
-		return driver.Retryable(err, true)
+	case fault.Conflict:
+		return fault.Retryable(err, true)
 	}
 	return false
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 	"github.com/vpsops/vpsops/internal/providers/vpsbg/vpsbgtest"
@@ -17,7 +18,7 @@ func TestWrapperTimeoutMutationOnce(t *testing.T) {
 	p := providers.New("bg", "vpsbg", d, providers.Options{Timeout: 300 * time.Millisecond})
 	srv.Inject(vpsbgtest.Fault{Method: http.MethodPost, Path: detailsPath + "/stop", Delay: time.Minute})
 	_, err := p.Power(t.Context(), vpsbgtest.RunningID, driver.PowerStop)
-	if driver.ClassOf(err) != driver.Unavailable {
+	if fault.ClassOf(err) != fault.Unavailable {
 		t.Fatalf("Power past the timeout: %v, want unavailable", err)
 	}
 	if n := srv.Count(http.MethodPost, detailsPath+"/stop"); n != 1 {
@@ -59,7 +60,7 @@ func TestWrapperLongRetryAfterNotRetried(t *testing.T) {
 	srv.Inject(vpsbgtest.Fault{Method: http.MethodPost, Path: detailsPath + "/stop", Status: 429, RetryAfter: 30 * time.Second})
 	_, err := p.Power(t.Context(), vpsbgtest.RunningID, driver.PowerStop)
 	e := asDriverError(t, err)
-	if e.Class != driver.RateLimited || e.RetryAfter != 30*time.Second {
+	if e.Class != fault.RateLimited || e.RetryAfter != 30*time.Second {
 		t.Fatalf("got %s retry %s, want rate_limited retry 30s", e.Class, e.RetryAfter)
 	}
 	if n := srv.Count(http.MethodPost, detailsPath+"/stop"); n != 1 {
@@ -99,15 +100,15 @@ func TestWrapperUnsupported(t *testing.T) {
 		}
 	}
 	_, err := p.Console(t.Context(), vpsbgtest.RunningID)
-	if e := asDriverError(t, err); e.Class != driver.Unsupported || e.Message != "VPSBG has no console API; use the control panel" {
+	if e := asDriverError(t, err); e.Class != fault.Unsupported || e.Message != "VPSBG has no console API; use the control panel" {
 		t.Errorf("Console: %s %q", e.Class, e.Message)
 	}
 	_, err = p.CreateSnapshot(t.Context(), vpsbgtest.RunningID, "x")
-	if e := asDriverError(t, err); e.Class != driver.Unsupported ||
+	if e := asDriverError(t, err); e.Class != fault.Unsupported ||
 		e.Message != "VPSBG has no snapshot creation API; create snapshots in the control panel (the API only lists them)" {
 		t.Errorf("CreateSnapshot: %s %q", e.Class, e.Message)
 	}
-	if _, err := p.Power(t.Context(), vpsbgtest.RunningID, driver.PowerHardReset); driver.ClassOf(err) != driver.Unsupported {
+	if _, err := p.Power(t.Context(), vpsbgtest.RunningID, driver.PowerHardReset); fault.ClassOf(err) != fault.Unsupported {
 		t.Errorf("hard reset: %v, want unsupported", err)
 	}
 	if n := len(srv.Calls()); n != 0 {

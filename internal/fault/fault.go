@@ -1,4 +1,9 @@
-package driver
+// Package fault is the error vocabulary every layer shares: drivers classify
+// their provider's failures with it, the command layer builds refusals and
+// parse errors with it, and adapters map its classes to words and status
+// codes. It imports nothing of the project, so nobody owns it but everyone
+// can use it.
+package fault
 
 import (
 	"context"
