@@ -1,0 +1,79 @@
+// Package safetext makes free text safe to show on a terminal, in a chat
+// message or in the audit trail. Text that one person types (a deny
+// reason) or a provider sends (an error body) is later printed on somebody
+// else's terminal: an ESC, BEL or bidi override in it must never reach
+// that terminal raw. Every free-text value passes through here, once.
+package safetext
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Unsafe reports whether r must not be printed as is: C0 and C1 control
+// characters (ESC, BEL, VT, FF, CR, LF, TAB...), DEL, and the invisible
+// format characters that reorder or hide text (bidi overrides, zero-width
+// joiners).
+func Unsafe(r rune) bool {
+	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError
+}
+
+// Check returns the first unsafe rune of s and true, or 0 and false. Input
+// that will be stored and shown to others (reasons, names) is refused with
+// it rather than silently changed.
+func Check(s string) (rune, bool) {
+	for _, r := range s {
+		if Unsafe(r) {
+			return r, true
+		}
+	}
+	if !utf8.ValidString(s) {
+		return utf8.RuneError, true
+	}
+	return 0, false
+}
+
+// Line returns s as one printable line: every run of whitespace and unsafe
+// characters becomes one space, the ends are trimmed, and the result is cut
+// to max bytes (on a rune boundary, with "…") when max > 0.
+func Line(s string, max int) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		if unicode.IsSpace(r) || Unsafe(r) {
+			space = b.Len() > 0
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteRune(r)
+	}
+	out := b.String()
+	if max > 0 && len(out) > max {
+		cut := max
+		for cut > 0 && !utf8.RuneStart(out[cut]) {
+			cut--
+		}
+		out = strings.TrimRight(out[:cut], " ") + "…"
+	}
+	return out
+}
+
+// Quote names an unsafe rune for an error message: U+001B.
+func Quote(r rune) string {
+	const hex = "0123456789ABCDEF"
+	b := []byte("U+")
+	digits := 4
+	if r > 0xFFFF {
+		digits = 6
+	}
+	for i := digits - 1; i >= 0; i-- {
+		b = append(b, hex[(r>>(4*uint(i)))&0xF])
+	}
+	return string(b)
+}
