@@ -49,6 +49,8 @@ func (s *Store) Create(ctx context.Context, r Request) (Request, error) {
 		HasSecrets:    r.HasSecrets,
 		Reason:        r.Reason,
 		ReplyTo:       r.ReplyTo,
+		TargetName:    r.TargetName,
+		TargetIP:      r.TargetIP,
 		CreatedAt:     now,
 		UpdatedAt:     now,
 	}
@@ -65,27 +67,46 @@ func (s *Store) Create(ctx context.Context, r Request) (Request, error) {
 			return Request{}, fmt.Errorf("create request for %s by %s: generate id: %w", r.Command, r.Principal, err)
 		}
 		stored.ID = "r-" + id
-		res, err := s.db.ExecContext(ctx, `INSERT INTO approval_requests (id, state, needs_confirm,
-			needs_approval, source, principal, command, target, args, args_hash, args_salt,
-			has_secrets, reason, reply_to, created_at, expires_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (id) DO NOTHING`,
-			stored.ID, string(stored.State), stored.NeedsConfirm, stored.NeedsApproval, stored.Source,
-			stored.Principal, stored.Command, stored.Target, jsonText(stored.Args), stored.ArgsHash,
-			stored.Salt, stored.HasSecrets, stored.Reason, jsonText(stored.ReplyTo),
-			nanos(now), nanos(stored.ExpiresAt), nanos(now))
+		created, err := s.insert(ctx, stored)
 		if err != nil {
 			return Request{}, fmt.Errorf("create request %s for %s by %s: %w", stored.ID, r.Command, r.Principal, err)
 		}
-		if n, err := res.RowsAffected(); err != nil {
-			return Request{}, fmt.Errorf("create request %s for %s by %s: %w", stored.ID, r.Command, r.Principal, err)
-		} else if n == 1 {
+		if created {
 			// Read back so that the caller sees exactly what other
 			// processes will (times at storage precision).
 			return s.Get(ctx, stored.ID)
 		}
 	}
 	return Request{}, fmt.Errorf("create request for %s by %s: no free id after 5 attempts", r.Command, r.Principal)
+}
+
+// insert stores r and its created event in one transaction; created is
+// false when the id is taken.
+func (s *Store) insert(ctx context.Context, r Request) (created bool, err error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return false, err
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, `INSERT INTO approval_requests (id, state, needs_confirm,
+		needs_approval, source, principal, command, target, args, args_hash, args_salt,
+		has_secrets, reason, reply_to, created_at, expires_at, updated_at, target_name, target_ip)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO NOTHING`,
+		r.ID, string(r.State), r.NeedsConfirm, r.NeedsApproval, r.Source,
+		r.Principal, r.Command, r.Target, jsonText(r.Args), r.ArgsHash,
+		r.Salt, r.HasSecrets, r.Reason, jsonText(r.ReplyTo),
+		nanos(r.CreatedAt), nanos(r.ExpiresAt), nanos(r.CreatedAt), r.TargetName, r.TargetIP)
+	if err != nil {
+		return false, err
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return false, err
+	}
+	if _, err := appendEvent(ctx, tx, r.ID, EventCreated, r.CreatedAt); err != nil {
+		return false, err
+	}
+	return true, tx.Commit()
 }
 
 func validateNew(r Request) error {

@@ -20,6 +20,7 @@ func TestCreateAssignsAndStores(t *testing.T) {
 	in := newRequest(true, true)
 	// Fields Create owns are ignored when the caller sets them.
 	in.ID, in.State, in.Executor, in.DecidedBy = "r-mine", Approved, "someone", bob
+	in.TargetName, in.TargetIP = "web-1", "192.0.2.10"
 	got := f.ok(f.store.Create(ctx, in))
 
 	if !regexp.MustCompile(`^r-[23456789abcdefghjkmnpqrstuvwxyz]{8}$`).MatchString(got.ID) {
@@ -29,6 +30,10 @@ func TestCreateAssignsAndStores(t *testing.T) {
 	want := in
 	want.ID, want.State, want.Executor, want.DecidedBy = got.ID, Confirming, "", ""
 	want.CreatedAt, want.UpdatedAt, want.ExpiresAt = now, now, now.Add(testConfirmTTL)
+	want.Version, want.Progress = got.Version, Progress{Percent: -1}
+	if got.Version < 1 {
+		t.Errorf("a new request has version %d, want its created event's", got.Version)
+	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("created\n%+v\nwant\n%+v", got, want)
 	}
@@ -126,44 +131,6 @@ func TestList(t *testing.T) {
 		if !slices.Equal(ids(got), ids(tt.want)) {
 			t.Errorf("%s: got %v, want %v", tt.name, ids(got), ids(tt.want))
 		}
-	}
-}
-
-func TestChanges(t *testing.T) {
-	ctx := context.Background()
-	f := newFixture(t)
-	t0 := f.clock.Now()
-	mine := f.create(t, false, true)
-	other := newRequest(false, true)
-	other.Principal = bob
-	theirs := f.ok(f.store.Create(ctx, other))
-
-	f.clock.Advance(time.Minute)
-	t1 := f.clock.Now()
-	f.ok(f.store.Approve(ctx, mine.ID, bob))
-	if ok, err := f.store.ClaimNotify(ctx, theirs.ID, "bot-1"); !ok || err != nil {
-		t.Fatalf("notify: %v %v", ok, err)
-	}
-
-	tests := []struct {
-		since     time.Time
-		principal string
-		want      []string
-	}{
-		{t0.Add(-time.Nanosecond), "", []string{theirs.ID, mine.ID}}, // oldest change first
-		{t0, "", []string{mine.ID}},                                  // strictly after; claiming a notification is no change
-		{t0, alice, []string{mine.ID}},
-		{t0, bob, nil},
-		{t1, "", nil},
-	}
-	for _, tt := range tests {
-		got := f.ok2(f.store.Changes(ctx, tt.since, tt.principal))
-		if ids := ids(got); !slices.Equal(ids, tt.want) {
-			t.Errorf("Changes(%s, %q) = %v, want %v", tt.since.Sub(t0), tt.principal, ids, tt.want)
-		}
-	}
-	if got := f.ok2(f.store.Changes(ctx, t0, alice)); got[0].State != Approved {
-		t.Fatalf("change reports state %s", got[0].State)
 	}
 }
 

@@ -22,7 +22,7 @@ import (
 // Only the requester may confirm (ErrNotRequester).
 func (s *Store) Confirm(ctx context.Context, id, by string) (Request, error) {
 	now := s.now()
-	return s.decide(ctx, "confirm", id, by, now, requesterOnly(by), []State{Confirming},
+	return s.decide(ctx, "confirm", EventConfirmed, id, by, now, requesterOnly(by), []State{Confirming},
 		`UPDATE approval_requests SET
 			state = CASE WHEN needs_approval THEN 'pending' ELSE 'approved' END,
 			expires_at = CASE WHEN needs_approval THEN ? ELSE expires_at END,
@@ -35,7 +35,7 @@ func (s *Store) Confirm(ctx context.Context, id, by string) (Request, error) {
 // cancelled. Only the requester may cancel (ErrNotRequester).
 func (s *Store) Cancel(ctx context.Context, id, by string) (Request, error) {
 	now := s.now()
-	return s.decide(ctx, "cancel", id, by, now, requesterOnly(by), []State{Confirming, Pending},
+	return s.decide(ctx, "cancel", EventCancelled, id, by, now, requesterOnly(by), []State{Confirming, Pending},
 		`UPDATE approval_requests SET state = 'cancelled', decided_by = ?, updated_at = ?
 		WHERE id = ? AND state IN ('confirming', 'pending') AND principal = ? AND expires_at > ?`,
 		by, nanos(now), id, by, nanos(now))
@@ -46,7 +46,7 @@ func (s *Store) Cancel(ctx context.Context, id, by string) (Request, error) {
 // permission to approve is the caller's policy decision, made before this.
 func (s *Store) Approve(ctx context.Context, id, by string) (Request, error) {
 	now := s.now()
-	return s.decide(ctx, "approve", id, by, now, notRequester(by), []State{Pending},
+	return s.decide(ctx, "approve", EventApproved, id, by, now, notRequester(by), []State{Pending},
 		`UPDATE approval_requests SET state = 'approved', decided_by = ?, updated_at = ?
 		WHERE id = ? AND state = 'pending' AND principal != ? AND expires_at > ?`,
 		by, nanos(now), id, by, nanos(now))
@@ -56,7 +56,7 @@ func (s *Store) Approve(ctx context.Context, id, by string) (Request, error) {
 // cannot deny their own request either (ErrSelfApproval); they cancel it.
 func (s *Store) Deny(ctx context.Context, id, by, note string) (Request, error) {
 	now := s.now()
-	return s.decide(ctx, "deny", id, by, now, notRequester(by), []State{Pending},
+	return s.decide(ctx, "deny", EventDenied, id, by, now, notRequester(by), []State{Pending},
 		`UPDATE approval_requests SET state = 'denied', decided_by = ?, decision_note = ?, updated_at = ?
 		WHERE id = ? AND state = 'pending' AND principal != ? AND expires_at > ?`,
 		by, note, nanos(now), id, by, nanos(now))
@@ -81,12 +81,12 @@ func notRequester(by string) func(Request) error {
 }
 
 // decide runs one decision UPDATE (q, args) and, if it lost, explains why.
-func (s *Store) decide(ctx context.Context, op, id, by string, now time.Time, rule func(Request) error, from []State, q string, args ...any) (Request, error) {
+func (s *Store) decide(ctx context.Context, op string, ev Event, id, by string, now time.Time, rule func(Request) error, from []State, q string, args ...any) (Request, error) {
 	if by == "" {
 		// An empty principal would slip through "principal != ?".
 		return Request{}, fmt.Errorf("%s request %s: no principal given", op, id)
 	}
-	r, ok, err := s.updateOne(ctx, q, args...)
+	r, ok, err := s.transition(ctx, ev, q, args...)
 	if err != nil {
 		return Request{}, fmt.Errorf("%s request %s: %w", op, id, err)
 	}
@@ -109,7 +109,7 @@ func (s *Store) decide(ctx context.Context, op, id, by string, now time.Time, ru
 // expireOne moves one waiting request past its deadline to expired and
 // returns the *ConflictError that reports it.
 func (s *Store) expireOne(ctx context.Context, op, id string, now time.Time) error {
-	r, ok, err := s.updateOne(ctx, `UPDATE approval_requests SET state = 'expired', updated_at = ?
+	r, ok, err := s.transition(ctx, EventExpired, `UPDATE approval_requests SET state = 'expired', updated_at = ?
 		WHERE id = ? AND state IN ('confirming', 'pending') AND expires_at <= ?`,
 		nanos(now), id, nanos(now))
 	if err != nil {

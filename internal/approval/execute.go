@@ -23,7 +23,7 @@ func (s *Store) Claim(ctx context.Context, id, argsHash string) (Request, error)
 		return Request{}, fmt.Errorf("claim request %s: no arguments hash given", id)
 	}
 	now := s.now()
-	r, ok, err := s.updateOne(ctx, `UPDATE approval_requests SET
+	r, ok, err := s.transition(ctx, EventExecuting, `UPDATE approval_requests SET
 			state = 'executing', executor = ?, lease_until = ?, updated_at = ?
 		WHERE id = ? AND state = 'approved' AND args_hash = ?`,
 		s.instance, nanos(now.Add(s.lease)), nanos(now), id, argsHash)
@@ -77,7 +77,7 @@ func (s *Store) Finish(ctx context.Context, id string, ok bool, outcome, errClas
 	if ok {
 		state = Succeeded
 	}
-	r, won, err := s.updateOne(ctx, `UPDATE approval_requests SET
+	r, won, err := s.transition(ctx, EventFinished, `UPDATE approval_requests SET
 			state = ?, outcome = ?, error_class = ?, error = ?, updated_at = ?
 		WHERE id = ? AND state = 'executing' AND executor = ?`,
 		string(state), outcome, errClass, errMsg, nanos(s.now()), id, s.instance)

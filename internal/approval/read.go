@@ -66,36 +66,18 @@ func (s *Store) List(ctx context.Context, f Filter) ([]Request, error) {
 	return out, nil
 }
 
-// Changes returns the requests of principal ("" for every principal) whose
-// UpdatedAt is after since, oldest change first, so a poller can tell
-// requesters about outcomes that any process recorded: it passes the newest
-// UpdatedAt it has seen as the next since.
-//
-// UpdatedAt comes from the clock of the process that made the change, and a
-// change becomes visible only when committed, so across processes a change
-// can surface with an UpdatedAt slightly older than one already seen (and be
-// missed by a poller that moved past it). Callers that must see every
-// outcome should also re-read the requests they are waiting for by id.
-func (s *Store) Changes(ctx context.Context, since time.Time, principal string) ([]Request, error) {
-	q := `SELECT ` + columns + ` FROM approval_requests WHERE updated_at > ?`
-	args := []any{nanos(since)}
-	if principal != "" {
-		q += ` AND principal = ?`
-		args = append(args, principal)
-	}
-	q += ` ORDER BY updated_at, id`
-	out, err := s.query(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("list changes since %s for %q: %w", since.Format(time.RFC3339Nano), principal, err)
-	}
-	return out, nil
+// query runs a SELECT of columns and reads every row.
+func (s *Store) query(ctx context.Context, q string, args ...any) ([]Request, error) {
+	return queryRequests(ctx, s.db, q, args...)
 }
 
-// query runs a SELECT or an UPDATE ... RETURNING of columns and reads every
-// row. Reading to the end matters for an UPDATE: its autocommit transaction
-// commits when the statement finishes.
-func (s *Store) query(ctx context.Context, q string, args ...any) ([]Request, error) {
-	rows, err := s.db.QueryContext(ctx, q, args...)
+// queryRequests runs a SELECT or an UPDATE ... RETURNING of columns on db or
+// a transaction and reads every row. Reading to the end matters for an
+// UPDATE: its statement finishes only then.
+func queryRequests(ctx context.Context, db interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, q string, args ...any) ([]Request, error) {
+	rows, err := db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -115,17 +97,4 @@ func (s *Store) query(ctx context.Context, q string, args ...any) ([]Request, er
 		return nil, err
 	}
 	return out, nil
-}
-
-// updateOne runs a conditional UPDATE of one row with RETURNING columns
-// appended. ok is false when the condition matched no row: someone else won.
-func (s *Store) updateOne(ctx context.Context, q string, args ...any) (r Request, ok bool, err error) {
-	r, err = scanRequest(s.db.QueryRowContext(ctx, q+` RETURNING `+columns, args...))
-	if errors.Is(err, sql.ErrNoRows) {
-		return Request{}, false, nil
-	}
-	if err != nil {
-		return Request{}, false, err
-	}
-	return r, true, nil
 }

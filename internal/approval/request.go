@@ -67,6 +67,22 @@ type Request struct {
 	ErrorClass    string
 	Error         string
 	NotifiedBy    string // chat process that claimed posting it to an approvals channel
+	// Version is the version of the last event of this request (see Feed):
+	// it grows with every change, so an adapter editing a posted copy can
+	// tell a newer view from an older one.
+	Version    int64
+	TargetName string   // the server's name when it was asked, for people
+	TargetIP   string   // its primary IP then, for people
+	Progress   Progress // the latest progress of a running request
+}
+
+// Progress is the latest step of a running request, kept so that any
+// process can show it (a chat message edited by the bot while the MCP
+// server runs the action).
+type Progress struct {
+	Text    string    // "installing debian-12"
+	Percent int       // 0-100, or -1 when the provider gives no figure
+	At      time.Time // zero when no progress was reported
 }
 
 // Errors. A losing transition returns a *ConflictError carrying the current

@@ -45,13 +45,44 @@ CREATE INDEX approval_requests_by_deadline ON approval_requests (state, expires_
 CREATE INDEX approval_requests_by_lease ON approval_requests (state, lease_until);
 CREATE INDEX approval_requests_by_principal ON approval_requests (principal, updated_at);
 CREATE INDEX approval_requests_by_created ON approval_requests (created_at)`,
+
+	// 2: the change feed, posted messages, progress and what a viewer is
+	// shown of the target. Every change a watcher must hear of appends one
+	// event in the same write transaction as the change itself; SQLite runs
+	// one write transaction at a time, so event versions are handed out in
+	// commit order and "every event after version N" never skips one that
+	// commits late (a wall-clock updated_at could).
+	`CREATE TABLE approval_events (
+		version    INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+		request_id TEXT    NOT NULL,
+		event      TEXT    NOT NULL,
+		at         INTEGER NOT NULL
+	) STRICT;
+CREATE INDEX approval_events_by_request ON approval_events (request_id, version);
+ALTER TABLE approval_requests ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE approval_requests ADD COLUMN target_name TEXT NOT NULL DEFAULT '';
+ALTER TABLE approval_requests ADD COLUMN target_ip TEXT NOT NULL DEFAULT '';
+ALTER TABLE approval_requests ADD COLUMN progress_text TEXT NOT NULL DEFAULT '';
+ALTER TABLE approval_requests ADD COLUMN progress_done INTEGER NOT NULL DEFAULT -1;
+ALTER TABLE approval_requests ADD COLUMN progress_at INTEGER;
+CREATE TABLE approval_posts (
+		request_id TEXT    NOT NULL,
+		platform   TEXT    NOT NULL,
+		channel    TEXT    NOT NULL,
+		message_id TEXT    NOT NULL,
+		posted_by  TEXT    NOT NULL,
+		posted_at  INTEGER NOT NULL,
+		PRIMARY KEY (platform, channel, message_id)
+	) STRICT;
+CREATE INDEX approval_posts_by_request ON approval_posts (request_id)`,
 }
 
 // columns is the select list every query and RETURNING clause uses, in the
 // order scanRequest reads them.
 const columns = `id, state, needs_confirm, needs_approval, source, principal, command, target,
 	args, args_hash, args_salt, has_secrets, reason, reply_to, created_at, expires_at, updated_at,
-	decided_by, decision_note, executor, lease_until, outcome, error_class, error, notified_by`
+	decided_by, decision_note, executor, lease_until, outcome, error_class, error, notified_by,
+	version, target_name, target_ip, progress_text, progress_done, progress_at`
 
 // scanRequest reads one row selected with columns.
 func scanRequest(row interface{ Scan(...any) error }) (Request, error) {
@@ -60,13 +91,14 @@ func scanRequest(row interface{ Scan(...any) error }) (Request, error) {
 		state                       string
 		args, replyTo               sql.NullString
 		created, expires, updated   int64
-		leaseUntil                  sql.NullInt64
+		leaseUntil, progressAt      sql.NullInt64
 		needsConfirm, needsApproval bool
 	)
 	err := row.Scan(&r.ID, &state, &needsConfirm, &needsApproval, &r.Source, &r.Principal,
 		&r.Command, &r.Target, &args, &r.ArgsHash, &r.Salt, &r.HasSecrets, &r.Reason, &replyTo,
 		&created, &expires, &updated, &r.DecidedBy, &r.DecisionNote, &r.Executor, &leaseUntil,
-		&r.Outcome, &r.ErrorClass, &r.Error, &r.NotifiedBy)
+		&r.Outcome, &r.ErrorClass, &r.Error, &r.NotifiedBy,
+		&r.Version, &r.TargetName, &r.TargetIP, &r.Progress.Text, &r.Progress.Percent, &progressAt)
 	if err != nil {
 		return Request{}, err
 	}
@@ -81,6 +113,9 @@ func scanRequest(row interface{ Scan(...any) error }) (Request, error) {
 	r.CreatedAt, r.ExpiresAt, r.UpdatedAt = fromNanos(created), fromNanos(expires), fromNanos(updated)
 	if leaseUntil.Valid {
 		r.LeaseUntil = fromNanos(leaseUntil.Int64)
+	}
+	if progressAt.Valid {
+		r.Progress.At = fromNanos(progressAt.Int64)
 	}
 	return r, nil
 }

@@ -17,17 +17,15 @@ import (
 // exactly one of them: that one reports it.
 func (s *Store) Sweep(ctx context.Context) (expired, interrupted []Request, err error) {
 	now := nanos(s.now())
-	expired, err = s.query(ctx, `UPDATE approval_requests SET state = 'expired', updated_at = ?
+	expired, err = s.transitionAll(ctx, EventExpired, `UPDATE approval_requests SET state = 'expired', updated_at = ?
 		WHERE (state IN ('confirming', 'pending') AND expires_at <= ?)
-		   OR (state = 'approved' AND expires_at + ? < ?)
-		RETURNING `+columns, now, now, int64(s.lease), now)
+		   OR (state = 'approved' AND expires_at + ? < ?)`, now, now, int64(s.lease), now)
 	if err != nil {
 		return nil, nil, fmt.Errorf("sweep expired requests: %w", err)
 	}
-	interrupted, err = s.query(ctx, `UPDATE approval_requests SET state = 'interrupted',
+	interrupted, err = s.transitionAll(ctx, EventInterrupted, `UPDATE approval_requests SET state = 'interrupted',
 			error = 'executor ' || executor || ' stopped renewing its lease', updated_at = ?
-		WHERE state = 'executing' AND lease_until < ?
-		RETURNING `+columns, now, now)
+		WHERE state = 'executing' AND lease_until < ?`, now, now)
 	if err != nil {
 		return expired, nil, fmt.Errorf("sweep interrupted requests: %w", err)
 	}

@@ -167,12 +167,12 @@ func (r *Runner) CanApprove(principal string, req approval.Request) bool {
 // Waiting lists the open requests that wait for principal: their own still
 // to confirm, and others' they could approve. Adapters show it when a
 // session starts, so nothing waits unseen.
-func (r *Runner) Waiting(ctx context.Context, principal string) ([]approval.Request, error) {
+func (r *Runner) Waiting(ctx context.Context, principal string) ([]RequestView, error) {
 	reqs, err := r.approvals.List(ctx, approval.Filter{States: []approval.State{approval.Confirming, approval.Pending}, Limit: 100})
 	if err != nil {
 		return nil, err
 	}
-	var out []approval.Request
+	var out []RequestView
 	for _, q := range reqs {
 		switch {
 		case q.State == approval.Confirming && q.Principal == principal:
@@ -180,7 +180,7 @@ func (r *Runner) Waiting(ctx context.Context, principal string) ([]approval.Requ
 		default:
 			continue
 		}
-		out = append(out, q)
+		out = append(out, r.View(q, principal))
 	}
 	return out, nil
 }

@@ -34,6 +34,7 @@ func reinstallCmd() *Command {
 	return &Command{
 		Name: "reinstall", Summary: "Erase a server and install a fresh image", Tool: "reinstall_server",
 		Permission: "server.reinstall", Risk: Destructive, Needs: driver.CapReinstall, SecretResult: true,
+		Danger: "Every file on the server will be erased.",
 		Args: []Arg{
 			serverArg,
 			{Name: "image", Kind: KindName, Required: true, Positional: true, Help: "image id from `images`"},
@@ -143,6 +144,7 @@ func deleteCmd() *Command {
 	return &Command{
 		Name: "delete", Summary: "Delete (or cancel, for billing-level APIs) a server", Tool: "delete_server",
 		Permission: "server.delete", Risk: Destructive, Needs: driver.CapDestroy, Args: []Arg{serverArg},
+		Danger: "The server and its data will be gone; this cannot be undone.",
 		Run: func(ctx context.Context, inv *Invocation) (Result, error) {
 			op, err := inv.Provider.Destroy(ctx, inv.ServerID)
 			if err != nil {

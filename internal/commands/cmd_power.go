@@ -16,10 +16,16 @@ var endState = map[driver.PowerAction]driver.Status{
 	driver.PowerHardReset: driver.StatusRunning,
 }
 
+// powerDanger words what the hard power actions do to a running guest.
+var powerDanger = map[driver.PowerAction]string{
+	driver.PowerOff:       "Like pulling the plug: unsaved data in the guest is lost.",
+	driver.PowerHardReset: "Like pressing the reset button: unsaved data in the guest is lost.",
+}
+
 func powerCmd(name, summary, tool string, action driver.PowerAction, risk Risk) *Command {
 	return &Command{
 		Name: name, Summary: summary, Tool: tool, Permission: "server.power", Risk: risk,
-		Needs: driver.CapPower, Power: action, Args: []Arg{serverArg},
+		Needs: driver.CapPower, Power: action, Args: []Arg{serverArg}, Danger: powerDanger[action],
 		Idempotent: action == driver.PowerStart || action == driver.PowerStop || action == driver.PowerOff,
 		Run: func(ctx context.Context, inv *Invocation) (Result, error) {
 			op, err := inv.Provider.Power(ctx, inv.ServerID, action)

@@ -46,6 +46,10 @@ type Command struct {
 	// means anyone may run it (help, whoami, confirm/cancel of one's own).
 	Permission string
 	Risk       Risk
+	// Danger says what the action does to the server, in words shown with
+	// every confirm and approval prompt: "Every file on the server will be
+	// erased."
+	Danger string
 	// Needs is the driver capability the command uses; checked before the
 	// gate, so nobody confirms an action the provider cannot do.
 	Needs driver.Capability

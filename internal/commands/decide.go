@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -26,7 +25,9 @@ func (r *Runner) Confirm(ctx context.Context, q Request, id string) (Result, err
 	if req.State == approval.Pending {
 		rec := decisionRecord(req, audit.StageApprovalRequested, "approval", "")
 		r.record(ctx, &q, rec)
-		return Result{Title: pendingTitle(req), Text: reasonLine(req), Pending: pendingOf(req, r.reg.Lookup(req.Command)), Request: &req}, nil
+		res := pendingResult(r.View(req, q.Principal))
+		res.Request = res.Pending
+		return res, nil
 	}
 	// The requester is here, in the process holding any secrets: run it.
 	return r.runCleared(ctx, q, req)
@@ -40,7 +41,8 @@ func (r *Runner) Cancel(ctx context.Context, q Request, id string) (Result, erro
 	}
 	r.forget(id)
 	r.recordDecision(ctx, &q, req, audit.StageCancelled, "cancel", "")
-	return Result{Title: fmt.Sprintf("Cancelled %s (request %s)", describe(req), id), Text: "Nothing was done.", Request: &req}, nil
+	v := r.View(req, q.Principal)
+	return Result{Title: fmt.Sprintf("Cancelled %s (request %s)", describe(req), id), Text: "Nothing was done.", Request: &v}, nil
 }
 
 // Decide is an approver approving or denying someone else's request. Who
@@ -86,14 +88,15 @@ func (r *Runner) Decide(ctx context.Context, q Request, id string, approve bool,
 	if !approve {
 		r.forget(id)
 		r.recordDecision(ctx, &q, req, audit.StageApprovalDenied, "deny", d.Rule)
-		return Result{Title: fmt.Sprintf("Denied %s (request %s)", describe(req), id), Text: denyText(req), Request: &req}, nil
+		v := r.View(req, q.Principal)
+		return Result{Title: fmt.Sprintf("Denied %s (request %s)", describe(req), id), Text: v.Summary + ".", Request: &v}, nil
 	}
 	r.recordDecision(ctx, &q, req, audit.StageApproved, "approve", d.Rule)
 	if req.HasSecrets {
 		return Result{
 			Title:   fmt.Sprintf("Approved %s (request %s)", describe(req), id),
 			Text:    "It carries secrets that only the requester's session holds, so it runs there and only the requester sees the result.",
-			Request: &req,
+			Request: ptr(r.View(req, q.Principal)),
 		}, nil
 	}
 	res, err := r.runCleared(ctx, q, req)
@@ -146,7 +149,7 @@ func (r *Runner) runCleared(ctx context.Context, by Request, req approval.Reques
 	if ferr != nil {
 		r.log.Error("recording the outcome of an approved request failed", "id", claimed.ID, "err", ferr)
 	} else {
-		res.Request = &final
+		res.Request = ptr(r.View(final, by.Principal))
 	}
 	return res, runErr
 }
@@ -254,29 +257,6 @@ func (r *Runner) decisionError(ctx context.Context, q *Request, verb, id string,
 	return fault.Errorf(fault.Unavailable, "could not %s request %s: the approval store failed; nothing was done", verb, id)
 }
 
-// stateWords says where a request stands, for someone whose click lost.
-func stateWords(req approval.Request) string {
-	by := ""
-	if req.DecidedBy != "" && req.DecidedBy != req.Principal {
-		by = " by " + req.DecidedBy
-	}
-	switch req.State {
-	case approval.Confirming:
-		return "the requester has not confirmed it yet"
-	case approval.Pending:
-		return "it is waiting for an approver"
-	case approval.Approved:
-		return "it was already approved" + by + " and is about to run"
-	case approval.Executing:
-		return "it is already running"
-	case approval.Succeeded:
-		return "it already succeeded"
-	case approval.Failed:
-		return "it already ran and failed"
-	}
-	return "it is already " + string(req.State) + by
-}
-
 func (r *Runner) recordDecision(ctx context.Context, q *Request, req approval.Request, stage audit.Stage, decision, rule string) {
 	r.record(ctx, q, decisionRecord(req, stage, decision, rule))
 }
@@ -291,30 +271,4 @@ func decisionRecord(req approval.Request, stage audit.Stage, decision, rule stri
 	return audit.Record{Command: req.Command, Target: req.Target, Args: req.Args, Stage: stage, Decision: decision, Rule: rule, ApprovalID: req.ID}
 }
 
-func denyText(req approval.Request) string {
-	if req.DecisionNote != "" {
-		return "Reason: " + req.DecisionNote + ". Nothing was done."
-	}
-	return "Nothing was done."
-}
-
-// argSuffix renders stored arguments other than the server, sorted:
-// " image=debian-12 password=[redacted]".
-func argSuffix(raw json.RawMessage) string {
-	var m map[string]any
-	if json.Unmarshal(raw, &m) != nil || len(m) == 0 {
-		return ""
-	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		if k != "server" {
-			keys = append(keys, k)
-		}
-	}
-	sort.Strings(keys)
-	var b strings.Builder
-	for _, k := range keys {
-		fmt.Fprintf(&b, " %s=%v", k, m[k])
-	}
-	return b.String()
-}
+func ptr[T any](v T) *T { return &v }

@@ -2,7 +2,6 @@ package commands
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/vpsops/vpsops/internal/approval"
 	"github.com/vpsops/vpsops/internal/audit"
@@ -53,6 +52,14 @@ func (r *Runner) hold(ctx context.Context, q *Request, inv *Invocation, base aud
 		Reason:        reason,
 		ReplyTo:       q.ReplyTo,
 	}
+	if inv.Server != nil {
+		req.TargetName = inv.Server.Name
+		if len(inv.Server.IPv4) > 0 {
+			req.TargetIP = inv.Server.IPv4[0]
+		} else if len(inv.Server.IPv6) > 0 {
+			req.TargetIP = inv.Server.IPv6[0]
+		}
+	}
 	created, err := r.approvals.Create(ctx, req)
 	if err != nil {
 		r.log.Error("storing gated request failed", "command", cmd.Name, "err", err)
@@ -83,55 +90,10 @@ func (r *Runner) hold(ctx context.Context, q *Request, inv *Invocation, base aud
 		r.forget(created.ID)
 		return Result{}, fault.Errorf(fault.Unavailable, "the audit log cannot be written, so the %s request was withdrawn; nothing was done", gate)
 	}
-	return Result{Title: pendingTitle(created), Text: reasonLine(created), Pending: pendingOf(created, cmd)}, nil
+	return pendingResult(r.View(created, q.Principal)), nil
 }
 
-func pendingOf(req approval.Request, cmd *Command) *Pending {
-	p := &Pending{Request: req, Gate: "approval"}
-	if req.State == approval.Confirming {
-		p.Gate = "confirm"
-	}
-	p.Prompt = prompt(req, cmd)
-	return p
-}
-
-// prompt is the question shown with the buttons; it names the exact action.
-func prompt(req approval.Request, cmd *Command) string {
-	warn := ""
-	switch cmd.Name {
-	case "delete":
-		warn = " The server and its data will be gone; this cannot be undone."
-	case "reinstall":
-		warn = " Every file on the server will be erased."
-	case "poweroff":
-		warn = " Like pulling the plug: unsaved data in the guest is lost."
-	case "reset":
-		warn = " Like pressing the reset button: unsaved data in the guest is lost."
-	}
-	return fmt.Sprintf("%s?%s", describe(req), warn)
-}
-
-// describe renders "reinstall demo-fra/web-1 image=debian-12" from the
-// stored (redacted) request.
-func describe(req approval.Request) string {
-	return req.Command + " " + req.Target + argSuffix(req.Args)
-}
-
-func pendingTitle(req approval.Request) string {
-	if req.State == approval.Confirming {
-		return fmt.Sprintf("Confirm %s (request %s)", describe(req), req.ID)
-	}
-	return fmt.Sprintf("Approval needed: %s (request %s)", describe(req), req.ID)
-}
-
-func reasonLine(req approval.Request) string {
-	if req.State == approval.Confirming {
-		next := "`confirm " + req.ID + "` to go ahead, `cancel " + req.ID + "` to drop it"
-		if req.NeedsApproval {
-			next += "; after you confirm, an approver must also approve"
-		}
-		return fmt.Sprintf("Expires %s. %s.", req.ExpiresAt.UTC().Format("15:04 UTC"), next)
-	}
-	return fmt.Sprintf("Waiting for an approver (%s). Expires %s. Approvers: `approve %s` or `deny %s [reason]`.",
-		req.Reason, req.ExpiresAt.UTC().Format("15:04 UTC"), req.ID, req.ID)
+// pendingResult is the answer of a request stopped at a gate.
+func pendingResult(v RequestView) Result {
+	return Result{Title: v.Title, Text: v.Summary, Pending: &v}
 }

@@ -41,15 +41,15 @@ func TestRequestsExpireAndAreAudited(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	id := res.Pending.Request.ID
+	id := res.Pending.ID
 	clk.Advance(6 * time.Minute) // past the 5-minute confirm window
-	got := make(chan approval.Request, 1)
+	got := make(chan commands.Notice, 1)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go r.Watch(ctx, 5*time.Millisecond, time.Second, func(n commands.Notice) {
-		if n.Request.ID == id && n.Request.State == approval.Expired {
+		if n.ID == id && n.State == approval.Expired {
 			select {
-			case got <- n.Request:
+			case got <- n:
 			default:
 			}
 		}
@@ -172,7 +172,7 @@ func TestDeadExecutorIsReportedInterrupted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	id := res.Pending.Request.ID
+	id := res.Pending.ID
 	req, err := dead.Confirm(ctx, id, alice)
 	if err != nil {
 		t.Fatal(err)
@@ -181,13 +181,13 @@ func TestDeadExecutorIsReportedInterrupted(t *testing.T) {
 		t.Fatal(err)
 	}
 	clk.Advance(2 * time.Second) // the dead process stopped renewing
-	got := make(chan approval.Request, 1)
+	got := make(chan commands.Notice, 1)
 	wctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go r.Watch(wctx, 5*time.Millisecond, time.Second, func(n commands.Notice) {
-		if n.Request.ID == id && n.Request.State == approval.Interrupted {
+		if n.ID == id && n.State == approval.Interrupted {
 			select {
-			case got <- n.Request:
+			case got <- n:
 			default:
 			}
 		}

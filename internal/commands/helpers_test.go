@@ -2,11 +2,12 @@ package commands_test
 
 import (
 	"context"
-	"github.com/vpsops/vpsops/internal/testutil"
 	"log/slog"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/vpsops/vpsops/internal/testutil"
 
 	"github.com/vpsops/vpsops/internal/app"
 	"github.com/vpsops/vpsops/internal/audit"

@@ -3,8 +3,8 @@ package commands
 import (
 	"context"
 	"fmt"
-	"time"
 
+	"github.com/vpsops/vpsops/internal/approval"
 	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers"
 	"github.com/vpsops/vpsops/internal/providers/driver"
@@ -13,13 +13,16 @@ import (
 // Invocation is what a command's Run receives: validated arguments and, for
 // commands on one server, the resolved provider and id.
 type Invocation struct {
-	Runner    *Runner
-	Request   *Request
-	Command   *Command
-	Args      Args
-	Provider  *providers.Provider // nil unless the command targets a server
-	ServerID  string
-	Target    string // "provider/id"
+	Runner   *Runner
+	Request  *Request
+	Command  *Command
+	Args     Args
+	Provider *providers.Provider // nil unless the command targets a server
+	ServerID string
+	Target   string // "provider/id"
+	// Server is the target as read before a gated action (it exists, and
+	// people are shown its name and IP); nil for ungated commands.
+	Server    *driver.Server
 	Principal string
 	// ApprovalID is set when the invocation runs an approved request.
 	ApprovalID string
@@ -33,15 +36,14 @@ func (inv *Invocation) Wait(ctx context.Context, op *driver.Operation) error {
 	}
 	wctx, cancel := context.WithTimeout(ctx, inv.Runner.opTimeout)
 	defer cancel()
-	report := func(p driver.Progress) {
+	th := NewThrottle(inv.Runner.progressInterval, func(p Progress) { inv.progress(ctx, p) })
+	err := op.Wait(wctx, func(p driver.Progress) {
 		if p.At.IsZero() {
-			p.At = time.Now()
+			p.At = inv.Runner.clock()
 		}
-		if inv.Request != nil && inv.Request.Progress != nil {
-			inv.Request.Progress(p)
-		}
-	}
-	err := op.Wait(wctx, report)
+		th.Report(progressOf(p))
+	})
+	th.Flush()
 	if err != nil && wctx.Err() != nil {
 		// The provider accepted the action; we only stopped watching. Say
 		// so: "try again" would be wrong advice for a reinstall or delete
@@ -51,6 +53,22 @@ func (inv *Invocation) Wait(ctx context.Context, op *driver.Operation) error {
 			inv.Command.Name, waitEnd(ctx, wctx), inv.Target)}
 	}
 	return err
+}
+
+// progress passes one (throttled) step to the requester and, for a gated
+// request, to the store, where every other process (a chat message of the
+// approval, an MCP client's get_approval) reads it.
+func (inv *Invocation) progress(ctx context.Context, p Progress) {
+	if inv.Request != nil && inv.Request.Progress != nil {
+		inv.Request.Progress(p)
+	}
+	if inv.ApprovalID != "" {
+		_, err := inv.Runner.approvals.ReportProgress(context.WithoutCancel(ctx), inv.ApprovalID,
+			approval.Progress{Text: p.Message, Percent: p.Percent, At: p.At})
+		if err != nil {
+			inv.Runner.log.Debug("recording progress failed", "id", inv.ApprovalID, "err", err)
+		}
+	}
 }
 
 func waitEnd(parent, wait context.Context) string {

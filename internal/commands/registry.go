@@ -2,9 +2,10 @@ package commands
 
 import (
 	"fmt"
-	"github.com/vpsops/vpsops/internal/suggest"
 	"sort"
 	"strings"
+
+	"github.com/vpsops/vpsops/internal/suggest"
 )
 
 // Registry holds every command declaration, by chat name and by MCP tool.

@@ -1,10 +1,5 @@
 package commands
 
-import (
-	"github.com/vpsops/vpsops/internal/approval"
-	"github.com/vpsops/vpsops/internal/providers/driver"
-)
-
 // Result is what a command produced, in a platform-neutral shape every
 // adapter can render without special cases: Slack Block Kit sections and
 // tables, Discord embeds, MCP text plus structured content, shell text.
@@ -22,15 +17,15 @@ type Result struct {
 	// the requester: ephemeral in chat, the tool result in MCP. Adapters
 	// must never post them to a channel, and the runner never audits them.
 	Secret []Field
-	// Pending is set when the command stopped at a gate. Adapters render
-	// Confirm/Cancel (Gate "confirm", for the requester only) or
-	// Approve/Deny buttons (Gate "approval", for approvers) carrying only
-	// Pending.Request.ID.
-	Pending *Pending
-	// Request is the gated request this result is about, as it stands
-	// after a confirm, cancel, approve or deny (adapters edit their
-	// approval messages from it).
-	Request *approval.Request
+	// Pending is set when the command stopped at a gate: the request as
+	// the requester sees it. Adapters render its Actions as buttons
+	// carrying only its ID (confirm/cancel for the requester; an approval
+	// message with approve/deny is rendered per viewer with Runner.View).
+	Pending *RequestView
+	// Request is the gated request this result is about, as the caller
+	// sees it after a confirm, cancel, approve or deny (adapters edit
+	// their messages of it from this).
+	Request *RequestView
 	// Data is the structured form for MCP structured output (read tools).
 	Data any
 }
@@ -46,13 +41,3 @@ type Table struct {
 	Columns []string   `json:"columns"`
 	Rows    [][]string `json:"rows"`
 }
-
-// Pending describes an action waiting at a gate.
-type Pending struct {
-	Gate    string           // "confirm" or "approval"
-	Prompt  string           // "Delete demo-fra/web-1? This cannot be undone."
-	Request approval.Request // ID, expiry, command, target, redacted args
-}
-
-// Progress is one step of a long operation, delivered to Request.Progress.
-type Progress = driver.Progress

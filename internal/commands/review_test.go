@@ -52,15 +52,15 @@ func TestSecretRequestApprovedInTheSameProcessGoesToTheRequester(t *testing.T) {
 	go a.Runner.Watch(ctx, 5*time.Millisecond, time.Second, log.add)
 
 	q := shellReq(alice)
-	id := a.run(t, q, "reinstall demo-nyc/nyc-201 debian-12").Pending.Request.ID
+	id := a.run(t, q, "reinstall demo-nyc/nyc-201 debian-12").Pending.ID
 	a.run(t, q, "confirm "+id)
 	res := a.run(t, shellReq(bob), "approve "+id)
 	if len(res.Secret) != 0 || !strings.Contains(res.Text, "only the requester sees") {
 		t.Fatalf("approver result: %+v", res)
 	}
-	n := log.waitFor(t, "the run's result", func(n commands.Notice) bool { return n.Request.ID == id && n.Result != nil })
-	if n.Err != nil || len(n.Result.Secret) != 1 || n.Request.Principal != alice || n.Request.State != approval.Succeeded {
-		t.Fatalf("notice = %+v err=%v", n.Request, n.Err)
+	n := log.waitFor(t, "the run's result", func(n commands.Notice) bool { return n.ID == id && n.Result != nil })
+	if n.Err != nil || len(n.Result.Secret) != 1 || n.Requester != alice || n.State != approval.Succeeded {
+		t.Fatalf("notice = %+v err=%v", n, n.Err)
 	}
 }
 
@@ -74,15 +74,15 @@ func TestWatcherReportsChangesDuringAHeldRun(t *testing.T) {
 	go a.Runner.Watch(ctx, 5*time.Millisecond, time.Second, log.add)
 
 	q := shellReq(alice)
-	re := a.run(t, q, "reinstall demo-nyc/nyc-201 debian-12").Pending.Request.ID
+	re := a.run(t, q, "reinstall demo-nyc/nyc-201 debian-12").Pending.ID
 	a.run(t, q, "confirm "+re)
-	del := a.run(t, q, "delete demo-nyc/nyc-202").Pending.Request.ID
+	del := a.run(t, q, "delete demo-nyc/nyc-202").Pending.ID
 	a.run(t, q, "confirm "+del)
 	a.run(t, shellReq(bob), "approve "+re)
-	log.waitFor(t, "progress of the held run", func(n commands.Notice) bool { return n.Request.ID == re && n.Progress != nil })
+	log.waitFor(t, "progress of the held run", func(n commands.Notice) bool { return n.ID == re && n.Progress != nil })
 	a.run(t, shellReq(bob), "deny "+del+" not today")
-	log.waitFor(t, "the denial", func(n commands.Notice) bool { return n.Request.ID == del && n.Request.State == approval.Denied })
-	log.waitFor(t, "the reinstall's end", func(n commands.Notice) bool { return n.Request.ID == re && n.Result != nil })
+	log.waitFor(t, "the denial", func(n commands.Notice) bool { return n.ID == del && n.State == approval.Denied })
+	log.waitFor(t, "the reinstall's end", func(n commands.Notice) bool { return n.ID == re && n.Result != nil })
 }
 
 // A session that ends withdraws the gated requests only it could run.
@@ -91,7 +91,7 @@ func TestShutdownWithdrawsHeldRequests(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { a.Runner.Watch(ctx, 5*time.Millisecond, time.Second, nil); close(done) }()
-	id := a.run(t, shellReq(alice), "reinstall demo-nyc/nyc-201 debian-12").Pending.Request.ID
+	id := a.run(t, shellReq(alice), "reinstall demo-nyc/nyc-201 debian-12").Pending.ID
 	cancel()
 	<-done
 	req, err := a.Approvals.Get(context.Background(), id)
@@ -114,7 +114,7 @@ func TestGeneratedPasswordSurvivesAFailedWait(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err = r.RunText(context.Background(), q, "confirm "+res.Pending.Request.ID)
+	res, err = r.RunText(context.Background(), q, "confirm "+res.Pending.ID)
 	if err == nil || !strings.Contains(err.Error(), "outcome is unknown") || !strings.Contains(err.Error(), "status demo-fra/fra-101") {
 		t.Fatalf("err = %v", err)
 	}

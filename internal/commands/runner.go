@@ -14,6 +14,7 @@ import (
 	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/policy"
 	"github.com/vpsops/vpsops/internal/providers"
+	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
 // Request is one command invocation from any source.
@@ -48,6 +49,9 @@ type Runner struct {
 	log       *slog.Logger
 	clock     func() time.Time
 	opTimeout time.Duration
+	// progressInterval is the least time between two progress steps
+	// passed on (see Throttle).
+	progressInterval time.Duration
 
 	// held keeps the secret arguments of gated requests made through this
 	// process, by request id. Secrets are never written to the database,
@@ -77,6 +81,7 @@ type Options struct {
 	Logger           *slog.Logger
 	Clock            func() time.Time
 	OperationTimeout time.Duration // bound on waiting for a long operation; default 15m
+	ProgressInterval time.Duration // least time between progress steps; default DefaultProgressInterval
 }
 
 // NewRunner builds a Runner.
@@ -90,13 +95,16 @@ func NewRunner(o Options) *Runner {
 	if o.OperationTimeout == 0 {
 		o.OperationTimeout = 15 * time.Minute
 	}
+	if o.ProgressInterval == 0 {
+		o.ProgressInterval = DefaultProgressInterval
+	}
 	if o.Registry == nil {
 		o.Registry = Builtin()
 	}
 	return &Runner{
 		reg: o.Registry, fleet: o.Fleet, policy: o.Policy, audit: o.Audit,
 		approvals: o.Approvals, log: o.Logger, clock: o.Clock,
-		opTimeout: o.OperationTimeout, held: map[string]Args{}, running: map[string]bool{},
+		opTimeout: o.OperationTimeout, progressInterval: o.ProgressInterval, held: map[string]Args{}, running: map[string]bool{},
 		secretKey: randomKey(),
 	}
 }
@@ -210,7 +218,8 @@ func (r *Runner) Run(ctx context.Context, q Request) (Result, error) {
 func (r *Runner) target(ctx context.Context, inv *Invocation, base *audit.Record) error {
 	q, cmd := inv.Request, inv.Command
 	visible := func(ref string) bool { return r.policy.Decide(q.Principal, cmd.Permission, ref).Allowed }
-	p, id, err := r.fleet.ResolveFor(ctx, inv.Args.String(cmd.Args[0].Name), visible)
+	ref := inv.Args.String(cmd.Args[0].Name)
+	p, id, err := r.fleet.ResolveFor(ctx, ref, visible)
 	if err != nil {
 		rec := *base
 		rec.Stage, rec.ErrorClass, rec.Error = audit.StageRejected, string(fault.ClassOf(err)), safeMessage(err)
@@ -224,14 +233,32 @@ func (r *Runner) target(ctx context.Context, inv *Invocation, base *audit.Record
 	if !d.Allowed {
 		return r.deny(ctx, q, *base, cmd, inv.Target)
 	}
-	// Before any gate: nobody confirms an action that cannot work.
-	if err := p.Check(cmd.Name, cmd.Needs, cmd.Power); err != nil {
+	// Before any gate: nobody confirms an action that cannot work, or one
+	// on a server that is not there; and people deciding are shown the
+	// server's name and address.
+	err = p.Check(cmd.Name, cmd.Needs, cmd.Power)
+	if err == nil && cmd.Gated() {
+		inv.Server, err = r.existing(ctx, p, id, ref)
+	}
+	if err != nil {
 		rec := *base
 		rec.Stage, rec.ErrorClass, rec.Error = audit.StageRejected, string(fault.ClassOf(err)), safeMessage(err)
 		r.record(ctx, q, rec)
 		return err
 	}
 	return nil
+}
+
+// existing reads the server a gated action is about. A server reached by
+// name that is gone means the name index is stale (it was deleted, maybe
+// by another process): the index is dropped and the user told plainly.
+func (r *Runner) existing(ctx context.Context, p *providers.Provider, id, ref string) (*driver.Server, error) {
+	srv, err := p.GetServer(ctx, id)
+	if fault.ClassOf(err) == fault.NotFound && !strings.Contains(ref, "/") {
+		r.fleet.ForgetNames()
+		return nil, fault.Errorf(fault.NotFound, "no server named %s (any more); try `list`", ref)
+	}
+	return srv, err
 }
 
 // deny audits and words a policy refusal.
@@ -256,6 +283,11 @@ func (r *Runner) execute(ctx context.Context, inv *Invocation, base audit.Record
 	rec := base
 	rec.Stage, rec.Decision, rec.ApprovalID = audit.StageExecuted, "allow", inv.ApprovalID
 	rec.Duration = r.clock().Sub(start)
+	if inv.Command.Gated() || fault.ClassOf(err) == fault.NotFound {
+		// A change may have removed or renamed a server, and a name that
+		// led nowhere is stale: the next lookup by name lists afresh.
+		r.fleet.ForgetNames()
+	}
 	switch {
 	case err != nil && ctx.Err() != nil:
 		rec.Stage, rec.Outcome, rec.ErrorClass = audit.StageInterrupted, audit.OutcomeError, string(fault.ClassOf(err))

@@ -82,7 +82,7 @@ func TestDestructiveNeedsConfirmation(t *testing.T) {
 	if res.Pending == nil || res.Pending.Gate != "confirm" {
 		t.Fatalf("delete did not stop at the confirm gate: %+v", res)
 	}
-	id := res.Pending.Request.ID
+	id := res.Pending.ID
 	// Still there: nothing ran.
 	a.run(t, q, "status demo-fra/fra-102")
 	// Nobody else can confirm it.
@@ -108,7 +108,7 @@ func TestDestructiveNeedsConfirmation(t *testing.T) {
 func TestCancelDoesNothing(t *testing.T) {
 	a := newTestApp(t)
 	q := shellReq(alice)
-	id := a.run(t, q, "poweroff demo-fra/fra-101").Pending.Request.ID
+	id := a.run(t, q, "poweroff demo-fra/fra-101").Pending.ID
 	a.run(t, q, "cancel "+id)
 	if res := a.run(t, q, "status demo-fra/fra-101"); !strings.Contains(res.Title, "running") {
 		t.Fatalf("server changed after cancel: %s", res.Title)
@@ -123,7 +123,7 @@ func TestCancelDoesNothing(t *testing.T) {
 func TestApprovalFlow(t *testing.T) {
 	a := newTestApp(t)
 	q := shellReq(alice)
-	id := a.run(t, q, "delete demo-nyc/nyc-201").Pending.Request.ID
+	id := a.run(t, q, "delete demo-nyc/nyc-201").Pending.ID
 	res := a.run(t, q, "confirm "+id)
 	if res.Pending == nil || res.Pending.Gate != "approval" {
 		t.Fatalf("after confirm: %+v, want an approval request", res)
@@ -160,7 +160,7 @@ func TestApprovalFlow(t *testing.T) {
 func TestConcurrentApprovalsExecuteOnce(t *testing.T) {
 	a := newTestApp(t)
 	q := shellReq(alice)
-	id := a.run(t, q, "delete demo-nyc/nyc-202").Pending.Request.ID
+	id := a.run(t, q, "delete demo-nyc/nyc-202").Pending.ID
 	a.run(t, q, "confirm "+id)
 	var ok, conflicts atomic.Int32
 	var wg sync.WaitGroup
@@ -202,14 +202,14 @@ func TestMCPDestructiveNeedsApproval(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Pending == nil || res.Pending.Gate != "approval" || res.Pending.Request.NeedsConfirm {
+	if res.Pending == nil || res.Pending.Gate != "approval" || (res.Pending.State == approval.Confirming) {
 		t.Fatalf("mcp poweroff: %+v", res.Pending)
 	}
 	// With elicitation the human at the client confirms first, and an
 	// approver must still agree: approvers never see what nobody meant.
 	q.CanConfirm = true
 	res, err = a.Runner.RunText(context.Background(), q, "poweroff demo-fra/fra-101")
-	if err != nil || res.Pending == nil || res.Pending.Gate != "confirm" || !res.Pending.Request.NeedsApproval {
+	if err != nil || res.Pending == nil || res.Pending.Gate != "confirm" || !res.Pending.NeedsApproval {
 		t.Fatalf("mcp poweroff with elicitation: %+v %v", res.Pending, err)
 	}
 	// A confirm gate a chat source cannot show becomes an approval.
@@ -219,7 +219,7 @@ func TestMCPDestructiveNeedsApproval(t *testing.T) {
 		t.Fatalf("unconfirmable delete: %+v %v", res.Pending, err)
 	}
 	// Decision commands are not for MCP.
-	if _, err := a.Runner.RunText(context.Background(), q2("mcp:claude"), "approve "+res.Pending.Request.ID); fault.ClassOf(err) != fault.PermissionDenied {
+	if _, err := a.Runner.RunText(context.Background(), q2("mcp:claude"), "approve "+res.Pending.ID); fault.ClassOf(err) != fault.PermissionDenied {
 		t.Fatalf("mcp approve via text: %v", err)
 	}
 }
@@ -232,7 +232,7 @@ func TestProgressIsReported(t *testing.T) {
 	var seen []commands.Progress
 	q := shellReq(alice)
 	q.Progress = func(p commands.Progress) { mu.Lock(); seen = append(seen, p); mu.Unlock() }
-	id := a.run(t, q, "reinstall demo-fra/fra-101 debian-12").Pending.Request.ID
+	id := a.run(t, q, "reinstall demo-fra/fra-101 debian-12").Pending.ID
 	res := a.run(t, q, "confirm "+id)
 	contains(t, res.Title, "reinstalled")
 	mu.Lock()

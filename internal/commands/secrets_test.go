@@ -32,7 +32,7 @@ func TestReinstallPasswordNeverStoredOrLogged(t *testing.T) {
 	const pw = "Kx9-unique-Pa55word-Zq"
 	q := shellReq(alice)
 	res := a.run(t, q, "reinstall demo-fra/fra-101 debian-12 password="+pw)
-	id := res.Pending.Request.ID
+	id := res.Pending.ID
 	if strings.Contains(commands.Plain(res, true), pw) {
 		t.Fatal("the confirm prompt shows the password")
 	}
@@ -53,7 +53,7 @@ func TestReinstallPasswordNeverStoredOrLogged(t *testing.T) {
 func TestGeneratedPasswordShownOnlyToRequester(t *testing.T) {
 	a := newTestApp(t)
 	q := shellReq(alice)
-	id := a.run(t, q, "reinstall demo-fra/fra-101 debian-12").Pending.Request.ID
+	id := a.run(t, q, "reinstall demo-fra/fra-101 debian-12").Pending.ID
 	res := a.run(t, q, "confirm "+id)
 	if len(res.Secret) != 1 || len(res.Secret[0].Value) < 16 {
 		t.Fatalf("secret = %+v, want one generated password", res.Secret)
@@ -78,7 +78,7 @@ func TestSecretRequestApprovedInAnotherProcessRunsAtTheRequester(t *testing.T) {
 	asker := openTestApp(t, path)
 	approver := openTestApp(t, path)
 	q := shellReq(alice)
-	id := asker.run(t, q, "reinstall demo-nyc/nyc-203 debian-12").Pending.Request.ID
+	id := asker.run(t, q, "reinstall demo-nyc/nyc-203 debian-12").Pending.ID
 	if res := asker.run(t, q, "confirm "+id); res.Pending == nil || res.Pending.Gate != "approval" {
 		t.Fatalf("db reinstall after confirm: %+v", res)
 	}
@@ -100,7 +100,7 @@ func TestSecretRequestApprovedInAnotherProcessRunsAtTheRequester(t *testing.T) {
 		if n.Err != nil {
 			t.Fatalf("run at requester: %v", n.Err)
 		}
-		if n.Request.ID != id || len(n.Result.Secret) != 1 {
+		if n.ID != id || len(n.Result.Secret) != 1 {
 			t.Fatalf("notice = %+v", n)
 		}
 	case <-time.After(30 * time.Second):

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/vpsops/vpsops/internal/approval"
@@ -9,24 +10,55 @@ import (
 )
 
 // Notice tells an adapter that a gated request changed, possibly in
-// another process: so it can tell the requester where they asked
-// (Request.ReplyTo), or edit an approval message.
+// another process, and what happened (Event): so it can tell the requester
+// where they asked, or edit every posted copy of an approval message.
+// Adapters render it with View, never from the stored request.
 type Notice struct {
-	Request approval.Request
+	Event     approval.Event
+	ID        string
+	Requester string
+	State     approval.State
+	Version   int64
+	// ReplyTo is the adapter's reference given when the request was made.
+	ReplyTo json.RawMessage
 	// Result is set when this process ran the request just now on the
 	// requester's behalf (it held the request's secrets): it may carry
 	// Secret fields, for the requester only.
 	Result *Result
 	Err    error
-	// Progress is set while this process runs such a request.
+	// Progress is set for a progress event.
 	Progress *Progress
+
+	req    approval.Request
+	runner *Runner
+}
+
+// View is the request as viewer sees it now.
+func (n Notice) View(viewer string) RequestView { return n.runner.View(n.req, viewer) }
+
+// RanHere says this process executed the request: its requester was
+// already shown progress and the result where they asked.
+func (n Notice) RanHere() bool { return n.req.Executor != "" && n.req.Executor == n.runner.Instance() }
+
+func (r *Runner) notice(ev approval.Event, req approval.Request) Notice {
+	n := Notice{Event: ev, ID: req.ID, Requester: req.Principal, State: req.State, Version: req.Version,
+		ReplyTo: req.ReplyTo, req: req, runner: r}
+	if ev == approval.EventProgress && !req.Progress.At.IsZero() {
+		n.Progress = &Progress{Message: req.Progress.Text, Percent: req.Progress.Percent, At: req.Progress.At}
+	}
+	return n
 }
 
 // Watch runs until ctx ends: every interval it expires overdue requests,
 // marks as interrupted those whose executor stopped renewing its lease
 // (they are never re-run), starts approved requests whose secrets this
-// process holds, and reports every request changed since the last round.
-// Several processes may watch one database: each transition happens once.
+// process holds, and reports every change since the last round, in the
+// order the changes were made, from the store's feed. Several processes
+// may watch one database: each transition happens once, and each of them
+// hears of every one.
+//
+// Progress of a request this process runs is reported as it happens (by
+// the run itself); the feed's copy of it is left out.
 //
 // When ctx ends, Watch gives the requests it is running up to grace to
 // finish, withdraws the gated requests whose secrets only this process
@@ -37,9 +69,17 @@ func (r *Runner) Watch(ctx context.Context, interval, grace time.Duration, notif
 	}
 	work, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelWork()
-	since := r.clock()
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	after, err := r.approvals.LatestVersion(ctx)
+	for err != nil && ctx.Err() == nil {
+		r.log.Warn("reading the approval feed failed; retrying", "err", err)
+		select {
+		case <-ctx.Done():
+		case <-t.C:
+		}
+		after, err = r.approvals.LatestVersion(ctx)
+	}
 	for {
 		select {
 		case <-ctx.Done():
@@ -50,26 +90,23 @@ func (r *Runner) Watch(ctx context.Context, interval, grace time.Duration, notif
 			return
 		case <-t.C:
 		}
-		since = r.watchOnce(ctx, work, since, notify)
+		after = r.watchOnce(ctx, work, after, notify)
 	}
 }
 
-func (r *Runner) watchOnce(ctx, work context.Context, since time.Time, notify func(Notice)) time.Time {
+func (r *Runner) watchOnce(ctx, work context.Context, after int64, notify func(Notice)) int64 {
 	expired, interrupted, err := r.approvals.Sweep(ctx)
 	if err != nil {
 		r.log.Warn("sweeping approval requests failed", "err", err)
 	}
 	// Each sweep result is returned to exactly one process: that one
-	// audits and reports it (Changes may report it again; adapters
-	// de-duplicate by request state).
+	// audits it. Every process hears of it from the feed.
 	for _, req := range expired {
 		r.forget(req.ID)
 		r.recordFor(ctx, req, audit.StageExpired, "")
-		notify(Notice{Request: req})
 	}
 	for _, req := range interrupted {
 		r.recordFor(ctx, req, audit.StageInterrupted, "the process running it stopped; it will not be run again")
-		notify(Notice{Request: req})
 	}
 	for _, id := range r.heldIDs() {
 		req, err := r.approvals.Get(ctx, id)
@@ -81,19 +118,29 @@ func (r *Runner) watchOnce(ctx, work context.Context, since time.Time, notify fu
 			r.forget(id)
 		}
 	}
-	changed, err := r.approvals.Changes(ctx, since, "")
-	if err != nil {
-		r.log.Warn("reading approval changes failed", "err", err)
-		return since
-	}
-	for _, req := range changed {
-		if req.UpdatedAt.After(since) {
-			since = req.UpdatedAt
+	for {
+		changes, err := r.approvals.Feed(ctx, after, feedPage)
+		if err != nil {
+			r.log.Warn("reading approval changes failed", "err", err)
+			return after
 		}
-		notify(Notice{Request: req})
+		for _, c := range changes {
+			after = c.Version
+			if c.Event == approval.EventProgress && c.Request.Executor == r.Instance() {
+				continue
+			}
+			n := r.notice(c.Event, c.Request)
+			n.Version = c.Version
+			notify(n)
+		}
+		if len(changes) < feedPage {
+			return after
+		}
 	}
-	return since
 }
+
+// feedPage is how many changes one read of the feed takes.
+const feedPage = 200
 
 // startHeld runs an approved request whose secrets this process holds, in
 // its own goroutine so the watcher keeps sweeping and reporting, relaying
@@ -111,14 +158,18 @@ func (r *Runner) startHeld(ctx context.Context, req approval.Request, notify fun
 		defer r.inflight.Done()
 		defer func() { r.mu.Lock(); delete(r.running, req.ID); r.mu.Unlock() }()
 		q := Request{Source: req.Source, Principal: req.Principal, ReplyTo: req.ReplyTo,
-			Progress: func(p Progress) { notify(Notice{Request: req, Progress: &p}) }}
+			Progress: func(p Progress) {
+				n := r.notice(approval.EventProgress, req)
+				n.Progress = &p
+				notify(n)
+			}}
 		res, err := r.runCleared(ctx, q, req)
-		if res.Request != nil {
-			req = *res.Request
-		} else if cur, gerr := r.approvals.Get(context.WithoutCancel(ctx), req.ID); gerr == nil {
+		if cur, gerr := r.approvals.Get(context.WithoutCancel(ctx), req.ID); gerr == nil {
 			req = cur
 		}
-		notify(Notice{Request: req, Result: &res, Err: err})
+		n := r.notice(approval.EventFinished, req)
+		n.Result, n.Err = &res, err
+		notify(n)
 	}()
 }
 

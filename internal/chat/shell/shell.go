@@ -152,10 +152,10 @@ func (s *Shell) remember(res commands.Result) {
 	if res.Pending == nil {
 		return
 	}
-	req := res.Pending.Request
+	req := res.Pending
 	if _, known := s.seen[req.ID]; !known {
 		s.order = append(s.order, req.ID)
-		s.what[req.ID] = req.Command + " " + req.Target
+		s.what[req.ID] = req.Command + " " + req.Target.Ref
 	}
 	s.seen[req.ID] = req.State
 }
@@ -196,10 +196,9 @@ func (s *Shell) showWaiting(ctx context.Context) {
 		s.seen[req.ID] = req.State
 		s.mu.Unlock()
 		if req.State == approval.Confirming {
-			s.printf("[%s] waiting for your confirmation: %s. `confirm %s` or `cancel %s`.\n", req.ID, describe(req), req.ID, req.ID)
+			s.printf("[%s] waiting for your confirmation: %s. %s\n", req.ID, req.Prompt, req.Summary)
 			continue
 		}
-		s.printf("[%s] %s asks to %s (%s). `approve %s` or `deny %s [reason]`.\n",
-			req.ID, req.Principal, describe(req), req.Reason, req.ID, req.ID)
+		s.printf("[%s] %s\n", req.ID, req.Summary)
 	}
 }

@@ -1,0 +1,336 @@
+package commands
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/vpsops/vpsops/internal/approval"
+)
+
+// RequestView is what one person is shown of a gated request: the same
+// facts and words on every surface (shell, Slack, Discord, MCP), and the
+// actions this viewer may take. It is built from the stored request but
+// holds nothing of storage: no salt, argument hash, executor or lease, so
+// it is safe to marshal into MCP output or a chat message.
+type RequestView struct {
+	ID      string         `json:"id"`
+	State   approval.State `json:"state"`
+	Version int64          `json:"version"` // grows with every change; a newer view replaces an older one
+	// Gate is "confirm" or "approval" while the request waits at one, ""
+	// once it has left the gates.
+	Gate string `json:"gate,omitempty"`
+	// NeedsApproval says an approver must agree (after the requester's
+	// confirmation, when it waits at confirm).
+	NeedsApproval bool   `json:"needs_approval"`
+	Title         string `json:"title"`   // "Approval needed: delete demo-nyc/nyc-204 (request r-k2m9xw4q)"
+	Summary       string `json:"summary"` // where it stands, one line
+	// Prompt is the question asked with the buttons while it waits: the
+	// exact action and what it does to the server.
+	Prompt     string            `json:"prompt,omitempty"`
+	Requester  string            `json:"requester"`
+	Command    string            `json:"command"`
+	Target     TargetView        `json:"target"`
+	Args       map[string]string `json:"args,omitempty"` // secret values redacted
+	Reason     string            `json:"reason"`         // why the gate applies: the policy rule
+	CreatedAt  time.Time         `json:"created_at"`
+	ExpiresAt  time.Time         `json:"expires_at"`
+	DecidedBy  string            `json:"decided_by,omitempty"`
+	Note       string            `json:"note,omitempty"` // the deny reason, or why it was withdrawn
+	Progress   *Progress         `json:"progress,omitempty"`
+	Outcome    string            `json:"outcome,omitempty"`
+	ErrorClass string            `json:"error_class,omitempty"`
+	Error      string            `json:"error,omitempty"`
+	// Fields are the facts above as labelled lines, in display order, for
+	// adapters that render a list of fields (Slack sections, embeds).
+	Fields  []Field  `json:"fields"`
+	Actions []Action `json:"actions,omitempty"`
+}
+
+// TargetView names the server a request acts on.
+type TargetView struct {
+	Ref  string `json:"ref"`            // "provider/id"
+	Name string `json:"name,omitempty"` // when it was asked
+	IP   string `json:"ip,omitempty"`
+}
+
+func (t TargetView) String() string {
+	var extra []string
+	if t.Name != "" && !strings.HasSuffix(t.Ref, "/"+t.Name) {
+		extra = append(extra, t.Name)
+	}
+	if t.IP != "" {
+		extra = append(extra, t.IP)
+	}
+	if len(extra) == 0 {
+		return t.Ref
+	}
+	return t.Ref + " (" + strings.Join(extra, ", ") + ")"
+}
+
+// ActionID is what a button does. Buttons carry the action and the
+// request id only; who pressed comes from the platform's signed payload.
+type ActionID string
+
+const (
+	ActionConfirm ActionID = "confirm"
+	ActionCancel  ActionID = "cancel"
+	ActionApprove ActionID = "approve"
+	ActionDeny    ActionID = "deny"
+)
+
+// Action is one button a viewer may press.
+type Action struct {
+	ID    ActionID `json:"id"`
+	Label string   `json:"label"`
+	Style string   `json:"style"` // "primary", "danger" or "default"
+}
+
+// View is req as viewer sees it: the viewer's own request offers confirm
+// and cancel while it waits for them; someone else's pending request
+// offers approve and deny to a viewer the policy lets approve it.
+func (r *Runner) View(req approval.Request, viewer string) RequestView {
+	cmd := r.reg.Lookup(req.Command)
+	v := RequestView{
+		ID: req.ID, State: req.State, Version: req.Version, NeedsApproval: req.NeedsApproval,
+		Requester: req.Principal, Command: req.Command,
+		Target: TargetView{Ref: req.Target, Name: req.TargetName, IP: req.TargetIP},
+		Args:   viewArgs(req.Args), Reason: req.Reason,
+		CreatedAt: req.CreatedAt, ExpiresAt: req.ExpiresAt,
+		Outcome: req.Outcome, ErrorClass: req.ErrorClass, Error: req.Error,
+	}
+	if req.DecidedBy != "" && req.DecidedBy != req.Principal {
+		v.DecidedBy = req.DecidedBy
+	}
+	v.Note = req.DecisionNote
+	if req.State == approval.Executing && !req.Progress.At.IsZero() {
+		v.Progress = &Progress{Message: req.Progress.Text, Percent: req.Progress.Percent, At: req.Progress.At}
+	}
+	switch req.State {
+	case approval.Confirming:
+		v.Gate = "confirm"
+		v.Title = fmt.Sprintf("Confirm %s (request %s)", describe(req), req.ID)
+		v.Prompt = prompt(req, cmd)
+	case approval.Pending:
+		v.Gate = "approval"
+		v.Title = fmt.Sprintf("Approval needed: %s (request %s)", describe(req), req.ID)
+		v.Prompt = prompt(req, cmd)
+	default:
+		v.Title = fmt.Sprintf("%s: %s (request %s)", describe(req), req.State, req.ID)
+	}
+	v.Actions = r.actions(req, viewer, cmd)
+	v.Summary = summary(req, viewer, v.may(ActionApprove))
+	v.Fields = viewFields(v)
+	return v
+}
+
+func (r *Runner) actions(req approval.Request, viewer string, cmd *Command) []Action {
+	go_ := "primary"
+	if cmd != nil && cmd.Risk == Destructive {
+		go_ = "danger"
+	}
+	switch {
+	case req.State == approval.Confirming && viewer == req.Principal:
+		return []Action{{ActionConfirm, "Confirm", go_}, {ActionCancel, "Cancel", "default"}}
+	case req.State == approval.Pending && viewer == req.Principal:
+		return []Action{{ActionCancel, "Withdraw", "default"}}
+	case req.State == approval.Pending && r.CanApprove(viewer, req):
+		return []Action{{ActionApprove, "Approve", go_}, {ActionDeny, "Deny", "default"}}
+	}
+	return nil
+}
+
+// may reports whether the viewer is offered action a.
+func (v RequestView) may(a ActionID) bool {
+	for _, x := range v.Actions {
+		if x.ID == a {
+			return true
+		}
+	}
+	return false
+}
+
+// summary is one line on where the request stands, worded for viewer
+// (approver says whether the viewer may approve it).
+func summary(req approval.Request, viewer string, approver bool) string {
+	what := describe(req)
+	by := ""
+	if req.DecidedBy != "" && req.DecidedBy != req.Principal {
+		by = " by " + req.DecidedBy
+	}
+	cleared := "approved" + by
+	if !req.NeedsApproval {
+		cleared = "confirmed"
+	}
+	switch req.State {
+	case approval.Confirming:
+		if viewer == req.Principal {
+			s := fmt.Sprintf("Expires %s. `confirm %s` to go ahead, `cancel %s` to drop it", clock(req.ExpiresAt), req.ID, req.ID)
+			if req.NeedsApproval {
+				s += "; after you confirm, an approver must also approve"
+			}
+			return s + "."
+		}
+		return fmt.Sprintf("%s waits for %s to confirm it", what, req.Principal)
+	case approval.Pending:
+		if approver {
+			return fmt.Sprintf("%s asks to %s (%s). Expires %s. `approve %s` or `deny %s [reason]`.",
+				req.Principal, what, req.Reason, clock(req.ExpiresAt), req.ID, req.ID)
+		}
+		return fmt.Sprintf("Waiting for an approver (%s). Expires %s. Approvers: `approve %s` or `deny %s [reason]`.",
+			req.Reason, clock(req.ExpiresAt), req.ID, req.ID)
+	case approval.Approved:
+		return fmt.Sprintf("%s was %s and is about to run", what, cleared)
+	case approval.Executing:
+		return fmt.Sprintf("%s was %s and is running", what, cleared)
+	case approval.Succeeded:
+		return fmt.Sprintf("%s was %s and succeeded: %s", what, cleared, req.Outcome)
+	case approval.Failed:
+		return fmt.Sprintf("%s was %s but failed: %s", what, cleared, req.Error)
+	case approval.Denied:
+		note := ""
+		if req.DecisionNote != "" {
+			note = ": " + req.DecisionNote
+		}
+		return fmt.Sprintf("%s was denied%s%s; nothing was done", what, by, note)
+	case approval.Expired:
+		if by != "" {
+			return fmt.Sprintf("%s was approved%s but never ran: the session holding its secret arguments ended; nothing was done", what, by)
+		}
+		return fmt.Sprintf("%s expired before anyone decided; nothing was done", what)
+	case approval.Interrupted:
+		return fmt.Sprintf("%s was interrupted when the process running it stopped; it will not be re-run — check `status %s`", what, req.Target)
+	case approval.Cancelled:
+		if req.DecisionNote != "" {
+			return fmt.Sprintf("%s was cancelled: %s; nothing was done", what, req.DecisionNote)
+		}
+		return fmt.Sprintf("%s was cancelled; nothing was done", what)
+	}
+	return fmt.Sprintf("%s is now %s", what, req.State)
+}
+
+// stateWords says where a request stands, for someone whose click lost.
+func stateWords(req approval.Request) string {
+	by := ""
+	if req.DecidedBy != "" && req.DecidedBy != req.Principal {
+		by = " by " + req.DecidedBy
+	}
+	switch req.State {
+	case approval.Confirming:
+		return "the requester has not confirmed it yet"
+	case approval.Pending:
+		return "it is waiting for an approver"
+	case approval.Approved:
+		return "it was already approved" + by + " and is about to run"
+	case approval.Executing:
+		return "it is already running"
+	case approval.Succeeded:
+		return "it already succeeded"
+	case approval.Failed:
+		return "it already ran and failed"
+	}
+	return "it is already " + string(req.State) + by
+}
+
+func viewFields(v RequestView) []Field {
+	fs := []Field{
+		{"Requester", v.Requester},
+		{"Command", v.Command},
+		{"Target", v.Target.String()},
+	}
+	if len(v.Args) > 0 {
+		fs = append(fs, Field{"Arguments", argLine(v.Args)})
+	}
+	if v.Reason != "" {
+		fs = append(fs, Field{"Reason", v.Reason})
+	}
+	fs = append(fs, Field{"State", string(v.State)})
+	if v.Gate != "" {
+		fs = append(fs, Field{"Expires", clock(v.ExpiresAt)})
+	}
+	if v.DecidedBy != "" {
+		fs = append(fs, Field{"Decided by", v.DecidedBy})
+	}
+	if v.Note != "" {
+		fs = append(fs, Field{"Note", v.Note})
+	}
+	if v.Progress != nil {
+		fs = append(fs, Field{"Progress", v.Progress.String()})
+	}
+	if v.Outcome != "" {
+		fs = append(fs, Field{"Outcome", v.Outcome})
+	}
+	if v.Error != "" {
+		e := v.Error
+		if v.ErrorClass != "" {
+			e = v.ErrorClass + ": " + e
+		}
+		fs = append(fs, Field{"Error", e})
+	}
+	return fs
+}
+
+// viewArgs turns stored (already redacted) arguments into display strings,
+// leaving out the server, which the target shows.
+func viewArgs(raw json.RawMessage) map[string]string {
+	var m map[string]any
+	if json.Unmarshal(raw, &m) != nil || len(m) == 0 {
+		return nil
+	}
+	out := map[string]string{}
+	for k, v := range m {
+		if k != "server" {
+			out[k] = fmt.Sprint(v)
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// argLine renders arguments sorted: "image=debian-12 password=[redacted]".
+func argLine(args map[string]string) string {
+	keys := make([]string, 0, len(args))
+	for k := range args {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = k + "=" + args[k]
+	}
+	return strings.Join(parts, " ")
+}
+
+// describe renders "reinstall demo-fra/web-1 image=debian-12" from the
+// stored (redacted) request.
+func describe(req approval.Request) string {
+	s := req.Command + " " + req.Target
+	if a := argLine(viewArgs(req.Args)); a != "" {
+		s += " " + a
+	}
+	return s
+}
+
+// prompt is the question shown with the buttons: the exact action, on
+// which server, and what it does (the command's own warning).
+func prompt(req approval.Request, cmd *Command) string {
+	target := TargetView{Ref: req.Target, Name: req.TargetName, IP: req.TargetIP}.String()
+	s := req.Command + " " + target
+	if a := argLine(viewArgs(req.Args)); a != "" {
+		s += " " + a
+	}
+	s += "?"
+	if cmd != nil && cmd.Danger != "" {
+		s += " " + cmd.Danger
+	}
+	return s
+}
+
+// clock is how a time is shown to people, everywhere: to the minute, in
+// UTC, with the date, so a line read tomorrow or pasted elsewhere is
+// still right.
+func clock(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
