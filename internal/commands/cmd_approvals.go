@@ -3,7 +3,6 @@ package commands
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/vpsops/vpsops/internal/approval"
@@ -159,15 +158,15 @@ func cancelCmd() *Command {
 
 // CanApprove reports whether principal could approve req: not their own,
 // not an MCP client, and approval.grant on its target.
-func (r *Runner) CanApprove(principal string, req approval.Request) bool {
-	return req.Principal != principal && !strings.HasPrefix(principal, "mcp:") &&
-		r.policy.Decide(principal, "approval.grant", req.Target).Allowed
+func (r *Runner) CanApprove(principal Principal, req approval.Request) bool {
+	return req.Principal != string(principal) && !principal.MCP() &&
+		r.policy.Decide(string(principal), "approval.grant", req.Target).Allowed
 }
 
 // Waiting lists the open requests that wait for principal: their own still
 // to confirm, and others' they could approve. Adapters show it when a
 // session starts, so nothing waits unseen.
-func (r *Runner) Waiting(ctx context.Context, principal string) ([]RequestView, error) {
+func (r *Runner) Waiting(ctx context.Context, principal Principal) ([]RequestView, error) {
 	reqs, err := r.approvals.List(ctx, approval.Filter{States: []approval.State{approval.Confirming, approval.Pending}, Limit: 100})
 	if err != nil {
 		return nil, err
@@ -175,7 +174,7 @@ func (r *Runner) Waiting(ctx context.Context, principal string) ([]RequestView, 
 	var out []RequestView
 	for _, q := range reqs {
 		switch {
-		case q.State == approval.Confirming && q.Principal == principal:
+		case q.State == approval.Confirming && q.Principal == string(principal):
 		case q.State == approval.Pending && r.CanApprove(principal, q):
 		default:
 			continue

@@ -60,7 +60,7 @@ func reinstallCmd() *Command {
 					return err
 				}
 				a["password"] = pw
-				a[generatedMark] = true
+				inv.Generated = map[string]bool{"password": true}
 			}
 			return nil
 		},
@@ -73,7 +73,7 @@ func reinstallCmd() *Command {
 			// From here the provider has the password: the requester must
 			// get a generated one whatever happens next.
 			var secret []Field
-			if inv.Args[generatedMark] == true {
+			if inv.Generated["password"] {
 				secret = []Field{{Name: "root password", Value: pw}}
 			}
 			if err := inv.Wait(ctx, op); err != nil {
@@ -121,10 +121,6 @@ func checkImage(ctx context.Context, inv *Invocation) error {
 	}
 	return fmt.Errorf("%s offers no image %q for %s (`images %s` lists them: %s)", inv.Provider.DisplayName(), want, inv.Target, inv.Target, list)
 }
-
-// generatedMark flags an argument set whose password vpsops generated. It
-// is not a declared argument, so it is never audited or stored.
-const generatedMark = "\x00generated"
 
 // generatePassword returns n characters from an alphabet without look-alikes.
 func generatePassword(n int) (string, error) {

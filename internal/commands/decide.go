@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/vpsops/vpsops/internal/approval"
@@ -17,7 +16,7 @@ import (
 // Confirm is the requester confirming their own gated request. If no
 // approval is needed the action runs now and its result is returned.
 func (r *Runner) Confirm(ctx context.Context, q Request, id string) (Result, error) {
-	req, err := r.approvals.Confirm(ctx, id, q.Principal)
+	req, err := r.approvals.Confirm(ctx, id, string(q.Principal))
 	if err != nil {
 		return Result{}, r.decisionError(ctx, &q, "confirm", id, err)
 	}
@@ -35,11 +34,11 @@ func (r *Runner) Confirm(ctx context.Context, q Request, id string) (Result, err
 
 // Cancel is the requester dropping their own gated request.
 func (r *Runner) Cancel(ctx context.Context, q Request, id string) (Result, error) {
-	req, err := r.approvals.Cancel(ctx, id, q.Principal)
+	req, err := r.approvals.Cancel(ctx, id, string(q.Principal))
 	if err != nil {
 		return Result{}, r.decisionError(ctx, &q, "cancel", id, err)
 	}
-	r.forget(id)
+	r.held.forget(id)
 	r.recordDecision(ctx, &q, req, audit.StageCancelled, "cancel", "")
 	v := r.View(req, q.Principal)
 	return Result{Title: fmt.Sprintf("Cancelled %s (request %s)", describe(req), id), Text: "Nothing was done.", Request: &v}, nil
@@ -58,35 +57,31 @@ func (r *Runner) Decide(ctx context.Context, q Request, id string, approve bool,
 	if err != nil {
 		return Result{}, r.decisionError(ctx, &q, verb, id, err)
 	}
-	if q.Kind() == "mcp" {
-		err := denied("MCP clients can never approve or deny requests")
-		r.recordDecisionError(ctx, &q, current, verb, err)
-		return Result{}, err
+	attempt := decisionRecord(current, "", "", "")
+	attempt.Command = verb
+	if q.mcp() {
+		return Result{}, r.refuse(ctx, &q, attempt, audit.StageDenied, denied("MCP clients can never approve or deny requests"))
 	}
-	if current.Principal == q.Principal {
-		err := denied("you cannot %s your own request; another approver must", verb)
-		r.recordDecisionError(ctx, &q, current, verb, err)
-		return Result{}, err
+	if current.Principal == string(q.Principal) {
+		return Result{}, r.refuse(ctx, &q, attempt, audit.StageDenied, denied("you cannot %s your own request; another approver must", verb))
 	}
-	d := r.policy.Decide(q.Principal, "approval.grant", current.Target)
+	d := r.policy.Decide(string(q.Principal), "approval.grant", current.Target)
 	if !d.Allowed {
-		err := denied("%s may not approve requests on %s (needs approval.grant)", q.Principal, current.Target)
-		rec := decisionRecord(current, audit.StageDenied, "deny", d.Rule)
-		rec.Command, rec.ErrorClass, rec.Error = verb, string(fault.PermissionDenied), err.Message
-		r.record(ctx, &q, rec)
-		return Result{}, err
+		attempt.Rule = d.Rule
+		return Result{}, r.refuse(ctx, &q, attempt, audit.StageDenied,
+			denied("%s may not approve requests on %s (needs approval.grant)", q.Principal, current.Target))
 	}
 	var req approval.Request
 	if approve {
-		req, err = r.approvals.Approve(ctx, id, q.Principal)
+		req, err = r.approvals.Approve(ctx, id, string(q.Principal))
 	} else {
-		req, err = r.approvals.Deny(ctx, id, q.Principal, note)
+		req, err = r.approvals.Deny(ctx, id, string(q.Principal), note)
 	}
 	if err != nil {
 		return Result{}, r.decisionError(ctx, &q, verb, id, err)
 	}
 	if !approve {
-		r.forget(id)
+		r.held.forget(id)
 		r.recordDecision(ctx, &q, req, audit.StageApprovalDenied, "deny", d.Rule)
 		v := r.View(req, q.Principal)
 		return Result{Title: fmt.Sprintf("Denied %s (request %s)", describe(req), id), Text: v.Summary + ".", Request: &v}, nil
@@ -115,7 +110,7 @@ func (r *Runner) runCleared(ctx context.Context, by Request, req approval.Reques
 	if cmd == nil {
 		return Result{}, fault.Errorf(fault.Internal, "request %s names unknown command %q", req.ID, req.Command)
 	}
-	args, err := r.argsFor(cmd, req)
+	args, generated, err := r.argsFor(cmd, req)
 	if err != nil {
 		return Result{}, err
 	}
@@ -123,21 +118,18 @@ func (r *Runner) runCleared(ctx context.Context, by Request, req approval.Reques
 	if errors.Is(err, approval.ErrArgsChanged) {
 		// Tampering with the stored request, or a bug: never run it.
 		e := fault.Errorf(fault.Conflict, "request %s: its arguments no longer match what was approved; it will not run", req.ID)
-		rec := decisionRecord(req, audit.StageDenied, "deny", "")
-		rec.ErrorClass, rec.Error = string(e.Class), e.Message
-		r.record(ctx, &by, rec)
-		return Result{}, e
+		return Result{}, r.refuse(ctx, &by, decisionRecord(req, "", "", ""), audit.StageDenied, e)
 	}
 	if err != nil {
 		return Result{}, r.decisionError(ctx, &by, "run", req.ID, err)
 	}
-	defer r.forget(req.ID)
+	defer r.held.forget(req.ID)
 	stop := r.approvals.Hold(ctx, req.ID)
 	defer stop()
 
 	// The request runs as the requester, wherever it was approved.
-	q := Request{Source: claimed.Source, Principal: claimed.Principal, Command: cmd.Name, ReplyTo: claimed.ReplyTo, Progress: by.Progress}
-	inv := &Invocation{Runner: r, Request: &q, Command: cmd, Args: args, Principal: claimed.Principal, ApprovalID: claimed.ID}
+	q := Request{Source: claimed.Source, Principal: Principal(claimed.Principal), Command: cmd.Name, ReplyTo: claimed.ReplyTo, Progress: by.Progress}
+	inv := &Invocation{Runner: r, Request: &q, Command: cmd, Args: args, Generated: generated, Principal: claimed.Principal, ApprovalID: claimed.ID}
 	base := audit.Record{Command: cmd.Name, Args: claimed.Args, Target: claimed.Target, ApprovalID: claimed.ID}
 	res, runErr := r.runClaimed(ctx, inv, claimed, base, start)
 
@@ -168,53 +160,42 @@ func (r *Runner) runClaimed(ctx context.Context, inv *Invocation, claimed approv
 		return Result{}, err
 	}
 	inv.Provider, inv.ServerID, inv.Target = p, id, base.Target
-	d := r.policy.Decide(q.Principal, cmd.Permission, inv.Target)
+	d := r.policy.Decide(string(q.Principal), cmd.Permission, inv.Target)
 	base.Rule = d.Rule
 	if !d.Allowed {
 		return Result{}, r.deny(ctx, q, base, cmd, inv.Target)
 	}
 	if gate, rule := r.gateFor(&Request{Source: q.Source, Principal: q.Principal, CanConfirm: true}, cmd, inv.Target); gate == policy.GateApproval && !claimed.NeedsApproval {
 		e := denied("the policy now requires approval for %s on %s (%s); request it again", cmd.Name, inv.Target, rule)
-		rec := base
-		rec.Stage, rec.Decision, rec.ErrorClass, rec.Error = audit.StageDenied, "deny", string(e.Class), e.Message
-		r.record(ctx, q, rec)
-		return Result{}, e
+		return Result{}, r.refuse(ctx, q, base, audit.StageDenied, e)
 	}
 	return r.execute(ctx, inv, base, start)
 }
 
-// argsFor rebuilds the full arguments of a stored request: the stored
-// (redacted) ones plus the secrets this process holds.
-func (r *Runner) argsFor(cmd *Command, req approval.Request) (Args, error) {
-	r.mu.Lock()
-	held, ok := r.held[req.ID]
-	r.mu.Unlock()
-	if ok {
-		return held, nil
+// argsFor rebuilds the full arguments of a stored request: those this
+// process holds (secrets included), or else the stored ones, which can
+// only be complete when the command declares no secret among them.
+func (r *Runner) argsFor(cmd *Command, req approval.Request) (Args, map[string]bool, error) {
+	if h, ok := r.held.get(req.ID); ok {
+		return h.args, h.generated, nil
 	}
 	if req.HasSecrets {
-		return nil, fault.Errorf(fault.Conflict, "request %s carries secrets held only by the requester's session; it runs there", req.ID)
-	}
-	if strings.Contains(string(req.Args), Redacted) || strings.Contains(string(req.Args), "[generated]") {
-		// Defence in depth: a redacted value must never be mistaken for
-		// the real one.
-		return nil, fault.Errorf(fault.Internal, "request %s: stored arguments are redacted; it cannot run here", req.ID)
+		return nil, nil, fault.Errorf(fault.Conflict, "request %s carries secrets held only by the requester's session; it runs there", req.ID)
 	}
 	var raw map[string]any
 	if err := json.Unmarshal(req.Args, &raw); err != nil && len(req.Args) > 0 {
-		return nil, fault.Errorf(fault.Internal, "request %s: stored arguments unreadable", req.ID)
+		return nil, nil, fault.Errorf(fault.Internal, "request %s: stored arguments unreadable", req.ID)
+	}
+	if cmd.hasSecretArgs(raw) {
+		// Defence in depth: stored secrets are always redacted, and a
+		// redacted value must never be mistaken for the real one.
+		return nil, nil, fault.Errorf(fault.Internal, "request %s: stored arguments are redacted; it cannot run here", req.ID)
 	}
 	args, err := cmd.Validate(raw)
 	if err != nil {
-		return nil, fault.Errorf(fault.Internal, "request %s: stored arguments invalid: %v", req.ID, err)
+		return nil, nil, fault.Errorf(fault.Internal, "request %s: stored arguments invalid: %v", req.ID, err)
 	}
-	return args, nil
-}
-
-func (r *Runner) forget(id string) {
-	r.mu.Lock()
-	delete(r.held, id)
-	r.mu.Unlock()
+	return args, nil, nil
 }
 
 // decisionError words a failed transition for the person who tried it,
@@ -224,8 +205,7 @@ func (r *Runner) decisionError(ctx context.Context, q *Request, verb, id string,
 	switch {
 	case errors.Is(err, approval.ErrNotFound):
 		e := fault.Errorf(fault.NotFound, "no request %s; `approvals` lists the open ones", id)
-		r.record(ctx, q, audit.Record{Command: verb, ApprovalID: id, Stage: audit.StageRejected, ErrorClass: string(e.Class), Error: e.Message})
-		return e
+		return r.refuse(ctx, q, audit.Record{Command: verb, ApprovalID: id}, audit.StageRejected, e)
 	case errors.As(err, &ce):
 		if ce.JustExpired {
 			// This click found it past its deadline and expired it; no
@@ -234,20 +214,21 @@ func (r *Runner) decisionError(ctx context.Context, q *Request, verb, id string,
 		}
 		// A lost race or a double click: on the record, changing nothing.
 		e := fault.Errorf(fault.Conflict, "cannot %s request %s: %s", verb, id, stateWords(ce.Current))
-		rec := decisionRecord(ce.Current, audit.StageRejected, "", "")
-		rec.Command, rec.ErrorClass, rec.Error = verb, string(e.Class), e.Message
-		r.record(ctx, q, rec)
-		return e
+		rec := decisionRecord(ce.Current, "", "", "")
+		rec.Command = verb
+		return r.refuse(ctx, q, rec, audit.StageRejected, e)
 	case errors.Is(err, approval.ErrSelfApproval), errors.Is(err, approval.ErrNotRequester):
 		why := "only the requester can confirm or cancel it"
 		if errors.Is(err, approval.ErrSelfApproval) {
 			why = "you cannot approve or deny your own request"
 		}
 		e := denied("cannot %s request %s: %s", verb, id, why)
+		rec := audit.Record{ApprovalID: id}
 		if cur, gerr := r.approvals.Get(ctx, id); gerr == nil {
-			r.recordDecisionError(ctx, q, cur, verb, e)
+			rec = decisionRecord(cur, "", "", "")
 		}
-		return e
+		rec.Command = verb
+		return r.refuse(ctx, q, rec, audit.StageDenied, e)
 	}
 	var de *fault.Error
 	if errors.As(err, &de) {
@@ -259,12 +240,6 @@ func (r *Runner) decisionError(ctx context.Context, q *Request, verb, id string,
 
 func (r *Runner) recordDecision(ctx context.Context, q *Request, req approval.Request, stage audit.Stage, decision, rule string) {
 	r.record(ctx, q, decisionRecord(req, stage, decision, rule))
-}
-
-func (r *Runner) recordDecisionError(ctx context.Context, q *Request, req approval.Request, verb string, err *fault.Error) {
-	rec := decisionRecord(req, audit.StageDenied, "deny", "")
-	rec.Command, rec.ErrorClass, rec.Error = verb, string(err.Class), err.Message
-	r.record(ctx, q, rec)
 }
 
 func decisionRecord(req approval.Request, stage audit.Stage, decision, rule string) audit.Record {

@@ -17,11 +17,11 @@ func (r *Runner) gateFor(q *Request, cmd *Command, target string) (policy.Gate, 
 	gate, reason := policy.GateNone, ""
 	if cmd.Risk == Destructive {
 		gate, reason = policy.GateConfirm, "destructive command"
-		if q.Kind() == "mcp" {
+		if q.mcp() {
 			gate, reason = policy.GateApproval, "destructive command requested by an MCP client"
 		}
 	}
-	if pg, rule := r.policy.Gate(q.Principal, cmd.Name, target); policy.Stricter(gate, pg) != gate {
+	if pg, rule := r.policy.Gate(string(q.Principal), cmd.Name, target); policy.Stricter(gate, pg) != gate {
 		gate, reason = pg, rule
 	}
 	if gate == policy.GateConfirm && !q.CanConfirm {
@@ -42,7 +42,7 @@ func (r *Runner) hold(ctx context.Context, q *Request, inv *Invocation, base aud
 		NeedsConfirm:  q.CanConfirm && (cmd.Risk == Destructive || gate == policy.GateConfirm),
 		NeedsApproval: gate == policy.GateApproval,
 		Source:        q.Source,
-		Principal:     q.Principal,
+		Principal:     string(q.Principal),
 		Command:       cmd.Name,
 		Target:        inv.Target,
 		Args:          base.Args,
@@ -66,9 +66,7 @@ func (r *Runner) hold(ctx context.Context, q *Request, inv *Invocation, base aud
 		return Result{}, fault.Errorf(fault.Unavailable, "could not store the %s request; nothing was done", gate)
 	}
 	if created.HasSecrets {
-		r.mu.Lock()
-		r.held[created.ID] = inv.Args
-		r.mu.Unlock()
+		r.held.put(created.ID, inv.Args, inv.Generated)
 	}
 	requested := base
 	requested.Stage, requested.ApprovalID = audit.StageRequested, created.ID
@@ -86,8 +84,8 @@ func (r *Runner) hold(ctx context.Context, q *Request, inv *Invocation, base aud
 	if err != nil {
 		// A gated request nobody can see in the audit trail must not be
 		// actionable: withdraw it.
-		r.approvals.Cancel(context.WithoutCancel(ctx), created.ID, q.Principal)
-		r.forget(created.ID)
+		r.approvals.Cancel(context.WithoutCancel(ctx), created.ID, string(q.Principal))
+		r.held.forget(created.ID)
 		return Result{}, fault.Errorf(fault.Unavailable, "the audit log cannot be written, so the %s request was withdrawn; nothing was done", gate)
 	}
 	return pendingResult(r.View(created, q.Principal)), nil

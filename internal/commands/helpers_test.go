@@ -47,7 +47,7 @@ func openTestApp(t testing.TB, path string, mutate ...func(*config.Config)) *tes
 }
 
 func shellReq(principal string) commands.Request {
-	return commands.Request{Source: "shell", Principal: principal, CanConfirm: true}
+	return commands.Request{Source: "shell", Principal: commands.Principal(principal), CanConfirm: true}
 }
 
 // run runs a chat line and fails the test on error.

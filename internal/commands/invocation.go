@@ -24,6 +24,9 @@ type Invocation struct {
 	// people are shown its name and IP); nil for ungated commands.
 	Server    *driver.Server
 	Principal string
+	// Generated names the arguments vpsops generated (a root password):
+	// the requester is shown them, and records say "[generated]".
+	Generated map[string]bool
 	// ApprovalID is set when the invocation runs an approved request.
 	ApprovalID string
 }

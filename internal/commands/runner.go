@@ -20,7 +20,7 @@ import (
 // Request is one command invocation from any source.
 type Request struct {
 	Source    string         // "shell", "slack", "discord", "mcp"
-	Principal string         // "slack:T01:U02", "mcp:claude-laptop", "shell:alice"
+	Principal Principal      // "slack:T01:U02", "mcp:claude-laptop", "shell:alice"
 	Command   string         // chat name ("iso mount")
 	Args      map[string]any // raw: strings from chat, JSON values from MCP
 	// ReplyTo is the adapter's opaque reference for telling the requester
@@ -35,8 +35,9 @@ type Request struct {
 	Progress func(Progress)
 }
 
-// Kind is the principal's kind: "slack", "discord", "mcp" or "shell".
-func (q *Request) Kind() string { k, _, _ := strings.Cut(q.Principal, ":"); return k }
+// mcp reports whether the request comes from an MCP client, by its
+// principal or its source: either is enough to treat it as one.
+func (q *Request) mcp() bool { return q.Principal.MCP() || q.Source == "mcp" }
 
 // Runner runs commands through validate → resolve → authorize → gate →
 // execute, auditing every stage.
@@ -53,22 +54,14 @@ type Runner struct {
 	// passed on (see Throttle).
 	progressInterval time.Duration
 
-	// held keeps the secret arguments of gated requests made through this
-	// process, by request id. Secrets are never written to the database,
-	// so a request that has them (or whose result is secret) can only run
-	// here, where the requester can be shown the result.
-	mu       sync.Mutex
-	held     map[string]Args
-	running  map[string]bool // held requests a watcher goroutine is running now
-	inflight sync.WaitGroup  // those goroutines, waited for at shutdown
+	held     heldSecrets
+	inflight sync.WaitGroup // watcher goroutines running held requests, waited for at shutdown
 
 	// secretKey keys the hash of secret argument values, so that the
 	// approval table's args_hash cannot be used to guess a password
 	// offline. It never leaves this process, which is fine: requests with
 	// secrets only ever run here.
 	secretKey []byte
-
-	reach reachCache
 }
 
 // Options configures a Runner.
@@ -104,7 +97,7 @@ func NewRunner(o Options) *Runner {
 	return &Runner{
 		reg: o.Registry, fleet: o.Fleet, policy: o.Policy, audit: o.Audit,
 		approvals: o.Approvals, log: o.Logger, clock: o.Clock,
-		opTimeout: o.OperationTimeout, progressInterval: o.ProgressInterval, held: map[string]Args{}, running: map[string]bool{},
+		opTimeout: o.OperationTimeout, progressInterval: o.ProgressInterval,
 		secretKey: randomKey(),
 	}
 }
@@ -126,12 +119,11 @@ func (r *Runner) RunText(ctx context.Context, q Request, line string) (Result, e
 	if err != nil {
 		var pe *ParseError
 		errors.As(err, &pe)
-		e := fault.Errorf(fault.Invalid, "%s", pe.Msg)
-		r.record(ctx, &q, audit.Record{Command: pe.Command, Stage: audit.StageRejected, ErrorClass: string(fault.Invalid), Error: pe.Msg})
+		var e error = fault.Errorf(fault.Invalid, "%s", pe.Msg)
 		if pe.Usage != "" {
-			return Result{}, &UsageError{Err: e, Usage: pe.Usage}
+			e = &UsageError{Err: e.(*fault.Error), Usage: pe.Usage}
 		}
-		return Result{}, e
+		return Result{}, r.refuse(ctx, &q, audit.Record{Command: pe.Command}, audit.StageRejected, e)
 	}
 	q.Command, q.Args = name, raw
 	return r.Run(ctx, q)
@@ -146,35 +138,32 @@ func (r *Runner) Run(ctx context.Context, q Request) (Result, error) {
 	start := r.clock()
 	cmd := r.reg.Lookup(q.Command)
 	if cmd == nil {
-		msg := "unknown command; type `help` for the list"
-		r.record(ctx, &q, audit.Record{Stage: audit.StageRejected, ErrorClass: string(fault.Invalid), Error: msg})
-		return Result{}, fault.Errorf(fault.Invalid, "%s", msg)
+		return Result{}, r.refuse(ctx, &q, audit.Record{}, audit.StageRejected,
+			fault.Errorf(fault.Invalid, "unknown command; type `help` for the list"))
 	}
-	if cmd.Tool == "" && q.Source == "mcp" {
-		err := fault.Errorf(fault.PermissionDenied, "%s is not available to MCP clients", cmd.Name)
-		r.record(ctx, &q, audit.Record{Command: cmd.Name, Stage: audit.StageRejected, ErrorClass: string(fault.PermissionDenied), Error: err.Message})
-		return Result{}, err
+	if cmd.Tool == "" && q.mcp() {
+		return Result{}, r.refuse(ctx, &q, audit.Record{Command: cmd.Name}, audit.StageRejected,
+			fault.Errorf(fault.PermissionDenied, "%s is not available to MCP clients", cmd.Name))
 	}
 	args, err := cmd.Validate(q.Args)
 	if err != nil {
-		ue := invalid(cmd, "%s: %v", cmd.Name, err)
-		r.record(ctx, &q, audit.Record{Command: cmd.Name, Args: r.redactedJSON(cmd, q.Args), Stage: audit.StageRejected, ErrorClass: string(fault.Invalid), Error: ue.Error()})
-		return Result{}, ue
+		return Result{}, r.refuse(ctx, &q, audit.Record{Command: cmd.Name, Args: r.redactedJSON(cmd, q.Args, nil)}, audit.StageRejected,
+			invalid(cmd, "%s: %v", cmd.Name, err))
 	}
-	inv := &Invocation{Runner: r, Request: &q, Command: cmd, Args: args, Principal: q.Principal}
+	inv := &Invocation{Runner: r, Request: &q, Command: cmd, Args: args, Principal: string(q.Principal)}
 	if cmd.internal {
 		// confirm, cancel, approve, deny: the decision methods authorize
 		// and audit each outcome themselves.
 		return cmd.Run(ctx, inv)
 	}
-	base := audit.Record{Command: cmd.Name, Args: r.redactedJSON(cmd, args)}
+	base := audit.Record{Command: cmd.Name, Args: r.redactedJSON(cmd, args, inv.Generated)}
 	// Someone with no grant for this permission anywhere is refused before
 	// the server is resolved: resolving would tell them which servers
 	// exist, and a name lookup lists every provider.
 	if cmd.Permission != "" {
-		ok, rule := r.mayAnywhere(q.Principal, cmd.Permission)
-		base.Rule = rule
-		if !ok {
+		d := r.policy.MayAnywhere(string(q.Principal), cmd.Permission)
+		base.Rule = d.Rule
+		if !d.Allowed {
 			return Result{}, r.deny(ctx, &q, base, cmd, "any server")
 		}
 	}
@@ -185,13 +174,9 @@ func (r *Runner) Run(ctx context.Context, q Request) (Result, error) {
 	}
 	if cmd.Prepare != nil {
 		if err := cmd.Prepare(ctx, inv); err != nil {
-			ue := invalid(cmd, "%s: %v", cmd.Name, err)
-			rec := base
-			rec.Stage, rec.ErrorClass, rec.Error = audit.StageRejected, string(fault.Invalid), ue.Error()
-			r.record(ctx, &q, rec)
-			return Result{}, ue
+			return Result{}, r.refuse(ctx, &q, base, audit.StageRejected, invalid(cmd, "%s: %v", cmd.Name, err))
 		}
-		base.Args = r.redactedJSON(cmd, args)
+		base.Args = r.redactedJSON(cmd, args, inv.Generated)
 	}
 	if cmd.Gated() && cmd.Target() {
 		if gate, reason := r.gateFor(&q, cmd, inv.Target); gate != policy.GateNone {
@@ -217,18 +202,15 @@ func (r *Runner) Run(ctx context.Context, q Request) (Result, error) {
 // that its provider can do the command, auditing a refusal.
 func (r *Runner) target(ctx context.Context, inv *Invocation, base *audit.Record) error {
 	q, cmd := inv.Request, inv.Command
-	visible := func(ref string) bool { return r.policy.Decide(q.Principal, cmd.Permission, ref).Allowed }
+	visible := func(ref string) bool { return r.policy.Decide(string(q.Principal), cmd.Permission, ref).Allowed }
 	ref := inv.Args.String(cmd.Args[0].Name)
 	p, id, err := r.fleet.ResolveFor(ctx, ref, visible)
 	if err != nil {
-		rec := *base
-		rec.Stage, rec.ErrorClass, rec.Error = audit.StageRejected, string(fault.ClassOf(err)), safeMessage(err)
-		r.record(ctx, q, rec)
-		return err
+		return r.refuse(ctx, q, *base, audit.StageRejected, err)
 	}
 	inv.Provider, inv.ServerID, inv.Target = p, id, p.Name()+"/"+id
 	base.Target = inv.Target
-	d := r.policy.Decide(q.Principal, cmd.Permission, inv.Target)
+	d := r.policy.Decide(string(q.Principal), cmd.Permission, inv.Target)
 	base.Rule = d.Rule
 	if !d.Allowed {
 		return r.deny(ctx, q, *base, cmd, inv.Target)
@@ -241,10 +223,7 @@ func (r *Runner) target(ctx context.Context, inv *Invocation, base *audit.Record
 		inv.Server, err = r.existing(ctx, p, id, ref)
 	}
 	if err != nil {
-		rec := *base
-		rec.Stage, rec.ErrorClass, rec.Error = audit.StageRejected, string(fault.ClassOf(err)), safeMessage(err)
-		r.record(ctx, q, rec)
-		return err
+		return r.refuse(ctx, q, *base, audit.StageRejected, err)
 	}
 	return nil
 }
@@ -263,13 +242,8 @@ func (r *Runner) existing(ctx context.Context, p *providers.Provider, id, ref st
 
 // deny audits and words a policy refusal.
 func (r *Runner) deny(ctx context.Context, q *Request, base audit.Record, cmd *Command, object string) error {
-	rec := base
-	rec.Stage, rec.Decision = audit.StageDenied, "deny"
-	rec.ErrorClass = string(fault.PermissionDenied)
-	err := denied("%s may not run %s on %s (it needs %s)", q.Principal, cmd.Name, object, cmd.Permission)
-	rec.Error = err.Message
-	r.record(ctx, q, rec)
-	return err
+	return r.refuse(ctx, q, base, audit.StageDenied,
+		denied("%s may not run %s on %s (it needs %s)", q.Principal, cmd.Name, object, cmd.Permission))
 }
 
 // execute runs an authorized, ungated (or already cleared) invocation and
@@ -300,7 +274,7 @@ func (r *Runner) execute(ctx context.Context, inv *Invocation, base audit.Record
 	if err != nil {
 		// Info, not Warn: the requester already sees the error; a failed
 		// command is an event for the log, not a fault of the bot.
-		r.log.LogAttrs(ctx, slog.LevelInfo, "command failed", slog.String("principal", q.Principal), slog.String("command", inv.Command.Name), slog.String("target", inv.Target), slog.String("class", rec.ErrorClass), slog.String("error", rec.Error))
+		r.log.LogAttrs(ctx, slog.LevelInfo, "command failed", slog.String("principal", string(q.Principal)), slog.String("command", inv.Command.Name), slog.String("target", inv.Target), slog.String("class", rec.ErrorClass), slog.String("error", rec.Error))
 	}
 	if aerr := r.record(ctx, q, rec); aerr != nil && err == nil {
 		// The action ran but could not be recorded: say so rather than
@@ -325,7 +299,7 @@ func userError(cmd *Command, err error) error {
 
 // record appends an audit record for q, waiting until it is durable.
 func (r *Runner) record(ctx context.Context, q *Request, rec audit.Record) error {
-	rec.Source, rec.Principal = q.Source, q.Principal
+	rec.Source, rec.Principal = q.Source, string(q.Principal)
 	// An audit write must complete even when the requester went away.
 	_, err := r.audit.Append(context.WithoutCancel(ctx), rec)
 	if err != nil {
@@ -335,7 +309,7 @@ func (r *Runner) record(ctx context.Context, q *Request, rec audit.Record) error
 }
 
 func (r *Runner) recordAsync(q *Request, rec audit.Record) {
-	rec.Source, rec.Principal = q.Source, q.Principal
+	rec.Source, rec.Principal = q.Source, string(q.Principal)
 	r.audit.AppendAsync(rec)
 }
 
@@ -344,7 +318,7 @@ func (r *Runner) recordAsync(q *Request, rec audit.Record) {
 // rejected request) are masked too, since a mistyped key may hold a
 // secret; over-long values are clipped so a rejected payload cannot bloat
 // the log.
-func (r *Runner) redactedJSON(cmd *Command, args map[string]any) json.RawMessage {
+func (r *Runner) redactedJSON(cmd *Command, args map[string]any, generated map[string]bool) json.RawMessage {
 	if len(args) == 0 {
 		return nil
 	}
@@ -353,13 +327,8 @@ func (r *Runner) redactedJSON(cmd *Command, args map[string]any) json.RawMessage
 		known[a.Name] = true
 	}
 	red := cmd.Redact(args)
-	generated := args[generatedMark] == true
 	for k, v := range red {
-		if strings.HasPrefix(k, "\x00") { // runner-internal marks, not arguments
-			delete(red, k)
-			continue
-		}
-		if generated && v == Redacted {
+		if generated[k] {
 			red[k] = "[generated]"
 			continue
 		}

@@ -224,7 +224,9 @@ func TestMCPDestructiveNeedsApproval(t *testing.T) {
 	}
 }
 
-func q2(p string) commands.Request { return commands.Request{Source: "mcp", Principal: p} }
+func q2(p string) commands.Request {
+	return commands.Request{Source: "mcp", Principal: commands.Principal(p)}
+}
 
 func TestProgressIsReported(t *testing.T) {
 	a := newTestApp(t, func(c *config.Config) { c.Demo.Speed = 50 }) // 30 s reinstall in 0.6 s

@@ -5,7 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
-	"strings"
+	"maps"
 )
 
 func randomKey() []byte {
@@ -16,15 +16,11 @@ func randomKey() []byte {
 
 // hashArgs is what the approval store hashes to bind a request to its
 // exact arguments: secret values replaced by an HMAC under this process's
-// key, runner-internal marks dropped. A different value still changes the
+// key. A different value still changes the
 // hash, but the stored hash cannot be used to test password guesses.
 func (r *Runner) hashArgs(cmd *Command, args Args) map[string]any {
 	out := make(map[string]any, len(args))
-	for k, v := range args {
-		if !strings.HasPrefix(k, "\x00") {
-			out[k] = v
-		}
-	}
+	maps.Copy(out, args)
 	for _, a := range cmd.Args {
 		if s, ok := out[a.Name].(string); ok && a.Secret() {
 			m := hmac.New(sha256.New, r.secretKey)

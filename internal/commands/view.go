@@ -91,7 +91,7 @@ type Action struct {
 // View is req as viewer sees it: the viewer's own request offers confirm
 // and cancel while it waits for them; someone else's pending request
 // offers approve and deny to a viewer the policy lets approve it.
-func (r *Runner) View(req approval.Request, viewer string) RequestView {
+func (r *Runner) View(req approval.Request, viewer Principal) RequestView {
 	cmd := r.reg.Lookup(req.Command)
 	v := RequestView{
 		ID: req.ID, State: req.State, Version: req.Version, NeedsApproval: req.NeedsApproval,
@@ -126,15 +126,15 @@ func (r *Runner) View(req approval.Request, viewer string) RequestView {
 	return v
 }
 
-func (r *Runner) actions(req approval.Request, viewer string, cmd *Command) []Action {
+func (r *Runner) actions(req approval.Request, viewer Principal, cmd *Command) []Action {
 	go_ := "primary"
 	if cmd != nil && cmd.Risk == Destructive {
 		go_ = "danger"
 	}
 	switch {
-	case req.State == approval.Confirming && viewer == req.Principal:
+	case req.State == approval.Confirming && string(viewer) == req.Principal:
 		return []Action{{ActionConfirm, "Confirm", go_}, {ActionCancel, "Cancel", "default"}}
-	case req.State == approval.Pending && viewer == req.Principal:
+	case req.State == approval.Pending && string(viewer) == req.Principal:
 		return []Action{{ActionCancel, "Withdraw", "default"}}
 	case req.State == approval.Pending && r.CanApprove(viewer, req):
 		return []Action{{ActionApprove, "Approve", go_}, {ActionDeny, "Deny", "default"}}
@@ -154,7 +154,7 @@ func (v RequestView) may(a ActionID) bool {
 
 // summary is one line on where the request stands, worded for viewer
 // (approver says whether the viewer may approve it).
-func summary(req approval.Request, viewer string, approver bool) string {
+func summary(req approval.Request, viewer Principal, approver bool) string {
 	what := describe(req)
 	by := ""
 	if req.DecidedBy != "" && req.DecidedBy != req.Principal {
@@ -166,7 +166,7 @@ func summary(req approval.Request, viewer string, approver bool) string {
 	}
 	switch req.State {
 	case approval.Confirming:
-		if viewer == req.Principal {
+		if string(viewer) == req.Principal {
 			s := fmt.Sprintf("Expires %s. `confirm %s` to go ahead, `cancel %s` to drop it", clock(req.ExpiresAt), req.ID, req.ID)
 			if req.NeedsApproval {
 				s += "; after you confirm, an approver must also approve"

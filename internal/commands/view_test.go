@@ -50,7 +50,7 @@ func TestViewOffersEachViewerTheirActions(t *testing.T) {
 		carol:       nil, // no approval.grant
 		"mcp:agent": nil, // MCP clients never approve
 	} {
-		v := a.Runner.View(req, viewer)
+		v := a.Runner.View(req, commands.Principal(viewer))
 		if got := actionIDs(v); !slices.Equal(got, want) {
 			t.Errorf("%s is offered %v, want %v", viewer, got, want)
 		}

@@ -34,7 +34,7 @@ type Notice struct {
 }
 
 // View is the request as viewer sees it now.
-func (n Notice) View(viewer string) RequestView { return n.runner.View(n.req, viewer) }
+func (n Notice) View(viewer Principal) RequestView { return n.runner.View(n.req, Principal(viewer)) }
 
 // RanHere says this process executed the request: its requester was
 // already shown progress and the result where they asked.
@@ -102,20 +102,20 @@ func (r *Runner) watchOnce(ctx, work context.Context, after int64, notify func(N
 	// Each sweep result is returned to exactly one process: that one
 	// audits it. Every process hears of it from the feed.
 	for _, req := range expired {
-		r.forget(req.ID)
+		r.held.forget(req.ID)
 		r.recordFor(ctx, req, audit.StageExpired, "")
 	}
 	for _, req := range interrupted {
 		r.recordFor(ctx, req, audit.StageInterrupted, "the process running it stopped; it will not be run again")
 	}
-	for _, id := range r.heldIDs() {
+	for _, id := range r.held.ids() {
 		req, err := r.approvals.Get(ctx, id)
 		switch {
 		case err != nil:
 		case req.State == approval.Approved:
 			r.startHeld(work, req, notify)
 		case req.State.Terminal():
-			r.forget(id)
+			r.held.forget(id)
 		}
 	}
 	for {
@@ -146,18 +146,14 @@ const feedPage = 200
 // its own goroutine so the watcher keeps sweeping and reporting, relaying
 // progress and the result (secrets included) to the requester only.
 func (r *Runner) startHeld(ctx context.Context, req approval.Request, notify func(Notice)) {
-	r.mu.Lock()
-	if r.running[req.ID] {
-		r.mu.Unlock()
+	if !r.held.start(req.ID) {
 		return
 	}
-	r.running[req.ID] = true
 	r.inflight.Add(1)
-	r.mu.Unlock()
 	go func() {
 		defer r.inflight.Done()
-		defer func() { r.mu.Lock(); delete(r.running, req.ID); r.mu.Unlock() }()
-		q := Request{Source: req.Source, Principal: req.Principal, ReplyTo: req.ReplyTo,
+		defer r.held.done(req.ID)
+		q := Request{Source: req.Source, Principal: Principal(req.Principal), ReplyTo: req.ReplyTo,
 			Progress: func(p Progress) {
 				n := r.notice(approval.EventProgress, req)
 				n.Progress = &p
@@ -177,7 +173,7 @@ func (r *Runner) startHeld(ctx context.Context, req approval.Request, notify fun
 // only run in this process, so approvers are not left deciding something
 // that can never happen.
 func (r *Runner) releaseHeld(ctx context.Context) {
-	for _, id := range r.heldIDs() {
+	for _, id := range r.held.ids() {
 		req, err := r.approvals.Get(ctx, id)
 		if err != nil || req.State.Terminal() || req.State == approval.Executing {
 			continue
@@ -191,26 +187,16 @@ func (r *Runner) releaseHeld(ctx context.Context) {
 		if c, err := r.approvals.Cancel(ctx, id, req.Principal); err == nil {
 			r.recordFor(ctx, c, audit.StageCancelled, "the requester's session ended; its secret arguments are never stored, so it cannot run")
 		}
-		r.forget(id)
+		r.held.forget(id)
 	}
 }
 
 // recordFor audits a transition the system made on the requester's behalf.
 func (r *Runner) recordFor(ctx context.Context, req approval.Request, stage audit.Stage, msg string) {
-	q := Request{Source: req.Source, Principal: req.Principal}
+	q := Request{Source: req.Source, Principal: Principal(req.Principal)}
 	rec := decisionRecord(req, stage, "", "")
 	if msg != "" {
 		rec.Outcome, rec.Error = audit.OutcomeError, msg
 	}
 	r.record(ctx, &q, rec)
-}
-
-func (r *Runner) heldIDs() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	ids := make([]string, 0, len(r.held))
-	for id := range r.held {
-		ids = append(ids, id)
-	}
-	return ids
 }

@@ -20,6 +20,7 @@ type cacheKey struct {
 const (
 	kindDecision byte = 'd'
 	kindGate     byte = 'g'
+	kindAnywhere byte = 'a' // MayAnywhere
 )
 
 // gateAnswer is a cached Gate result.

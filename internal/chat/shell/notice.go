@@ -33,7 +33,7 @@ func (s *Shell) Notify(n commands.Notice) {
 		(n.State == approval.Executing || n.State == approval.Succeeded || n.State == approval.Failed) {
 		return // this session confirmed it and is showing the result itself
 	}
-	v := n.View(s.Principal)
+	v := n.View(commands.Principal(s.Principal))
 	switch {
 	case n.Result != nil || n.Err != nil:
 		if !mine {

@@ -97,7 +97,7 @@ func (s *Shell) handle(ctx context.Context, line string) {
 		return
 	}
 	q := commands.Request{
-		Source: "shell", Principal: s.Principal, CanConfirm: true,
+		Source: "shell", Principal: commands.Principal(s.Principal), CanConfirm: true,
 		Progress: s.progress,
 	}
 	res, err := s.Runner.RunText(work, q, line)
@@ -187,7 +187,7 @@ func (s *Shell) printf(format string, args ...any) {
 // showWaiting tells the user, as the session starts, about the requests
 // already waiting for them: their own to confirm, others' to approve.
 func (s *Shell) showWaiting(ctx context.Context) {
-	reqs, err := s.Runner.Waiting(ctx, s.Principal)
+	reqs, err := s.Runner.Waiting(ctx, commands.Principal(s.Principal))
 	if err != nil || len(reqs) == 0 {
 		return
 	}

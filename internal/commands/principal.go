@@ -1,0 +1,18 @@
+package commands
+
+import "strings"
+
+// Principal names who asks: "slack:T01:U02", "discord:1234",
+// "mcp:claude-laptop", "shell:alice". Adapters set it from the platform's
+// verified identity (a signed payload, a bearer token, the OS user), never
+// from anything the user typed.
+type Principal string
+
+// Kind is the part before the first colon: "slack", "discord", "mcp",
+// "shell".
+func (p Principal) Kind() string { k, _, _ := strings.Cut(string(p), ":"); return k }
+
+// MCP reports whether p is an MCP client. Such a principal is an AI
+// assistant's: it never approves, and its destructive requests always
+// need a human approver. This is the one place that decides it.
+func (p Principal) MCP() bool { return p.Kind() == "mcp" }
