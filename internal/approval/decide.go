@@ -41,6 +41,20 @@ func (s *Store) Cancel(ctx context.Context, id, by string) (Request, error) {
 		by, nanos(now), id, by, nanos(now))
 }
 
+// Withdraw is the requester's session ending under a request whose
+// secret arguments only that session held: confirming, pending or
+// approved → cancelled, with note saying why, since it can never run
+// anywhere else. (Cancel never leaves approved: there the requester's
+// change of mind comes too late.)
+func (s *Store) Withdraw(ctx context.Context, id, by, note string) (Request, error) {
+	now := s.now()
+	return s.decide(ctx, "withdraw", EventCancelled, id, by, now, requesterOnly(by), []State{Confirming, Pending},
+		`UPDATE approval_requests SET state = 'cancelled', decided_by = ?, decision_note = ?, updated_at = ?
+		WHERE id = ? AND principal = ? AND has_secrets
+		  AND ((state IN ('confirming', 'pending') AND expires_at > ?) OR state = 'approved')`,
+		by, note, nanos(now), id, by, nanos(now))
+}
+
 // Approve records an approval: pending → approved. The requester can never
 // approve their own request (ErrSelfApproval). Whether by holds the
 // permission to approve is the caller's policy decision, made before this.

@@ -90,13 +90,27 @@ func TestShutdownWithdrawsHeldRequests(t *testing.T) {
 	a := newTestApp(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	go func() { a.Runner.Watch(ctx, 5*time.Millisecond, time.Second, nil); close(done) }()
-	id := a.run(t, shellReq(alice), "reinstall demo-nyc/nyc-201 debian-12").Pending.ID
+	// A watcher that never ticks: the approved request must not start
+	// before the session ends.
+	go func() { a.Runner.Watch(ctx, time.Hour, time.Second, nil); close(done) }()
+	asked := a.run(t, shellReq(alice), "reinstall demo-nyc/nyc-201 debian-12").Pending
+	if !strings.Contains(asked.Summary, "Keep this session open") {
+		t.Fatalf("the requester is not told the request lives in their session: %q", asked.Summary)
+	}
+	// Confirmed and approved, but not yet run when the session ends.
+	id := asked.ID
+	a.run(t, shellReq(alice), "confirm "+id)
+	if _, err := a.Approvals.Approve(context.Background(), id, bob); err != nil {
+		t.Fatal(err)
+	}
 	cancel()
 	<-done
 	req, err := a.Approvals.Get(context.Background(), id)
-	if err != nil || req.State != approval.Cancelled {
-		t.Fatalf("request after shutdown: %s %v", req.State, err)
+	if err != nil || req.State != approval.Cancelled || !strings.Contains(req.DecisionNote, "session ended") {
+		t.Fatalf("request after shutdown: %s %q %v", req.State, req.DecisionNote, err)
+	}
+	if v := a.Runner.View(req, alice); !strings.Contains(v.Summary, "session ended") {
+		t.Fatalf("approval %s does not say why it was cancelled: %q", id, v.Summary)
 	}
 	if st := a.stages(t, id); st[len(st)-1] != "cancelled" {
 		t.Fatalf("stages %v", st)

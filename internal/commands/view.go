@@ -171,7 +171,11 @@ func summary(req approval.Request, viewer Principal, approver bool) string {
 			if req.NeedsApproval {
 				s += "; after you confirm, an approver must also approve"
 			}
-			return s + "."
+			s += "."
+			if req.HasSecrets {
+				s += " " + keepOpen
+			}
+			return s
 		}
 		return fmt.Sprintf("%s waits for %s to confirm it", what, req.Principal)
 	case approval.Pending:
@@ -179,8 +183,12 @@ func summary(req approval.Request, viewer Principal, approver bool) string {
 			return fmt.Sprintf("%s asks to %s (%s). Expires %s. `approve %s` or `deny %s [reason]`.",
 				req.Principal, what, req.Reason, clock(req.ExpiresAt), req.ID, req.ID)
 		}
-		return fmt.Sprintf("Waiting for an approver (%s). Expires %s. Approvers: `approve %s` or `deny %s [reason]`.",
+		s := fmt.Sprintf("Waiting for an approver (%s). Expires %s. Approvers: `approve %s` or `deny %s [reason]`.",
 			req.Reason, clock(req.ExpiresAt), req.ID, req.ID)
+		if req.HasSecrets && string(viewer) == req.Principal {
+			s += " " + keepOpen
+		}
+		return s
 	case approval.Approved:
 		return fmt.Sprintf("%s was %s and is about to run", what, cleared)
 	case approval.Executing:
@@ -210,6 +218,10 @@ func summary(req approval.Request, viewer Principal, approver bool) string {
 	}
 	return fmt.Sprintf("%s is now %s", what, req.State)
 }
+
+// keepOpen tells the requester of a request with secrets (a reinstall
+// password, a result only they may see) that it lives in their session.
+const keepOpen = "Keep this session open until it has run: its secrets exist only here, and it is withdrawn when the session ends."
 
 // stateWords says where a request stands, for someone whose click lost.
 func stateWords(req approval.Request) string {

@@ -173,19 +173,14 @@ func (r *Runner) startHeld(ctx context.Context, req approval.Request, notify fun
 // only run in this process, so approvers are not left deciding something
 // that can never happen.
 func (r *Runner) releaseHeld(ctx context.Context) {
+	const why = "the requester's session ended; its secret arguments are never stored, so it cannot run"
 	for _, id := range r.held.ids() {
 		req, err := r.approvals.Get(ctx, id)
 		if err != nil || req.State.Terminal() || req.State == approval.Executing {
 			continue
 		}
-		if req.State == approval.Approved {
-			// Cancel does not leave approved; expiry will sweep it, and
-			// the audit says why it never ran.
-			r.recordFor(ctx, req, audit.StageCancelled, "the requester's session ended; its secret arguments are never stored, so it cannot run")
-			continue
-		}
-		if c, err := r.approvals.Cancel(ctx, id, req.Principal); err == nil {
-			r.recordFor(ctx, c, audit.StageCancelled, "the requester's session ended; its secret arguments are never stored, so it cannot run")
+		if c, err := r.approvals.Withdraw(ctx, id, req.Principal, why); err == nil {
+			r.recordFor(ctx, c, audit.StageCancelled, why)
 		}
 		r.held.forget(id)
 	}
