@@ -36,8 +36,9 @@ type Result struct {
 	// Data is the structured form of the result: MCP structured content,
 	// and what adapters build rich output from. It is a value of the
 	// command's declared Output type, whose JSON Schema is the tool's
-	// output schema (see OutputSchema), or nil when the command stopped at
-	// a gate.
+	// output schema (see OutputSchema). It is nil when the command stopped
+	// at a gate, and for confirm, cancel, approve and deny unless they ran
+	// the request (then it is that command's Data).
 	Data any
 }
 
