@@ -2,6 +2,7 @@ package commands
 
 import (
 	"fmt"
+	"math"
 	"net/netip"
 	"regexp"
 	"sort"
@@ -216,8 +217,13 @@ func checkHostname(s string) error {
 // ParseSince reads "2h", "7d" (ago) or an RFC 3339 time.
 func ParseSince(s string, now time.Time) (time.Time, error) {
 	if reDuration.MatchString(s) {
-		n, _ := strconv.Atoi(s[:len(s)-1])
 		unit := map[byte]time.Duration{'s': time.Second, 'm': time.Minute, 'h': time.Hour, 'd': 24 * time.Hour}[s[len(s)-1]]
+		// An age past what a Duration holds (about 292 years) would wrap
+		// around into the future and silently match nothing.
+		n, err := strconv.ParseInt(s[:len(s)-1], 10, 64)
+		if err != nil || n > int64(math.MaxInt64/unit) {
+			return time.Time{}, fmt.Errorf("%q is too long an age (at most %d%c, about 292 years); give a time (2026-01-02T15:04:05Z) instead", s, int64(math.MaxInt64/unit), s[len(s)-1])
+		}
 		return now.Add(-time.Duration(n) * unit), nil
 	}
 	t, err := time.Parse(time.RFC3339, s)

@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"time"
 
 	"github.com/vpsops/vpsops/internal/approval"
@@ -14,91 +15,65 @@ func approvalsCmd() *Command {
 	return &Command{
 		Name: "approvals", Summary: "List open confirmation and approval requests (yours, and those you may see)", Tool: "list_approvals",
 		Permission: "", Risk: Read, Idempotent: true,
-		Args: []Arg{{Name: "state", Kind: KindEnum, Enum: []string{"open", "all"}, Positional: true, Help: "open (default) or all of the last 7 days"}},
+		Args:   []Arg{{Name: "state", Kind: KindEnum, Enum: []string{"open", "all"}, Positional: true, Help: "open (default) or all of the last 7 days"}},
+		Output: reflect.TypeFor[ApprovalList](),
 		Run: func(ctx context.Context, inv *Invocation) (Result, error) {
-			f := approval.Filter{States: []approval.State{approval.Confirming, approval.Pending, approval.Approved, approval.Executing}, Limit: 200}
+			// One more than shown, to know whether the list was cut.
+			f := approval.Filter{States: []approval.State{approval.Confirming, approval.Pending, approval.Approved, approval.Executing}, Limit: maxApprovals + 1}
+			more := "the oldest are left out; `approval <id>` shows any one"
 			if inv.Args.String("state") == "all" {
-				f = approval.Filter{Since: inv.Runner.clock().Add(-7 * 24 * time.Hour), Limit: 200}
+				f = approval.Filter{Since: inv.Runner.clock().Add(-7 * 24 * time.Hour), Limit: maxApprovals + 1}
+				more = "`approvals open` lists only those still open"
 			}
 			reqs, err := inv.Runner.approvals.List(ctx, f)
 			if err != nil {
 				return Result{}, storeError(err)
 			}
-			t := &Table{Columns: []string{"ID", "STATE", "ACTION", "REQUESTER", "EXPIRES"}}
-			var data []approvalView
+			var visible []approval.Request
 			for _, q := range reqs {
-				if !inv.Runner.maySeeRequest(inv.Principal, q) {
-					continue
+				if inv.Runner.maySeeRequest(inv.Principal, q) {
+					visible = append(visible, q)
 				}
-				t.Rows = append(t.Rows, []string{q.ID, string(q.State), describe(q), q.Principal, expiry(q)})
-				data = append(data, viewOf(q))
 			}
-			res := Result{Title: count(len(t.Rows), "request"), Table: t, Data: map[string]any{"requests": nonNil(data)}}
+			visible, size := capped(visible, maxApprovals, len(reqs) > maxApprovals)
+			t := &Table{Columns: []string{"ID", "STATE", "ACTION", "REQUESTER", "EXPIRES"}, Size: size}
+			data := ApprovalList{Requests: []RequestView{}, Size: size}
+			for _, q := range visible {
+				t.Rows = append(t.Rows, []string{q.ID, string(q.State), describe(q), q.Principal, expiry(q)})
+				data.Requests = append(data.Requests, inv.Runner.View(q, Principal(inv.Principal)))
+			}
+			if size.Truncated {
+				t.More = more
+			}
+			res := Result{Title: count(len(t.Rows), "request"), Table: t, Data: data}
 			if len(t.Rows) == 0 {
 				res.Table, res.Text = nil, "Nothing waiting."
+				if size.Truncated {
+					res.Text = fmt.Sprintf("None you may see among the newest %d.", maxApprovals)
+				}
 			}
 			return res, nil
 		},
 	}
 }
 
+// maxApprovals caps the approvals list.
+const maxApprovals = 200
+
 func approvalCmd() *Command {
 	return &Command{
 		Name: "approval", Summary: "Show one request and its outcome", Tool: "get_approval",
-		Risk: Read, Idempotent: true, Args: []Arg{requestArg},
+		Risk: Read, Idempotent: true, Args: []Arg{requestArg}, Output: reflect.TypeFor[RequestView](),
 		Run: func(ctx context.Context, inv *Invocation) (Result, error) {
 			q, err := inv.Runner.approvals.Get(ctx, inv.Args.String("id"))
 			if err != nil || !inv.Runner.maySeeRequest(inv.Principal, q) {
 				// Same answer for "absent" and "not yours": ids are not an oracle.
 				return Result{}, inv.Runner.decisionError(ctx, inv.Request, "show", inv.Args.String("id"), approval.ErrNotFound)
 			}
-			v := viewOf(q)
-			res := Result{Title: fmt.Sprintf("Request %s: %s", q.ID, q.State), Text: describe(q), Data: v}
-			add := func(n, val string) {
-				if val != "" {
-					res.Fields = append(res.Fields, Field{Name: n, Value: val})
-				}
-			}
-			add("Requester", q.Principal+" via "+q.Source)
-			add("Why gated", q.Reason)
-			add("Asked", q.CreatedAt.UTC().Format(time.RFC3339))
-			add("Expires", expiry(q))
-			if q.DecidedBy != "" && q.DecidedBy != q.Principal {
-				add("Decided by", q.DecidedBy)
-			}
-			if q.NeedsConfirm && q.State != approval.Confirming && q.State != approval.Cancelled && q.State != approval.Expired {
-				add("Confirmed", "by the requester")
-			}
-			add("Note", q.DecisionNote)
-			add("Outcome", q.Outcome)
-			if q.Error != "" {
-				add("Error", q.ErrorClass+": "+q.Error)
-			}
-			return res, nil
+			v := inv.Runner.View(q, Principal(inv.Principal))
+			return Result{Title: v.Title, Text: v.Summary, Fields: v.Fields, Data: v}, nil
 		},
 	}
-}
-
-// approvalView is the structured form of a request for MCP.
-type approvalView struct {
-	ID        string    `json:"id"`
-	State     string    `json:"state"`
-	Action    string    `json:"action"`
-	Requester string    `json:"requester"`
-	Source    string    `json:"source"`
-	Reason    string    `json:"reason,omitempty"`
-	CreatedAt time.Time `json:"created_at"`
-	ExpiresAt time.Time `json:"expires_at"`
-	DecidedBy string    `json:"decided_by,omitempty"`
-	Note      string    `json:"note,omitempty"`
-	Outcome   string    `json:"outcome,omitempty"`
-	Error     string    `json:"error,omitempty"`
-}
-
-func viewOf(q approval.Request) approvalView {
-	return approvalView{ID: q.ID, State: string(q.State), Action: describe(q), Requester: q.Principal, Source: q.Source,
-		Reason: q.Reason, CreatedAt: q.CreatedAt, ExpiresAt: q.ExpiresAt, DecidedBy: q.DecidedBy, Note: q.DecisionNote,
-		Outcome: q.Outcome, Error: q.Error}
 }
 
 func expiry(q approval.Request) string {

@@ -1,11 +1,10 @@
 package commands
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"os"
+	"reflect"
 	"strings"
 
 	"github.com/vpsops/vpsops/internal/audit"
@@ -22,33 +21,51 @@ func auditCmd() *Command {
 	return &Command{
 		Name: "audit", Summary: "Show recent audit records", Tool: "query_audit",
 		Permission: "audit.read", Risk: Read, Idempotent: true,
-		Args: append(auditFilterArgs[:3:3], Arg{Name: "limit", Kind: KindInt, Min: 1, Max: 500, Help: "how many (default 20)"}),
+		Args:   append(auditFilterArgs[:3:3], Arg{Name: "limit", Kind: KindInt, Min: 1, Max: maxAuditLimit, Help: "how many (default 20)"}),
+		Output: reflect.TypeFor[AuditRecords](),
 		Run: func(ctx context.Context, inv *Invocation) (Result, error) {
 			f, err := auditFilter(inv)
 			if err != nil {
 				return Result{}, err
 			}
-			f.Limit = inv.Args.Int("limit", 20)
+			limit := inv.Args.Int("limit", 20)
+			f.Limit = limit + 1 // one more, to know whether the list was cut
 			recs, err := inv.Runner.audit.Query(ctx, f)
 			if err != nil {
 				return Result{}, storeError(err)
 			}
-			recs = inv.Runner.visibleRecords(inv.Principal, recs)
-			t := &Table{Columns: []string{"#", "TIME", "WHO", "ACTION", "STAGE", "OUTCOME"}}
-			for _, rec := range recs {
-				outcome := rec.Outcome
-				if rec.Error != "" {
-					outcome = strings.TrimSpace(outcome + " " + rec.ErrorClass + ": " + rec.Error)
+			fetchedMore := len(recs) > limit
+			recs, size := capped(inv.Runner.visibleRecords(inv.Principal, recs), limit, fetchedMore)
+			t := auditTable(recs, size)
+			if size.Truncated {
+				t.More = "server=, user= or since= narrow it"
+				if limit < maxAuditLimit {
+					t.More = fmt.Sprintf("limit=%d shows more; %s", min(limit*5, maxAuditLimit), t.More)
 				}
-				action := strings.TrimSpace(rec.Command + " " + rec.Target)
-				if rec.ApprovalID != "" {
-					action += " [" + rec.ApprovalID + "]"
-				}
-				t.Rows = append(t.Rows, []string{fmt.Sprint(rec.Seq), rec.Time.UTC().Format("01-02 15:04:05"), rec.Principal, action, string(rec.Stage), clipN(outcome, 80)})
 			}
-			return Result{Title: fmt.Sprintf("%d audit records", len(recs)), Table: t, Data: map[string]any{"records": nonNil(recs)}}, nil
+			return Result{Title: count(len(recs), "audit record"), Table: t, Data: AuditRecords{Records: nonNil(recs), Size: size}}, nil
 		},
 	}
+}
+
+// maxAuditLimit caps audit's limit=; export has no cap when it writes a file.
+const maxAuditLimit = 500
+
+// auditTable shows records one line each.
+func auditTable(recs []audit.Record, size Size) *Table {
+	t := &Table{Columns: []string{"#", "TIME", "WHO", "ACTION", "STAGE", "OUTCOME"}, Size: size}
+	for _, rec := range recs {
+		outcome := rec.Outcome
+		if rec.Error != "" {
+			outcome = strings.TrimSpace(outcome + " " + rec.ErrorClass + ": " + rec.Error)
+		}
+		action := strings.TrimSpace(rec.Command + " " + rec.Target)
+		if rec.ApprovalID != "" {
+			action += " [" + rec.ApprovalID + "]"
+		}
+		t.Rows = append(t.Rows, []string{fmt.Sprint(rec.Seq), rec.Time.UTC().Format("01-02 15:04:05"), rec.Principal, action, string(rec.Stage), clipN(outcome, 80)})
+	}
+	return t
 }
 
 func auditFilter(inv *Invocation) (audit.Filter, error) {
@@ -66,7 +83,7 @@ func auditFilter(inv *Invocation) (audit.Filter, error) {
 func auditVerifyCmd() *Command {
 	return &Command{
 		Name: "audit verify", Summary: "Check the audit trail's hash chain for edits, deletions and reordering",
-		Permission: "audit.read", Risk: Read, Idempotent: true,
+		Permission: "audit.read", Risk: Read, Idempotent: true, Output: reflect.TypeFor[AuditVerification](),
 		Run: func(ctx context.Context, inv *Invocation) (Result, error) {
 			rep, err := inv.Runner.audit.Verify(ctx)
 			if err != nil {
@@ -79,54 +96,8 @@ func auditVerifyCmd() *Command {
 			if !rep.OK {
 				return Result{}, fault.Errorf(fault.Conflict, "audit trail FAILED verification at record %d: %s (%d records checked, %s)", rep.BadSeq, rep.Problem, rep.Records, chain)
 			}
-			return Result{Title: fmt.Sprintf("Audit trail intact: %d records verified", rep.Records), Text: chain, Data: rep}, nil
-		},
-	}
-}
-
-func auditExportCmd() *Command {
-	return &Command{
-		Name: "audit export", Summary: "Export audit records as JSON Lines (to a file from the shell)",
-		Permission: "audit.read", Risk: Read, Idempotent: true,
-		Args: append([]Arg{{Name: "file", Kind: KindPath, Positional: true, Help: "output file (shell only); without it the records are returned"}}, auditFilterArgs...),
-		Run: func(ctx context.Context, inv *Invocation) (Result, error) {
-			f, err := auditFilter(inv)
-			if err != nil {
-				return Result{}, err
-			}
-			if !inv.Runner.policy.Decide(inv.Principal, "audit.read", "*").Allowed {
-				return Result{}, denied("exporting needs audit.read on every server (*); use `audit` for what you may see")
-			}
-			path := inv.Args.String("file")
-			if path == "" {
-				var buf bytes.Buffer
-				f.Limit = 1000
-				n, err := inv.Runner.audit.Export(ctx, &buf, f)
-				if err != nil {
-					return Result{}, storeError(err)
-				}
-				return Result{Title: fmt.Sprintf("%d audit records (JSON Lines)", n), Text: buf.String()}, nil
-			}
-			if inv.Request.Source != "shell" {
-				return Result{}, invalid(inv.Command, "writing a file is only possible from the shell; omit the file to get the records")
-			}
-			// O_EXCL: never overwrite an existing file (an earlier export, or worse).
-			out, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-			if err != nil {
-				if errors.Is(err, os.ErrExist) {
-					return Result{}, invalid(inv.Command, "%s already exists; choose another file", path)
-				}
-				return Result{}, fault.Errorf(fault.Invalid, "cannot create %s: %v", path, errors.Unwrap(err))
-			}
-			n, err := inv.Runner.audit.Export(ctx, out, f)
-			if cerr := out.Close(); err == nil {
-				err = cerr
-			}
-			if err != nil {
-				os.Remove(path)
-				return Result{}, storeError(err)
-			}
-			return Result{Title: fmt.Sprintf("Exported %d audit records to %s", n, path)}, nil
+			data := AuditVerification{Records: rep.Records, Keyed: rep.Keyed, HeadHash: rep.HeadHash}
+			return Result{Title: fmt.Sprintf("Audit trail intact: %d records verified", rep.Records), Text: chain, Data: data}, nil
 		},
 	}
 }

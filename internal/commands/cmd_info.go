@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"sort"
 	"strings"
 )
@@ -10,7 +11,8 @@ import (
 func helpCmd() *Command {
 	return &Command{
 		Name: "help", Summary: "List commands, or explain one", Risk: Read, Idempotent: true,
-		Args: []Arg{{Name: "command", Kind: KindText, Positional: true, Help: "a command name"}},
+		Args:   []Arg{{Name: "command", Kind: KindText, Positional: true, Help: "a command name"}},
+		Output: reflect.TypeFor[HelpInfo](),
 		Run: func(ctx context.Context, inv *Invocation) (Result, error) {
 			reg := inv.Runner.reg
 			if name := strings.ToLower(strings.TrimSpace(inv.Args.String("command"))); name != "" {
@@ -18,29 +20,38 @@ func helpCmd() *Command {
 					return commandHelp(inv, c), nil
 				}
 				// "help iso": the two-word commands that start with it.
-				t := &Table{Columns: []string{"COMMAND", "WHAT IT DOES"}}
+				var family []*Command
 				for _, c := range reg.All() {
 					if strings.HasPrefix(c.Name, name+" ") {
-						t.Rows = append(t.Rows, []string{c.Usage(), c.Summary})
+						family = append(family, c)
 					}
 				}
-				if len(t.Rows) == 0 {
+				if len(family) == 0 {
 					return Result{}, invalid(nil, "no command %q; type `help` for the list", clip(name))
 				}
-				return Result{Title: "`" + name + "` commands", Table: t}, nil
+				t, data := commandTable(family)
+				return Result{Title: "`" + name + "` commands", Table: t, Data: data}, nil
 			}
-			t := &Table{Columns: []string{"COMMAND", "WHAT IT DOES"}}
-			for _, c := range reg.All() {
-				t.Rows = append(t.Rows, []string{c.Usage(), c.Summary})
-			}
-			return Result{Title: "vpsops commands", Table: t,
+			t, data := commandTable(reg.All())
+			return Result{Title: "vpsops commands", Table: t, Data: data,
 				Text: "Servers are named provider/id (e.g. demo-fra/fra-101), or by a unique hostname. Destructive commands ask you to confirm; some need another person's approval. `help <command>` for details."}, nil
 		},
 	}
 }
 
+// commandTable lists commands with what each does.
+func commandTable(cmds []*Command) (*Table, HelpInfo) {
+	t := &Table{Columns: []string{"COMMAND", "WHAT IT DOES"}, Size: sizeOf(len(cmds))}
+	data := HelpInfo{Commands: []CommandInfo{}}
+	for _, c := range cmds {
+		t.Rows = append(t.Rows, []string{c.Usage(), c.Summary})
+		data.Commands = append(data.Commands, commandInfo(c))
+	}
+	return t, data
+}
+
 func commandHelp(inv *Invocation, c *Command) Result {
-	res := Result{Title: c.Usage(), Text: c.Summary}
+	res := Result{Title: c.Usage(), Text: c.Summary, Data: HelpInfo{Commands: []CommandInfo{commandInfo(c)}}}
 	add := func(n, v string) { res.Fields = append(res.Fields, Field{Name: n, Value: v}) }
 	perm := c.Permission
 	if perm == "" {
@@ -67,6 +78,7 @@ func commandHelp(inv *Invocation, c *Command) Result {
 func whoamiCmd() *Command {
 	return &Command{
 		Name: "whoami", Summary: "Show who you are, your roles and what you may do", Tool: "whoami", Risk: Read, Idempotent: true,
+		Output: reflect.TypeFor[Identity](),
 		Run: func(ctx context.Context, inv *Invocation) (Result, error) {
 			ex := inv.Runner.policy.Explain(inv.Principal)
 			res := Result{Title: inv.Principal}
@@ -75,18 +87,21 @@ func whoamiCmd() *Command {
 				roles = "none (deny by default: ask an admin for a role)"
 			}
 			res.Fields = append(res.Fields, Field{Name: "Source", Value: inv.Request.Source}, Field{Name: "Roles", Value: roles})
-			t := &Table{Columns: []string{"PERMISSION", "ON", "VIA", "RULE"}}
+			data := Identity{Principal: inv.Principal, Source: inv.Request.Source, Roles: nonNil(ex.Roles), Grants: []GrantInfo{}, Gates: []GateInfo{}}
+			t := &Table{Columns: []string{"PERMISSION", "ON", "VIA", "RULE"}, Size: sizeOf(len(ex.Grants))}
 			sort.SliceStable(ex.Grants, func(i, j int) bool { return ex.Grants[i].Permission < ex.Grants[j].Permission })
 			for _, g := range ex.Grants {
 				t.Rows = append(t.Rows, []string{g.Permission, g.Object, g.Via, g.Rule})
+				data.Grants = append(data.Grants, GrantInfo{Permission: g.Permission, Object: g.Object, Via: g.Via, Rule: g.Rule})
 			}
 			if len(t.Rows) > 0 {
 				res.Table = t
 			}
 			for _, g := range ex.Gates {
 				res.Notes = append(res.Notes, fmt.Sprintf("%s on %s needs %s (%s)", g.Command, g.Object, g.Gate, g.Rule))
+				data.Gates = append(data.Gates, GateInfo{Command: g.Command, Object: g.Object, Gate: string(g.Gate), Rule: g.Rule})
 			}
-			res.Data = ex
+			res.Data = data
 			return res, nil
 		},
 	}
@@ -96,26 +111,28 @@ func providersCmd() *Command {
 	return &Command{
 		Name: "providers", Summary: "List the configured providers and what each can do", Tool: "list_providers",
 		Permission: "provider.read", Risk: Read, Idempotent: true,
+		Output: reflect.TypeFor[ProviderList](),
 		Run: func(ctx context.Context, inv *Invocation) (Result, error) {
 			t := &Table{Columns: []string{"PROVIDER", "TYPE", "CAN DO"}}
-			var data []map[string]any
+			data := ProviderList{Providers: []ProviderInfo{}}
 			for _, p := range inv.Runner.fleet.All() {
 				if !inv.Runner.policy.Decide(inv.Principal, "provider.read", p.Name()+"/*").Allowed {
 					continue
 				}
-				var caps []string
+				caps := []string{}
 				for _, c := range p.Capabilities() {
 					caps = append(caps, string(c))
 				}
 				canDoWords := canDo(p.Capabilities())
-				var acts []string
+				acts := []string{}
 				for _, a := range p.PowerActions() {
 					acts = append(acts, string(a))
 				}
 				t.Rows = append(t.Rows, []string{p.Name(), p.DisplayName(), canDoWords})
-				data = append(data, map[string]any{"name": p.Name(), "type": p.Type(), "display_name": p.DisplayName(), "capabilities": caps, "power_actions": acts})
+				data.Providers = append(data.Providers, ProviderInfo{Name: p.Name(), Type: p.Type(), DisplayName: p.DisplayName(), Capabilities: caps, PowerActions: acts})
 			}
-			return Result{Title: count(len(t.Rows), "provider"), Table: t, Data: map[string]any{"providers": nonNil(data)}}, nil
+			t.Size, data.Size = sizeOf(len(t.Rows)), sizeOf(len(t.Rows))
+			return Result{Title: count(len(t.Rows), "provider"), Table: t, Data: data}, nil
 		},
 	}
 }

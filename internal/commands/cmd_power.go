@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"reflect"
 
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
@@ -27,6 +28,7 @@ func powerCmd(name, summary, tool string, action driver.PowerAction, risk Risk) 
 		Name: name, Summary: summary, Tool: tool, Permission: "server.power", Risk: risk,
 		Needs: driver.CapPower, Power: action, Args: []Arg{serverArg}, Danger: powerDanger[action],
 		Idempotent: action == driver.PowerStart || action == driver.PowerStop || action == driver.PowerOff,
+		Output:     reflect.TypeFor[PowerChange](),
 		Run: func(ctx context.Context, inv *Invocation) (Result, error) {
 			op, err := inv.Provider.Power(ctx, inv.ServerID, action)
 			if err != nil {
@@ -35,22 +37,25 @@ func powerCmd(name, summary, tool string, action driver.PowerAction, risk Risk) 
 			if err := inv.Wait(ctx, op); err != nil {
 				return Result{}, err
 			}
-			return finalState(ctx, inv, fmt.Sprintf("%s: %s done", inv.Target, name), endState[action])
+			res, status := finalState(ctx, inv, fmt.Sprintf("%s: %s done", inv.Target, name), endState[action])
+			res.Data = PowerChange{ServerChange: changeOf(inv), Status: status, Expected: string(endState[action])}
+			return res, nil
 		},
 	}
 }
 
 // finalState reads the server after an operation and reports its state,
-// noting when it is not (yet) what the action should have left.
-func finalState(ctx context.Context, inv *Invocation, title string, want driver.Status) (Result, error) {
+// noting when it is not (yet) what the action should have left. It also
+// returns the status for the result's data: unknown when the read-back
+// failed (the action itself succeeded).
+func finalState(ctx context.Context, inv *Invocation, title string, want driver.Status) (Result, string) {
 	s, err := inv.Provider.GetServer(ctx, inv.ServerID)
 	if err != nil {
-		// The action itself succeeded; only the read-back failed.
-		return Result{Title: title, Notes: []string{"could not read the state back: " + safeMessage(err)}}, nil
+		return Result{Title: title, Notes: []string{"could not read the state back: " + safeMessage(err)}}, unknownStatus
 	}
-	res := Result{Title: fmt.Sprintf("%s — now %s", title, statusWord(*s)), Data: map[string]any{"ref": inv.Target, "server": *s}}
+	res := Result{Title: fmt.Sprintf("%s — now %s", title, statusWord(*s))}
 	if want != "" && s.Status != want {
 		res.Notes = append(res.Notes, fmt.Sprintf("the provider reports %s, not yet %s; check again with `status %s`", s.Status, want, inv.Target))
 	}
-	return res, nil
+	return res, string(s.Status)
 }

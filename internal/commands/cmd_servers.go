@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"strings"
 
 	"github.com/vpsops/vpsops/internal/fault"
@@ -18,7 +19,8 @@ func listCmd() *Command {
 			{Name: "provider", Kind: KindProvider, Positional: true, Help: "only this provider"},
 			{Name: "status", Kind: KindEnum, Enum: []string{"running", "stopped"}, Help: "only servers in this state"},
 		},
-		Run: runList,
+		Output: reflect.TypeFor[ServerList](),
+		Run:    runList,
 	}
 }
 
@@ -32,7 +34,7 @@ func runList(ctx context.Context, inv *Invocation) (Result, error) {
 	servers, failures := inv.Runner.fleet.ListAll(ctx, only)
 	want := driver.Status(inv.Args.String("status"))
 	res := Result{Table: &Table{Columns: []string{"SERVER", "NAME", "STATUS", "IPV4", "REGION", "PLAN"}}}
-	var data []map[string]any
+	data := ServerList{Servers: []ServerView{}, Failures: failureData(failures)}
 	hidden := 0
 	for _, s := range servers {
 		ref := s.Provider + "/" + s.ID
@@ -44,11 +46,12 @@ func runList(ctx context.Context, inv *Invocation) (Result, error) {
 			continue
 		}
 		res.Table.Rows = append(res.Table.Rows, []string{ref, s.Name, statusWord(s.Server), strings.Join(s.IPv4, " "), s.Region, s.Plan})
-		data = append(data, map[string]any{"ref": ref, "provider": s.Provider, "server": s.Server})
+		data.Servers = append(data.Servers, ServerView{Ref: ref, Provider: s.Provider, Server: s.Server})
 	}
 	for _, f := range failures {
 		res.Notes = append(res.Notes, fmt.Sprintf("%s did not answer: %s", f.Provider, safeMessage(f.Err)))
 	}
+	res.Table.Size = sizeOf(len(res.Table.Rows))
 	res.Title = count(len(res.Table.Rows), "server")
 	if len(failures) > 0 {
 		res.Title += fmt.Sprintf(" (partial: %d of %d providers failed)", len(failures), inv.Runner.providerCount(only))
@@ -60,7 +63,8 @@ func runList(ctx context.Context, inv *Invocation) (Result, error) {
 			res.Text = "No servers you may see match."
 		}
 	}
-	res.Data = map[string]any{"servers": nonNil(data), "failures": failureData(failures)}
+	data.Size = sizeOf(len(data.Servers))
+	res.Data = data
 	return res, nil
 }
 
@@ -68,6 +72,7 @@ func statusCmd() *Command {
 	return &Command{
 		Name: "status", Summary: "Show a server's details and live state", Tool: "get_server",
 		Permission: "server.read", Risk: Read, Idempotent: true, Args: []Arg{serverArg},
+		Output: reflect.TypeFor[ServerDetail](),
 		Run: func(ctx context.Context, inv *Invocation) (Result, error) {
 			s, err := inv.Provider.GetServer(ctx, inv.ServerID)
 			if err != nil {
@@ -103,7 +108,11 @@ func serverResult(inv *Invocation, s driver.Server) Result {
 		add(m.Name, fmt.Sprintf("%g %s", m.Value, m.Unit))
 	}
 	add("Can do", canDo(inv.Provider.Capabilities()))
-	res.Data = map[string]any{"ref": inv.Target, "provider": inv.Provider.Name(), "server": s}
+	caps := []string{}
+	for _, c := range inv.Provider.Capabilities() {
+		caps = append(caps, string(c))
+	}
+	res.Data = ServerDetail{ServerView: ServerView{Ref: inv.Target, Provider: inv.Provider.Name(), Server: s}, Capabilities: caps}
 	return res
 }
 
@@ -129,10 +138,10 @@ func nonNil[T any](s []T) []T {
 	return s
 }
 
-func failureData(fs []providers.Failure) []map[string]string {
-	out := []map[string]string{}
+func failureData(fs []providers.Failure) []ProviderFailure {
+	out := []ProviderFailure{}
 	for _, f := range fs {
-		out = append(out, map[string]string{"provider": f.Provider, "class": string(fault.ClassOf(f.Err)), "error": safeMessage(f.Err)})
+		out = append(out, ProviderFailure{Provider: f.Provider, Class: string(fault.ClassOf(f.Err)), Error: safeMessage(f.Err)})
 	}
 	return out
 }

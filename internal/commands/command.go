@@ -9,6 +9,7 @@ package commands
 
 import (
 	"context"
+	"reflect"
 
 	"github.com/vpsops/vpsops/internal/providers/driver"
 )
@@ -68,6 +69,10 @@ type Command struct {
 	// confirmed is what runs. Its error is the user's (invalid input).
 	Prepare func(ctx context.Context, inv *Invocation) error
 	Run     func(ctx context.Context, inv *Invocation) (Result, error)
+	// Output is the type of the Data that Run returns (a struct, so that
+	// MCP structured content is an object); OutputSchema is generated
+	// from it. Nil when the command returns no data of its own.
+	Output reflect.Type
 	// internal marks commands served by the Runner itself (confirm,
 	// approve, ...) rather than through the gate.
 	internal bool

@@ -12,10 +12,10 @@ import (
 // Progress is one step of a long operation, as every surface shows it: a
 // line in the shell, an edited chat message, an MCP progress notification.
 type Progress struct {
-	Message string    `json:"message"`          // one line for people: "installing debian-12"
-	Status  string    `json:"status,omitempty"` // short state: "stopping", "installing"
-	Percent int       `json:"percent"`          // 0-100, or -1 when the provider gives no figure
-	At      time.Time `json:"at"`
+	Message string    `json:"message" desc:"one line for people: installing debian-12"`
+	Status  string    `json:"status,omitempty" desc:"short state: stopping, installing"`
+	Percent int       `json:"percent" desc:"0 to 100, or -1 when the provider gives no figure"`
+	At      time.Time `json:"at" desc:"when the step was reported"`
 }
 
 func progressOf(p driver.Progress) Progress {

@@ -87,4 +87,10 @@ func writeTable(b *strings.Builder, t *Table) {
 	for _, row := range t.Rows {
 		line(row)
 	}
+	if shown := t.Shown(); shown != "" {
+		if t.More != "" {
+			shown += "; " + t.More
+		}
+		b.WriteString("  (" + shown + ")\n")
+	}
 }

@@ -1,5 +1,7 @@
 package commands
 
+import "fmt"
+
 // Result is what a command produced, in a platform-neutral shape every
 // adapter can render without special cases: Slack Block Kit sections and
 // tables, Discord embeds, MCP text plus structured content, shell text.
@@ -26,18 +28,67 @@ type Result struct {
 	// sees it after a confirm, cancel, approve or deny (adapters edit
 	// their messages of it from this).
 	Request *RequestView
-	// Data is the structured form for MCP structured output (read tools).
+	// Data is the structured form of the result: MCP structured content,
+	// and what adapters build rich output from. It is a value of the
+	// command's declared Output type, whose JSON Schema is the tool's
+	// output schema (see OutputSchema). It is nil when the command stopped
+	// at a gate, and for confirm, cancel, approve and deny unless they ran
+	// the request (then it is that command's Data).
 	Data any
 }
 
 // Field is one labelled value.
 type Field struct {
-	Name  string `json:"name"`
-	Value string `json:"value"`
+	Name  string `json:"name" desc:"the label"`
+	Value string `json:"value" desc:"the value"`
 }
 
-// Table is rows under named columns.
+// Table is rows under named columns. Rows holds every row the command
+// returns, however many: an adapter that can show fewer at once pages
+// through them rather than dropping any. Size says whether the command
+// itself stopped at a cap, and More how to see the rest.
 type Table struct {
 	Columns []string   `json:"columns"`
 	Rows    [][]string `json:"rows"`
+	Size
+	More string `json:"more,omitempty"` // how to see the rows left out, when Truncated
+}
+
+// Size says how much of a list a result holds, in the Data of every list
+// and in tables. A command that caps a list asks for one item more than
+// it returns, so it knows whether it stopped short without counting all.
+type Size struct {
+	Total     int  `json:"total" desc:"how many items matched; when truncated, a lower bound"`
+	Truncated bool `json:"truncated" desc:"true when the command stopped at its cap and more items match (or may) than it returned"`
+}
+
+// sizeOf is the size of a complete list of n items.
+func sizeOf(n int) Size { return Size{Total: n} }
+
+// capped cuts a list at limit. items are those the user may see among a
+// fetch of limit+1; fetchedMore says the fetch was full, so that more
+// match than were fetched, whether or not the user may see them.
+func capped[T any](items []T, limit int, fetchedMore bool) ([]T, Size) {
+	switch {
+	case len(items) > limit:
+		return items[:limit], Size{Total: len(items), Truncated: true}
+	case fetchedMore:
+		return items, Size{Total: len(items), Truncated: true}
+	}
+	return items, sizeOf(len(items))
+}
+
+// Shown says how much of the list the table shows, or "" when it shows
+// everything that matched: "showing 20 of more than 20".
+func (t *Table) Shown() string {
+	if !t.Truncated {
+		return ""
+	}
+	n := len(t.Rows)
+	if t.Total > n {
+		return fmt.Sprintf("showing %d of more than %d", n, n)
+	}
+	// The command stopped at its cap, but what it skipped may not all be
+	// for this user's eyes: more may match, or may not.
+	return fmt.Sprintf("showing %d; more may match", n)
 }

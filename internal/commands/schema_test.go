@@ -11,12 +11,17 @@ import (
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
-// TestSchemasGolden pins every tool's input schema: a change here changes
-// what every MCP client sees, so it must be deliberate (-update).
+// TestSchemasGolden pins every tool's input and output schema: a change
+// here changes what every MCP client sees, so it must be deliberate
+// (-update).
 func TestSchemasGolden(t *testing.T) {
 	all := map[string]any{}
 	for _, c := range Builtin().All() {
-		all[c.Name] = map[string]any{"tool": c.Tool, "usage": c.Usage(), "risk": c.Risk.String(), "permission": c.Permission, "schema": c.Schema()}
+		entry := map[string]any{"tool": c.Tool, "usage": c.Usage(), "risk": c.Risk.String(), "permission": c.Permission, "schema": c.Schema()}
+		if out := c.OutputSchema(); out != nil {
+			entry["output"] = out
+		}
+		all[c.Name] = entry
 	}
 	got, err := json.MarshalIndent(all, "", "  ")
 	if err != nil {
@@ -57,4 +62,38 @@ func TestSchemaPatternsAgreeWithValidation(t *testing.T) {
 			}
 		}
 	}
+}
+
+// Output schemas are objects at the top level (MCP structured content
+// must be one), and every property says what it means, so that an AI
+// client reading the schema knows what each key holds.
+func TestOutputSchemasAreDescribedObjects(t *testing.T) {
+	for _, c := range Builtin().All() {
+		s := c.OutputSchema()
+		if s == nil {
+			continue
+		}
+		if s["type"] != "object" {
+			t.Errorf("%s: output is %v, not an object", c.Name, s["type"])
+		}
+		for _, p := range undescribed(c.Name, s) {
+			t.Errorf("%s has no description", p)
+		}
+	}
+}
+
+func undescribed(path string, s map[string]any) []string {
+	var out []string
+	props, _ := s["properties"].(map[string]any)
+	for name, p := range props {
+		ps := p.(map[string]any)
+		if d, _ := ps["description"].(string); d == "" {
+			out = append(out, path+"."+name)
+		}
+		out = append(out, undescribed(path+"."+name, ps)...)
+	}
+	if items, ok := s["items"].(map[string]any); ok {
+		out = append(out, undescribed(path+"[]", items)...)
+	}
+	return out
 }

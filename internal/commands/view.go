@@ -16,44 +16,45 @@ import (
 // holds nothing of storage: no salt, argument hash, executor or lease, so
 // it is safe to marshal into MCP output or a chat message.
 type RequestView struct {
-	ID      string         `json:"id"`
-	State   approval.State `json:"state"`
-	Version int64          `json:"version"` // grows with every change; a newer view replaces an older one
+	ID      string         `json:"id" desc:"request id, as approval, confirm, approve and the others take it"`
+	State   approval.State `json:"state" desc:"confirming, pending (an approver), approved, executing, succeeded, failed, interrupted, denied, expired or cancelled"`
+	Version int64          `json:"version" desc:"grows with every change of the request; a view with a higher version replaces one with a lower"`
 	// Gate is "confirm" or "approval" while the request waits at one, ""
 	// once it has left the gates.
-	Gate string `json:"gate,omitempty"`
+	Gate string `json:"gate,omitempty" desc:"the gate it waits at: confirm (the requester) or approval (an approver)"`
 	// NeedsApproval says an approver must agree (after the requester's
 	// confirmation, when it waits at confirm).
-	NeedsApproval bool   `json:"needs_approval"`
-	Title         string `json:"title"`   // "Approval needed: delete demo-nyc/nyc-204 (request r-k2m9xw4q)"
-	Summary       string `json:"summary"` // where it stands, one line
+	NeedsApproval bool   `json:"needs_approval" desc:"an approver must agree before it runs"`
+	Title         string `json:"title" desc:"one-line headline"`
+	Summary       string `json:"summary" desc:"where it stands and what can be done next, one line"`
 	// Prompt is the question asked with the buttons while it waits: the
 	// exact action and what it does to the server.
-	Prompt     string            `json:"prompt,omitempty"`
-	Requester  string            `json:"requester"`
-	Command    string            `json:"command"`
-	Target     TargetView        `json:"target"`
-	Args       map[string]string `json:"args,omitempty"` // secret values redacted
-	Reason     string            `json:"reason"`         // why the gate applies: the policy rule
-	CreatedAt  time.Time         `json:"created_at"`
-	ExpiresAt  time.Time         `json:"expires_at"`
-	DecidedBy  string            `json:"decided_by,omitempty"`
-	Note       string            `json:"note,omitempty"` // the deny reason, or why it was withdrawn
-	Progress   *Progress         `json:"progress,omitempty"`
-	Outcome    string            `json:"outcome,omitempty"`
-	ErrorClass string            `json:"error_class,omitempty"`
-	Error      string            `json:"error,omitempty"`
+	Prompt     string            `json:"prompt,omitempty" desc:"the question asked while it waits: the exact action, the server, and what it does"`
+	Requester  string            `json:"requester" desc:"the principal who asked"`
+	Source     string            `json:"source" desc:"where it was asked: shell, slack, discord or mcp"`
+	Command    string            `json:"command" desc:"the gated command's name"`
+	Target     TargetView        `json:"target" desc:"the server it acts on"`
+	Args       map[string]string `json:"args,omitempty" desc:"the command's arguments other than the server, secrets hidden"`
+	Reason     string            `json:"reason" desc:"why the gate applies (the policy rule)"`
+	CreatedAt  time.Time         `json:"created_at" desc:"when it was asked"`
+	ExpiresAt  time.Time         `json:"expires_at" desc:"when it expires unless decided"`
+	DecidedBy  string            `json:"decided_by,omitempty" desc:"the approver who approved or denied it"`
+	Note       string            `json:"note,omitempty" desc:"the reason given with a denial, or why it was withdrawn"`
+	Progress   *Progress         `json:"progress,omitempty" desc:"the latest step while it runs"`
+	Outcome    string            `json:"outcome,omitempty" desc:"one line on how the run went"`
+	ErrorClass string            `json:"error_class,omitempty" desc:"the kind of error, when it failed"`
+	Error      string            `json:"error,omitempty" desc:"what went wrong, when it failed"`
 	// Fields are the facts above as labelled lines, in display order, for
 	// adapters that render a list of fields (Slack sections, embeds).
-	Fields  []Field  `json:"fields"`
-	Actions []Action `json:"actions,omitempty"`
+	Fields  []Field  `json:"fields" desc:"the facts above as labelled lines, in display order"`
+	Actions []Action `json:"actions,omitempty" desc:"what the caller may do with it now"`
 }
 
 // TargetView names the server a request acts on.
 type TargetView struct {
-	Ref  string `json:"ref"`            // "provider/id"
-	Name string `json:"name,omitempty"` // when it was asked
-	IP   string `json:"ip,omitempty"`
+	Ref  string `json:"ref" desc:"the server as provider/id"`
+	Name string `json:"name,omitempty" desc:"its name when the request was made"`
+	IP   string `json:"ip,omitempty" desc:"its primary IP address when the request was made"`
 }
 
 func (t TargetView) String() string {
@@ -83,9 +84,9 @@ const (
 
 // Action is one button a viewer may press.
 type Action struct {
-	ID    ActionID `json:"id"`
-	Label string   `json:"label"`
-	Style string   `json:"style"` // "primary", "danger" or "default"
+	ID    ActionID `json:"id" desc:"confirm, cancel, approve or deny"`
+	Label string   `json:"label" desc:"the button's words"`
+	Style string   `json:"style" desc:"primary, danger or default"`
 }
 
 // View is req as viewer sees it: the viewer's own request offers confirm
@@ -95,7 +96,7 @@ func (r *Runner) View(req approval.Request, viewer Principal) RequestView {
 	cmd := r.reg.Lookup(req.Command)
 	v := RequestView{
 		ID: req.ID, State: req.State, Version: req.Version, NeedsApproval: req.NeedsApproval,
-		Requester: req.Principal, Command: req.Command,
+		Requester: req.Principal, Source: req.Source, Command: req.Command,
 		Target: TargetView{Ref: req.Target, Name: req.TargetName, IP: req.TargetIP},
 		Args:   viewArgs(req.Args), Reason: req.Reason,
 		CreatedAt: req.CreatedAt, ExpiresAt: req.ExpiresAt,
