@@ -22,16 +22,16 @@ func approvalsCmd() *Command {
 			f := approval.Filter{States: []approval.State{approval.Confirming, approval.Pending, approval.Approved, approval.Executing}, Limit: maxApprovals + 1}
 			more := "the oldest are left out; `approval <id>` shows any one"
 			if inv.Args.String("state") == "all" {
-				f = approval.Filter{Since: inv.Runner.clock().Add(-7 * 24 * time.Hour), Limit: maxApprovals + 1}
+				f = approval.Filter{Since: inv.Now().Add(-7 * 24 * time.Hour), Limit: maxApprovals + 1}
 				more = "`approvals open` lists only those still open"
 			}
-			reqs, err := inv.Runner.approvals.List(ctx, f)
+			reqs, err := inv.Approvals().List(ctx, f)
 			if err != nil {
 				return Result{}, storeError(err)
 			}
 			var visible []approval.Request
 			for _, q := range reqs {
-				if inv.Runner.maySeeRequest(inv.Principal, q) {
+				if inv.maySee(q) {
 					visible = append(visible, q)
 				}
 			}
@@ -40,7 +40,7 @@ func approvalsCmd() *Command {
 			data := ApprovalList{Requests: []RequestView{}, Size: size}
 			for _, q := range visible {
 				t.Rows = append(t.Rows, []string{q.ID, string(q.State), describe(q), q.Principal, expiry(q)})
-				data.Requests = append(data.Requests, inv.Runner.View(q, Principal(inv.Principal)))
+				data.Requests = append(data.Requests, inv.runner.View(q, Principal(inv.Principal)))
 			}
 			if size.Truncated {
 				t.More = more
@@ -65,12 +65,12 @@ func approvalCmd() *Command {
 		Name: "approval", Summary: "Show one request and its outcome", Tool: "get_approval",
 		Risk: Read, Idempotent: true, Args: []Arg{requestArg}, Output: reflect.TypeFor[RequestView](),
 		Run: func(ctx context.Context, inv *Invocation) (Result, error) {
-			q, err := inv.Runner.approvals.Get(ctx, inv.Args.String("id"))
-			if err != nil || !inv.Runner.maySeeRequest(inv.Principal, q) {
+			q, err := inv.Approvals().Get(ctx, inv.Args.String("id"))
+			if err != nil || !inv.maySee(q) {
 				// Same answer for "absent" and "not yours": ids are not an oracle.
-				return Result{}, inv.Runner.decisionError(ctx, inv.Request, "show", inv.Args.String("id"), approval.ErrNotFound)
+				return Result{}, inv.runner.decisionError(ctx, inv.Request, "show", inv.Args.String("id"), approval.ErrNotFound)
 			}
-			v := inv.Runner.View(q, Principal(inv.Principal))
+			v := inv.runner.View(q, Principal(inv.Principal))
 			return Result{Title: v.Title, Text: v.Summary, Fields: v.Fields, Data: v}, nil
 		},
 	}
@@ -83,12 +83,10 @@ func expiry(q approval.Request) string {
 	return q.ExpiresAt.UTC().Format("15:04 UTC")
 }
 
-// maySeeRequest: requesters always see their own; others need approval.read
-// (or approval.grant) on the target.
-func (r *Runner) maySeeRequest(principal string, q approval.Request) bool {
-	return q.Principal == principal ||
-		r.policy.Decide(principal, "approval.read", q.Target).Allowed ||
-		r.policy.Decide(principal, "approval.grant", q.Target).Allowed
+// maySee: requesters always see their own requests; others need
+// approval.read (or approval.grant) on the target.
+func (inv *Invocation) maySee(q approval.Request) bool {
+	return q.Principal == inv.Principal || inv.May("approval.read", q.Target).Allowed || inv.May("approval.grant", q.Target).Allowed
 }
 
 func approveCmd() *Command {
@@ -96,7 +94,7 @@ func approveCmd() *Command {
 		Name: "approve", Summary: "Approve someone else's request (it then runs)", internal: true, Risk: Change,
 		Args: []Arg{requestArg},
 		Run: func(ctx context.Context, inv *Invocation) (Result, error) {
-			return inv.Runner.Decide(ctx, *inv.Request, inv.Args.String("id"), true, "")
+			return inv.runner.Decide(ctx, *inv.Request, inv.Args.String("id"), true, "")
 		},
 	}
 }
@@ -106,7 +104,7 @@ func denyCmd() *Command {
 		Name: "deny", Summary: "Deny someone else's request", internal: true, Risk: Change,
 		Args: []Arg{requestArg, {Name: "reason", Kind: KindText, Positional: true, Help: "why (shown to the requester)"}},
 		Run: func(ctx context.Context, inv *Invocation) (Result, error) {
-			return inv.Runner.Decide(ctx, *inv.Request, inv.Args.String("id"), false, inv.Args.String("reason"))
+			return inv.runner.Decide(ctx, *inv.Request, inv.Args.String("id"), false, inv.Args.String("reason"))
 		},
 	}
 }
@@ -116,7 +114,7 @@ func confirmCmd() *Command {
 		Name: "confirm", Summary: "Confirm your own pending action", internal: true, Risk: Change,
 		Args: []Arg{requestArg},
 		Run: func(ctx context.Context, inv *Invocation) (Result, error) {
-			return inv.Runner.Confirm(ctx, *inv.Request, inv.Args.String("id"))
+			return inv.runner.Confirm(ctx, *inv.Request, inv.Args.String("id"))
 		},
 	}
 }
@@ -126,7 +124,7 @@ func cancelCmd() *Command {
 		Name: "cancel", Summary: "Cancel your own pending action", internal: true, Risk: Change,
 		Args: []Arg{requestArg},
 		Run: func(ctx context.Context, inv *Invocation) (Result, error) {
-			return inv.Runner.Cancel(ctx, *inv.Request, inv.Args.String("id"))
+			return inv.runner.Cancel(ctx, *inv.Request, inv.Args.String("id"))
 		},
 	}
 }

@@ -30,12 +30,12 @@ func auditCmd() *Command {
 			}
 			limit := inv.Args.Int("limit", 20)
 			f.Limit = limit + 1 // one more, to know whether the list was cut
-			recs, err := inv.Runner.audit.Query(ctx, f)
+			recs, err := inv.Audit().Query(ctx, f)
 			if err != nil {
 				return Result{}, storeError(err)
 			}
 			fetchedMore := len(recs) > limit
-			recs, size := capped(inv.Runner.visibleRecords(inv.Principal, recs), limit, fetchedMore)
+			recs, size := capped(inv.visibleRecords(recs), limit, fetchedMore)
 			t := auditTable(recs, size)
 			if size.Truncated {
 				t.More = "server=, user= or since= narrow it"
@@ -57,7 +57,7 @@ func auditTable(recs []audit.Record, size Size) *Table {
 	for _, rec := range recs {
 		outcome := rec.Outcome
 		if rec.Error != "" {
-			outcome = strings.TrimSpace(outcome + " " + rec.ErrorClass + ": " + rec.Error)
+			outcome = strings.TrimSpace(outcome + " " + errorLine(rec.ErrorClass, rec.Error))
 		}
 		action := strings.TrimSpace(rec.Command + " " + rec.Target)
 		if rec.ApprovalID != "" {
@@ -71,7 +71,7 @@ func auditTable(recs []audit.Record, size Size) *Table {
 func auditFilter(inv *Invocation) (audit.Filter, error) {
 	f := audit.Filter{Server: inv.Args.String("server"), Principal: inv.Args.String("user")}
 	if s := inv.Args.String("since"); s != "" {
-		t, err := ParseSince(s, inv.Runner.clock())
+		t, err := ParseSince(s, inv.Now())
 		if err != nil {
 			return f, invalid(inv.Command, "%v", err)
 		}
@@ -85,7 +85,7 @@ func auditVerifyCmd() *Command {
 		Name: "audit verify", Summary: "Check the audit trail's hash chain for edits, deletions and reordering",
 		Permission: "audit.read", Risk: Read, Idempotent: true, Output: reflect.TypeFor[AuditVerification](),
 		Run: func(ctx context.Context, inv *Invocation) (Result, error) {
-			rep, err := inv.Runner.audit.Verify(ctx)
+			rep, err := inv.Audit().Verify(ctx)
 			if err != nil {
 				return Result{}, storeError(err)
 			}
@@ -117,16 +117,16 @@ func clipN(s string, n int) string {
 	return s
 }
 
-// visibleRecords keeps the records principal may read: those about a
-// server they hold audit.read on, and untargeted ones only with "*".
-func (r *Runner) visibleRecords(principal string, recs []audit.Record) []audit.Record {
+// visibleRecords keeps the records the invoking principal may read: those
+// about a server they hold audit.read on, and untargeted ones only with "*".
+func (inv *Invocation) visibleRecords(recs []audit.Record) []audit.Record {
 	out := recs[:0]
 	for _, rec := range recs {
 		obj := rec.Target
 		if obj == "" {
 			obj = "*"
 		}
-		if r.policy.Decide(principal, "audit.read", obj).Allowed {
+		if inv.May("audit.read", obj).Allowed {
 			out = append(out, rec)
 		}
 	}

@@ -29,7 +29,7 @@ func auditExportCmd() *Command {
 			if err != nil {
 				return Result{}, err
 			}
-			if !inv.Runner.policy.Decide(inv.Principal, "audit.read", "*").Allowed {
+			if !inv.May("audit.read", "*").Allowed {
 				return Result{}, denied("exporting needs audit.read on every server (*); use `audit` for what you may see")
 			}
 			if inv.Args.String("file") == "" {
@@ -45,7 +45,7 @@ func auditExportCmd() *Command {
 func exportRecords(ctx context.Context, inv *Invocation, f audit.Filter) (Result, error) {
 	var buf bytes.Buffer
 	f.Limit = maxExportRecords + 1 // one more, to know whether the list was cut
-	if _, err := inv.Runner.audit.Export(ctx, &buf, f); err != nil {
+	if _, err := inv.Audit().Export(ctx, &buf, f); err != nil {
 		return Result{}, storeError(err)
 	}
 	recs := []audit.Record{}
@@ -83,7 +83,7 @@ func exportFile(ctx context.Context, inv *Invocation, f audit.Filter) (Result, e
 	}
 	file := &recordingWriter{w: out}
 	buf := bufio.NewWriter(file)
-	n, err := inv.Runner.audit.Export(ctx, buf, f)
+	n, err := inv.Audit().Export(ctx, buf, f)
 	if err == nil {
 		err = buf.Flush()
 	}

@@ -14,7 +14,7 @@ func helpCmd() *Command {
 		Args:   []Arg{{Name: "command", Kind: KindText, Positional: true, Help: "a command name"}},
 		Output: reflect.TypeFor[HelpInfo](),
 		Run: func(ctx context.Context, inv *Invocation) (Result, error) {
-			reg := inv.Runner.reg
+			reg := inv.Registry()
 			if name := strings.ToLower(strings.TrimSpace(inv.Args.String("command"))); name != "" {
 				if c := reg.Lookup(name); c != nil {
 					return commandHelp(inv, c), nil
@@ -80,7 +80,7 @@ func whoamiCmd() *Command {
 		Name: "whoami", Summary: "Show who you are, your roles and what you may do", Tool: "whoami", Risk: Read, Idempotent: true,
 		Output: reflect.TypeFor[Identity](),
 		Run: func(ctx context.Context, inv *Invocation) (Result, error) {
-			ex := inv.Runner.policy.Explain(inv.Principal)
+			ex := inv.Explain()
 			res := Result{Title: inv.Principal}
 			roles := strings.Join(ex.Roles, ", ")
 			if roles == "" {
@@ -115,8 +115,8 @@ func providersCmd() *Command {
 		Run: func(ctx context.Context, inv *Invocation) (Result, error) {
 			t := &Table{Columns: []string{"PROVIDER", "TYPE", "CAN DO"}}
 			data := ProviderList{Providers: []ProviderInfo{}}
-			for _, p := range inv.Runner.fleet.All() {
-				if !inv.Runner.policy.Decide(inv.Principal, "provider.read", p.Name()+"/*").Allowed {
+			for _, p := range inv.Fleet().All() {
+				if !inv.May("provider.read", p.Name()+"/*").Allowed {
 					continue
 				}
 				caps := []string{}

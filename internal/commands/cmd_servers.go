@@ -3,7 +3,9 @@ package commands
 import (
 	"context"
 	"fmt"
+	"maps"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/vpsops/vpsops/internal/fault"
@@ -27,19 +29,19 @@ func listCmd() *Command {
 func runList(ctx context.Context, inv *Invocation) (Result, error) {
 	only := inv.Args.String("provider")
 	if only != "" {
-		if _, ok := inv.Runner.fleet.Get(only); !ok {
-			return Result{}, fault.Errorf(fault.NotFound, "no provider %q; configured: %s", only, strings.Join(inv.Runner.providerNames(), ", "))
+		if _, ok := inv.Fleet().Get(only); !ok {
+			return Result{}, fault.Errorf(fault.NotFound, "no provider %q; configured: %s", only, strings.Join(providerNames(inv.Fleet()), ", "))
 		}
 	}
-	servers, failures := inv.Runner.fleet.ListAll(ctx, only)
+	servers, failures := inv.Fleet().ListAll(ctx, only)
 	want := driver.Status(inv.Args.String("status"))
 	res := Result{Table: &Table{Columns: []string{"SERVER", "NAME", "STATUS", "IPV4", "REGION", "PLAN"}}}
 	data := ServerList{Servers: []ServerView{}, Failures: failureData(failures)}
-	hidden := 0
+	hidden := map[string]bool{} // providers with servers the caller may not read
 	for _, s := range servers {
 		ref := s.Provider + "/" + s.ID
-		if !inv.Runner.policy.Decide(inv.Principal, "server.read", ref).Allowed {
-			hidden++
+		if !inv.May("server.read", ref).Allowed {
+			hidden[s.Provider] = true
 			continue
 		}
 		if want != "" && s.Status != want {
@@ -54,12 +56,13 @@ func runList(ctx context.Context, inv *Invocation) (Result, error) {
 	res.Table.Size = sizeOf(len(res.Table.Rows))
 	res.Title = count(len(res.Table.Rows), "server")
 	if len(failures) > 0 {
-		res.Title += fmt.Sprintf(" (partial: %d of %d providers failed)", len(failures), inv.Runner.providerCount(only))
+		res.Title += fmt.Sprintf(" (partial: %d of %d providers failed)", len(failures), providerCount(inv.Fleet(), only))
 	}
+	res.Notes = append(res.Notes, hiddenNotes(inv, hidden)...)
 	if len(res.Table.Rows) == 0 {
 		res.Table = nil
 		res.Text = "No servers match."
-		if hidden > 0 {
+		if len(hidden) > 0 {
 			res.Text = "No servers you may see match."
 		}
 	}
@@ -146,19 +149,35 @@ func failureData(fs []providers.Failure) []ProviderFailure {
 	return out
 }
 
-func (r *Runner) providerNames() []string {
+// hiddenNotes says why servers are missing from a list: for each provider
+// the caller may know of (provider.read) but holds no server.read on,
+// which policy line would grant it. Deny by default should never look
+// like an empty fleet.
+func hiddenNotes(inv *Invocation, hidden map[string]bool) []string {
+	var notes []string
+	for _, p := range slices.Sorted(maps.Keys(hidden)) {
+		if !inv.May("provider.read", p+"/*").Allowed || inv.May("server.read", p+"/*").Allowed {
+			continue // unknown to the caller, or only some of its servers are hidden
+		}
+		notes = append(notes, fmt.Sprintf("%s may not read the servers of %s; a policy line such as `p, %s, %s/*, server.read` (or a role holding it) would grant it",
+			inv.Principal, p, inv.Principal, p))
+	}
+	return notes
+}
+
+func providerNames(f Fleet) []string {
 	var names []string
-	for _, p := range r.fleet.All() {
+	for _, p := range f.All() {
 		names = append(names, p.Name())
 	}
 	return names
 }
 
-func (r *Runner) providerCount(only string) int {
+func providerCount(f Fleet, only string) int {
 	if only != "" {
 		return 1
 	}
-	return len(r.fleet.All())
+	return len(f.All())
 }
 
 // count words a quantity: "1 server", "3 servers".

@@ -129,7 +129,7 @@ func (r *Runner) runCleared(ctx context.Context, by Request, req approval.Reques
 
 	// The request runs as the requester, wherever it was approved.
 	q := Request{Source: claimed.Source, Principal: Principal(claimed.Principal), Command: cmd.Name, ReplyTo: claimed.ReplyTo, Progress: by.Progress}
-	inv := &Invocation{Runner: r, Request: &q, Command: cmd, Args: args, Generated: generated, Principal: claimed.Principal, ApprovalID: claimed.ID}
+	inv := &Invocation{runner: r, Request: &q, Command: cmd, Args: args, Generated: generated, Principal: claimed.Principal, ApprovalID: claimed.ID}
 	base := audit.Record{Command: cmd.Name, Args: claimed.Args, Target: claimed.Target, ApprovalID: claimed.ID}
 	res, runErr := r.runClaimed(ctx, inv, claimed, base, start)
 

@@ -13,7 +13,7 @@ import (
 // Invocation is what a command's Run receives: validated arguments and, for
 // commands on one server, the resolved provider and id.
 type Invocation struct {
-	Runner   *Runner
+	runner   *Runner
 	Request  *Request
 	Command  *Command
 	Args     Args
@@ -37,12 +37,12 @@ func (inv *Invocation) Wait(ctx context.Context, op *driver.Operation) error {
 	if op == nil || op.Wait == nil {
 		return nil
 	}
-	wctx, cancel := context.WithTimeout(ctx, inv.Runner.opTimeout)
+	wctx, cancel := context.WithTimeout(ctx, inv.runner.opTimeout)
 	defer cancel()
-	th := NewThrottle(inv.Runner.progressInterval, func(p Progress) { inv.progress(ctx, p) })
+	th := NewThrottle(inv.runner.progressInterval, func(p Progress) { inv.progress(ctx, p) })
 	err := op.Wait(wctx, func(p driver.Progress) {
 		if p.At.IsZero() {
-			p.At = inv.Runner.clock()
+			p.At = inv.Now()
 		}
 		th.Report(progressOf(p))
 	})
@@ -66,10 +66,10 @@ func (inv *Invocation) progress(ctx context.Context, p Progress) {
 		inv.Request.Progress(p)
 	}
 	if inv.ApprovalID != "" {
-		_, err := inv.Runner.approvals.ReportProgress(context.WithoutCancel(ctx), inv.ApprovalID,
+		_, err := inv.runner.approvals.ReportProgress(context.WithoutCancel(ctx), inv.ApprovalID,
 			approval.Progress{Text: p.Message, Percent: p.Percent, At: p.At})
 		if err != nil {
-			inv.Runner.log.Debug("recording progress failed", "id", inv.ApprovalID, "err", err)
+			inv.runner.log.Debug("recording progress failed", "id", inv.ApprovalID, "err", err)
 		}
 	}
 }

@@ -1,6 +1,10 @@
 package commands
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/vpsops/vpsops/internal/audit"
+)
 
 // capped tells "more match" (the user may see one past the cap) from
 // "more may match" (the fetch was full, but what is past the cap may not
@@ -25,5 +29,18 @@ func TestCappedAndShown(t *testing.T) {
 		if got := tb.Shown(); got != c.shown {
 			t.Errorf("%+v: Shown() = %q", c, got)
 		}
+	}
+}
+
+// A record written without an error class (an interrupted run) must not
+// read ": executor …" in the audit table or a request's fields.
+func TestErrorWithoutClassReadsCleanly(t *testing.T) {
+	msg := "executor h/1/abc stopped renewing its lease"
+	tab := auditTable([]audit.Record{{Seq: 1, Stage: audit.StageInterrupted, Outcome: audit.OutcomeError, Error: msg}}, Size{Total: 1})
+	if got := tab.Rows[0][len(tab.Rows[0])-1]; got != "error "+msg {
+		t.Fatalf("audit outcome cell = %q", got)
+	}
+	if got := errorLine("unavailable", msg); got != "unavailable: "+msg {
+		t.Fatalf("with a class: %q", got)
 	}
 }

@@ -150,7 +150,7 @@ func (r *Runner) Run(ctx context.Context, q Request) (Result, error) {
 		return Result{}, r.refuse(ctx, &q, audit.Record{Command: cmd.Name, Args: r.redactedJSON(cmd, q.Args, nil)}, audit.StageRejected,
 			invalid(cmd, "%s: %v", cmd.Name, err))
 	}
-	inv := &Invocation{Runner: r, Request: &q, Command: cmd, Args: args, Principal: string(q.Principal)}
+	inv := &Invocation{runner: r, Request: &q, Command: cmd, Args: args, Principal: string(q.Principal)}
 	if cmd.internal {
 		// confirm, cancel, approve, deny: the decision methods authorize
 		// and audit each outcome themselves.

@@ -276,13 +276,18 @@ func viewFields(v RequestView) []Field {
 		fs = append(fs, Field{"Outcome", v.Outcome})
 	}
 	if v.Error != "" {
-		e := v.Error
-		if v.ErrorClass != "" {
-			e = v.ErrorClass + ": " + e
-		}
-		fs = append(fs, Field{"Error", e})
+		fs = append(fs, Field{"Error", errorLine(v.ErrorClass, v.Error)})
 	}
 	return fs
+}
+
+// errorLine shows an error with its class when it has one: a record
+// written without a class must not read ": executor …".
+func errorLine(class, msg string) string {
+	if class == "" {
+		return msg
+	}
+	return class + ": " + msg
 }
 
 // viewArgs turns stored (already redacted) arguments into display strings,

@@ -9,6 +9,7 @@ import (
 
 	"github.com/vpsops/vpsops/internal/approval"
 	"github.com/vpsops/vpsops/internal/commands"
+	"github.com/vpsops/vpsops/internal/config"
 	"github.com/vpsops/vpsops/internal/fault"
 )
 
@@ -103,3 +104,23 @@ func TestDeletedNameIsForgotten(t *testing.T) {
 		}
 	}
 }
+
+// A provider the caller holds no server.read on does not look like an
+// empty fleet: list says why its servers are missing and which policy
+// line would show them.
+func TestListSaysWhyAProviderIsHidden(t *testing.T) {
+	a := newTestApp(t, func(c *config.Config) {
+		c.Providers = append(c.Providers, config.Provider{Name: "lab", Type: config.TypeDemo})
+	})
+	want := "p, " + alice + ", lab/*, server.read"
+	for _, line := range []string{"list", "list provider=lab"} {
+		res := a.run(t, shellReq(alice), line)
+		if !strings.Contains(strings.Join(res.Notes, "\n"), want) {
+			t.Fatalf("%s: notes %q do not name the missing grant %q", line, res.Notes, want)
+		}
+	}
+	if res := a.run(t, shellReq(alice), "list provider=demo-fra"); len(res.Notes) != 0 {
+		t.Fatalf("notes on a fully visible provider: %q", res.Notes)
+	}
+}
+
