@@ -123,4 +123,3 @@ func TestListSaysWhyAProviderIsHidden(t *testing.T) {
 		t.Fatalf("notes on a fully visible provider: %q", res.Notes)
 	}
 }
-
