@@ -41,7 +41,7 @@ func (r *Runner) Cancel(ctx context.Context, q Request, id string) (Result, erro
 	r.held.forget(id)
 	r.recordDecision(ctx, &q, req, audit.StageCancelled, "cancel", "")
 	v := r.View(req, q.Principal)
-	return Result{Title: fmt.Sprintf("Cancelled %s (request %s)", describe(req), id), Text: "Nothing was done.", Request: &v}, nil
+	return Result{Title: fmt.Sprintf("Cancelled %s (request %s)", describe(req), id), Text: "Nothing was done.", Request: &v, Data: v}, nil
 }
 
 // Decide is an approver approving or denying someone else's request. Who
@@ -84,7 +84,7 @@ func (r *Runner) Decide(ctx context.Context, q Request, id string, approve bool,
 		r.held.forget(id)
 		r.recordDecision(ctx, &q, req, audit.StageApprovalDenied, "deny", d.Rule)
 		v := r.View(req, q.Principal)
-		return Result{Title: fmt.Sprintf("Denied %s (request %s)", describe(req), id), Text: v.Summary + ".", Request: &v}, nil
+		return Result{Title: fmt.Sprintf("Denied %s (request %s)", describe(req), id), Text: v.Summary + ".", Request: &v, Data: v}, nil
 	}
 	r.recordDecision(ctx, &q, req, audit.StageApproved, "approve", d.Rule)
 	if req.HasSecrets {
@@ -92,6 +92,7 @@ func (r *Runner) Decide(ctx context.Context, q Request, id string, approve bool,
 			Title:   fmt.Sprintf("Approved %s (request %s)", describe(req), id),
 			Text:    "It carries secrets that only the requester's session holds, so it runs there and only the requester sees the result.",
 			Request: ptr(r.View(req, q.Principal)),
+			Data:    r.View(req, q.Principal),
 		}, nil
 	}
 	res, err := r.runCleared(ctx, q, req)

@@ -93,5 +93,7 @@ func (r *Runner) hold(ctx context.Context, q *Request, inv *Invocation, base aud
 
 // pendingResult is the answer of a request stopped at a gate.
 func pendingResult(v RequestView) Result {
+	// No Data: a gated tool's output schema is its command's result, and
+	// what waits is in Pending.
 	return Result{Title: v.Title, Text: v.Summary, Pending: &v}
 }

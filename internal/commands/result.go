@@ -32,8 +32,9 @@ type Result struct {
 	// and what adapters build rich output from. It is a value of the
 	// command's declared Output type, whose JSON Schema is the tool's
 	// output schema (see OutputSchema). It is nil when the command stopped
-	// at a gate, and for confirm, cancel, approve and deny unless they ran
-	// the request (then it is that command's Data).
+	// at a gate (Pending says what waits). For cancel and deny, and
+	// approve of a request that runs elsewhere, it is the RequestView; when
+	// confirm or approve ran the request, the command's own Data.
 	Data any
 }
 
