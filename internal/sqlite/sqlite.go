@@ -42,7 +42,8 @@ type Options struct {
 	ManualCheckpoint bool
 }
 
-// Open opens (creating if needed) the database at path. path may be
+// Open opens (creating if needed) the database at path, which may hold any
+// character SQLite's URI form reserves (see fileURI). path may be
 // ":memory:" for a throwaway database (tests only: a file is what the
 // product uses).
 func Open(ctx context.Context, path string, o Options) (*sql.DB, error) {
@@ -68,7 +69,7 @@ func Open(ctx context.Context, path string, o Options) (*sql.DB, error) {
 	// never both read, then both try to upgrade to a write lock (which
 	// SQLite resolves by failing one with SQLITE_BUSY, ignoring busy_timeout).
 	q.Set("_txlock", "immediate")
-	dsn := "file:" + path + "?" + q.Encode()
+	dsn := fileURI(path) + "?" + q.Encode()
 	if path == ":memory:" {
 		dsn = "file::memory:?" + q.Encode()
 		o.MaxOpenConns = 1 // each connection would get its own empty database
