@@ -81,6 +81,7 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (_ *App, err error
 	}
 	if a.Approvals, err = approval.Open(ctx, a.DB, approval.Options{
 		TTL: time.Duration(cfg.Approvals.TTL), ConfirmTTL: time.Duration(cfg.Approvals.ConfirmTTL), Clock: o.Clock,
+		Secret: []byte(cfg.Audit.HMACKey.Reveal()),
 	}); err != nil {
 		return nil, fmt.Errorf("approval store: %w", err)
 	}

@@ -65,6 +65,7 @@ func (s *Store) Create(ctx context.Context, r Request) (Request, error) {
 			return Request{}, fmt.Errorf("create request for %s by %s: generate id: %w", r.Command, r.Principal, err)
 		}
 		stored.ID = "r-" + id
+		stored.ArgsHash = s.binding(stored.ID, stored.Principal, r.ArgsHash)
 		res, err := s.db.ExecContext(ctx, `INSERT INTO approval_requests (id, state, needs_confirm,
 			needs_approval, source, principal, command, target, args, args_hash, args_salt,
 			has_secrets, reason, reply_to, created_at, expires_at, updated_at)

@@ -16,28 +16,34 @@ import (
 // wins across all goroutines and processes; the others get a *ConflictError.
 //
 // argsHash is ArgsHash recomputed (with the request's Salt) from the
-// arguments about to run. If it differs from the approved one the claim fails
-// with ErrArgsChanged and the request stays approved.
+// arguments about to run. If its binding to the request (see binding)
+// differs from the stored one the claim fails with ErrArgsChanged and the
+// request stays approved.
 func (s *Store) Claim(ctx context.Context, id, argsHash string) (Request, error) {
 	if argsHash == "" {
 		return Request{}, fmt.Errorf("claim request %s: no arguments hash given", id)
 	}
+	// The binding covers the requester, so it is read first; the update
+	// then insists on that same requester.
+	cur, err := s.current(ctx, "claim", id)
+	if err != nil {
+		return Request{}, err
+	}
 	now := s.now()
 	r, ok, err := s.updateOne(ctx, `UPDATE approval_requests SET
 			state = 'executing', executor = ?, lease_until = ?, updated_at = ?
-		WHERE id = ? AND state = 'approved' AND args_hash = ?`,
-		s.instance, nanos(now.Add(s.lease)), nanos(now), id, argsHash)
+		WHERE id = ? AND state = 'approved' AND principal = ? AND args_hash = ?`,
+		s.instance, nanos(now.Add(s.lease)), nanos(now), id, cur.Principal, s.binding(id, cur.Principal, argsHash))
 	if err != nil {
 		return Request{}, fmt.Errorf("claim request %s: %w", id, err)
 	}
 	if ok {
 		return r, nil
 	}
-	cur, err := s.current(ctx, "claim", id)
-	if err != nil {
+	if cur, err = s.current(ctx, "claim", id); err != nil {
 		return Request{}, err
 	}
-	if cur.State == Approved && cur.ArgsHash != argsHash {
+	if cur.State == Approved && cur.ArgsHash != s.binding(id, cur.Principal, argsHash) {
 		return Request{}, fmt.Errorf("claim request %s: %w", id, ErrArgsChanged)
 	}
 	return Request{}, &ConflictError{Current: cur}

@@ -22,6 +22,11 @@ type Options struct {
 	// Two live processes must never share one. Default: host, pid and a
 	// random suffix.
 	Instance string
+	// Secret (audit.hmac_key) keys the stored argument hashes, so that a
+	// request retargeted by editing its row is refused at execution (see
+	// binding). Every process sharing the database must use the same one.
+	// Without it the hashes are keyed by the per-request salt alone.
+	Secret []byte
 }
 
 // Store keeps requests in the approval_requests table of a shared SQLite
@@ -38,6 +43,7 @@ type Store struct {
 	lease      time.Duration
 	clock      func() time.Time
 	instance   string
+	argsKey    []byte // nil: stored hashes are unkeyed (see binding)
 }
 
 // Open applies the approval migrations to db and returns a Store on it.
@@ -64,6 +70,10 @@ func Open(ctx context.Context, db *sql.DB, o Options) (*Store, error) {
 		}
 		o.Instance = id
 	}
+	argsKey, err := deriveArgsKey(o.Secret)
+	if err != nil {
+		return nil, fmt.Errorf("open approval store: %w", err)
+	}
 	if err := sqlite.Migrate(ctx, db, "approval", migrations); err != nil {
 		return nil, fmt.Errorf("open approval store: %w", err)
 	}
@@ -74,6 +84,7 @@ func Open(ctx context.Context, db *sql.DB, o Options) (*Store, error) {
 		lease:      o.Lease,
 		clock:      o.Clock,
 		instance:   o.Instance,
+		argsKey:    argsKey,
 	}, nil
 }
 
