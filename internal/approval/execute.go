@@ -3,13 +3,16 @@ package approval
 import (
 	"context"
 	"fmt"
+
+	"github.com/vpsops/vpsops/internal/sqlite"
 )
 
 // Execution: approved → executing → succeeded | failed. The process that
 // claims a request holds a lease on it (LeaseUntil) and renews it while the
 // action runs; if it dies, the lease lapses and Sweep marks the request
-// interrupted. Nothing ever moves a request back to approved, so an approved
-// action runs at most once.
+// interrupted (an executor that was alive after all still records its
+// outcome: see Finish). Nothing ever moves a request back to approved, so an
+// approved action runs at most once.
 
 // Claim takes the right to execute an approved request: approved → executing,
 // with Executor = Instance() and LeaseUntil = now + Lease. Exactly one caller
@@ -75,23 +78,39 @@ func (s *Store) Renew(ctx context.Context, id string) error {
 // Finish records the outcome of a request this instance is executing:
 // executing → succeeded (ok) or failed, with a one-line outcome and, on
 // failure, the error class and message. Never pass secrets: every field is
-// stored and shown. It fails with a *ConflictError if the request is not
-// executing under this instance, notably once Sweep has marked it
-// interrupted; the outcome is then the caller's to report elsewhere.
+// stored and shown.
+//
+// The outcome is what really happened, and only this instance knows it, so
+// it is recorded even if Sweep marked the request interrupted meanwhile (a
+// lease can lapse while the database is locked, or the process was
+// suspended): interrupted → succeeded | failed, for this executor only. A
+// locked database is waited out (finishAttempts busy timeouts). It fails
+// with a *ConflictError if the request is in any other state or another
+// instance claimed it; the outcome is then the caller's to report
+// elsewhere.
 func (s *Store) Finish(ctx context.Context, id string, ok bool, outcome, errClass, errMsg string) (Request, error) {
 	state := Failed
 	if ok {
 		state = Succeeded
 	}
-	r, won, err := s.updateOne(ctx, `UPDATE approval_requests SET
-			state = ?, outcome = ?, error_class = ?, error = ?, updated_at = ?
-		WHERE id = ? AND state = 'executing' AND executor = ?`,
-		string(state), outcome, errClass, errMsg, nanos(s.now()), id, s.instance)
-	if err != nil {
+	for attempt := 1; ; attempt++ {
+		r, won, err := s.updateOne(ctx, `UPDATE approval_requests SET
+				state = ?, outcome = ?, error_class = ?, error = ?, updated_at = ?
+			WHERE id = ? AND state IN ('executing', 'interrupted') AND executor = ?`,
+			string(state), outcome, errClass, errMsg, nanos(s.now()), id, s.instance)
+		switch {
+		case err == nil && won:
+			return r, nil
+		case err == nil:
+			return Request{}, s.conflict(ctx, "finish", id)
+		case sqlite.IsBusy(err) && attempt < finishAttempts && ctx.Err() == nil:
+			continue
+		}
 		return Request{}, fmt.Errorf("finish request %s: %w", id, err)
 	}
-	if won {
-		return r, nil
-	}
-	return Request{}, s.conflict(ctx, "finish", id)
 }
+
+// finishAttempts bounds how long Finish waits out a locked database: this
+// many busy timeouts (a minute by default), so a process whose database
+// stays locked still ends.
+const finishAttempts = 6

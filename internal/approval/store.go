@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/vpsops/vpsops/internal/sqlite"
@@ -44,6 +45,13 @@ type Store struct {
 	clock      func() time.Time
 	instance   string
 	argsKey    []byte // nil: stored hashes are unkeyed (see binding)
+
+	mu sync.Mutex
+	// writable is when this Store last found the database locked (a sweep
+	// that failed, or waited long for the write lock), or when it was
+	// opened. Sweep judges a lease only once a whole lease has passed
+	// since: see sweepInterrupted.
+	writable time.Time
 }
 
 // Open applies the approval migrations to db and returns a Store on it.
@@ -85,6 +93,7 @@ func Open(ctx context.Context, db *sql.DB, o Options) (*Store, error) {
 		clock:      o.Clock,
 		instance:   o.Instance,
 		argsKey:    argsKey,
+		writable:   o.Clock(),
 	}, nil
 }
 

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -134,5 +135,40 @@ func TestOpenPathWithURICharacters(t *testing.T) {
 		default:
 			t.Errorf("stray file %q", e.Name())
 		}
+	}
+}
+
+// TestIsBusy: a write while another connection holds the write lock fails
+// after BusyTimeout, and IsBusy recognises the error.
+func TestIsBusy(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "x.db")
+	holder, err := Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Close()
+	if _, err := holder.Exec("CREATE TABLE t (x INTEGER)"); err != nil {
+		t.Fatal(err)
+	}
+	waiter, err := Open(ctx, path, Options{BusyTimeout: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer waiter.Close()
+	tx, err := holder.BeginTx(ctx, nil) // BEGIN IMMEDIATE: the write lock
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = waiter.Exec("INSERT INTO t VALUES (1)")
+	if !IsBusy(err) {
+		t.Fatalf("insert under another's write lock: %v, want SQLITE_BUSY", err)
+	}
+	tx.Rollback()
+	if _, err := waiter.Exec("INSERT INTO t VALUES (1)"); err != nil || IsBusy(err) {
+		t.Fatalf("insert after the lock: %v", err)
+	}
+	if IsBusy(errors.New("database is locked")) || IsBusy(nil) {
+		t.Fatal("IsBusy matched an error that is not SQLite's")
 	}
 }
