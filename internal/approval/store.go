@@ -102,6 +102,11 @@ func (s *Store) Instance() string { return s.instance }
 
 func (s *Store) now() time.Time { return s.clock() }
 
+// NewInstance returns a fresh process identity of the kind Open uses by
+// default, for a binary that names itself the same way elsewhere (the audit
+// log, sqlite.Presence).
+func NewInstance() (string, error) { return defaultInstance() }
+
 // defaultInstance is readable in a listing (host and pid say which process
 // ran a request) and unique even when a pid is reused or hosts share a name.
 func defaultInstance() (string, error) {
