@@ -33,6 +33,7 @@ type App struct {
 	Log       *slog.Logger
 
 	stopCheckpoint func()
+	presence       *sqlite.Presence // nil for an in-memory database
 }
 
 // Options are what a binary adds to the configuration.
@@ -73,14 +74,30 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (_ *App, err error
 		return nil, err
 	}
 	a.stopCheckpoint = sqlite.Checkpointer(a.DB, time.Second, o.Logger)
-	if a.Audit, err = audit.Open(ctx, a.DB, audit.Options{HMACKey: []byte(cfg.Audit.HMACKey.Reveal()), Clock: o.Clock, Logger: o.Logger}); err != nil {
+	instance, err := approval.NewInstance()
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Database != ":memory:" {
+		// Announced before the audit log notes anything as this process's.
+		if a.presence, err = sqlite.Announce(cfg.Database, instance); err != nil {
+			return nil, err
+		}
+	} else {
+		instance = "" // nobody else can see the database: nothing to note
+	}
+	if a.Audit, err = audit.Open(ctx, a.DB, audit.Options{HMACKey: []byte(cfg.Audit.HMACKey.Reveal()), Clock: o.Clock, Logger: o.Logger, Instance: instance}); err != nil {
 		return nil, fmt.Errorf("audit log: %w", err)
 	}
 	if err = a.Audit.CheckWritable(ctx); err != nil {
 		return nil, fmt.Errorf("audit log in %s: %w", cfg.Database, err)
 	}
+	if a.presence != nil {
+		a.closeDangling(ctx)
+	}
 	if a.Approvals, err = approval.Open(ctx, a.DB, approval.Options{
 		TTL: time.Duration(cfg.Approvals.TTL), ConfirmTTL: time.Duration(cfg.Approvals.ConfirmTTL), Clock: o.Clock,
+		Instance: instance, Secret: []byte(cfg.Audit.HMACKey.Reveal()),
 	}); err != nil {
 		return nil, fmt.Errorf("approval store: %w", err)
 	}
@@ -109,6 +126,21 @@ func (a *App) Background(ctx context.Context, grace time.Duration, notify func(c
 	return wg.Wait
 }
 
+// closeDangling appends an interrupted record for each ungated command
+// whose process ended before recording its outcome (see
+// audit.CloseDangling). Failing that does not stop the start: the records
+// stay as they are, to be closed by a later start.
+func (a *App) closeDangling(ctx context.Context) {
+	closed, err := a.Audit.CloseDangling(ctx, a.presence.Alive)
+	for _, r := range closed {
+		a.Log.Warn("closed an unfinished request of a process that ended", "seq", r.Seq,
+			"principal", r.Principal, "command", r.Command, "target", r.Target)
+	}
+	if err != nil {
+		a.Log.Warn("closing the unfinished requests of ended processes failed", "err", err)
+	}
+}
+
 // Close flushes the audit log and closes the database.
 func (a *App) Close() error {
 	var errs []error
@@ -121,5 +153,8 @@ func (a *App) Close() error {
 	if a.DB != nil {
 		errs = append(errs, a.DB.Close())
 	}
+	// Last: this process owns its noted requests until nothing more can
+	// be appended.
+	errs = append(errs, a.presence.Close())
 	return errors.Join(errs...)
 }

@@ -18,10 +18,11 @@ import (
 // A plain hash of a low-entropy secret (a short password) could be reversed
 // by trying candidates, which is why the hash is keyed with a per-request
 // random salt (Request.Salt, see NewSalt): it defeats precomputed tables and
-// comparing hashes across requests. The salt is stored beside the hash, so a
-// reader of the database can still try candidates against one request; to
-// rule that out, derive the salt passed here from Request.Salt and a key kept
-// outside the database.
+// comparing hashes across requests. The salt is stored beside the hash, so
+// on its own it stops neither a reader of the database trying candidates
+// against one request nor a writer recomputing the hash for a retargeted
+// request: a Store opened with a Secret stores this hash only keyed with
+// that secret (see Store.binding), which rules out both.
 //
 // The canonical encoding is JSON of [version, command, target, args], in
 // which encoding/json sorts map keys at every depth. JSON replaces invalid

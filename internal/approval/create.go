@@ -67,6 +67,7 @@ func (s *Store) Create(ctx context.Context, r Request) (Request, error) {
 			return Request{}, fmt.Errorf("create request for %s by %s: generate id: %w", r.Command, r.Principal, err)
 		}
 		stored.ID = "r-" + id
+		stored.ArgsHash = s.binding(stored.ID, stored.Principal, r.ArgsHash)
 		created, err := s.insert(ctx, stored)
 		if err != nil {
 			return Request{}, fmt.Errorf("create request %s for %s by %s: %w", stored.ID, r.Command, r.Principal, err)

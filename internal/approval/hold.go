@@ -13,7 +13,9 @@ import (
 // once. The goroutine also ends when ctx is done, and gives up once Renew
 // reports that the request is no longer this instance's to run (it was swept
 // as interrupted): renewing further cannot win it back. Other Renew errors
-// (a busy or unavailable database) are retried at the next tick.
+// (a busy or unavailable database) are retried at the next tick: a renewal
+// that failed on SQLITE_BUSY does not lose the lease, since Sweep judges a
+// lease only after the database has been writable for a whole lease.
 func (s *Store) Hold(ctx context.Context, id string) (stop func()) {
 	ticker := time.NewTicker(max(s.lease/3, time.Millisecond))
 	end, _ := s.hold(ctx, id, ticker.C)

@@ -14,6 +14,7 @@ import (
 //
 //	confirming ─confirm─► pending ─approve─► approved ─claim─► executing ─► succeeded | failed
 //	     │   (if no approval needed: confirming ─confirm─► approved)          └─lease lost─► interrupted
+//	interrupted ─finish by its own executor (it was alive after all)─► succeeded | failed
 //	     └─cancel/expire─► cancelled | expired     pending ─deny/cancel/expire─► denied | cancelled | expired
 //	approved, unclaimed one lease past ExpiresAt ─► expired
 type State string

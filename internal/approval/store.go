@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/vpsops/vpsops/internal/sqlite"
@@ -22,6 +23,11 @@ type Options struct {
 	// Two live processes must never share one. Default: host, pid and a
 	// random suffix.
 	Instance string
+	// Secret (audit.hmac_key) keys the stored argument hashes, so that a
+	// request retargeted by editing its row is refused at execution (see
+	// binding). Every process sharing the database must use the same one.
+	// Without it the hashes are keyed by the per-request salt alone.
+	Secret []byte
 }
 
 // Store keeps requests in the approval_requests table of a shared SQLite
@@ -38,6 +44,14 @@ type Store struct {
 	lease      time.Duration
 	clock      func() time.Time
 	instance   string
+	argsKey    []byte // nil: stored hashes are unkeyed (see binding)
+
+	mu sync.Mutex
+	// writable is when this Store last found the database locked (a sweep
+	// that failed, or waited long for the write lock), or when it was
+	// opened. Sweep judges a lease only once a whole lease has passed
+	// since: see sweepInterrupted.
+	writable time.Time
 }
 
 // Open applies the approval migrations to db and returns a Store on it.
@@ -64,6 +78,10 @@ func Open(ctx context.Context, db *sql.DB, o Options) (*Store, error) {
 		}
 		o.Instance = id
 	}
+	argsKey, err := deriveArgsKey(o.Secret)
+	if err != nil {
+		return nil, fmt.Errorf("open approval store: %w", err)
+	}
 	if err := sqlite.Migrate(ctx, db, "approval", migrations); err != nil {
 		return nil, fmt.Errorf("open approval store: %w", err)
 	}
@@ -74,6 +92,8 @@ func Open(ctx context.Context, db *sql.DB, o Options) (*Store, error) {
 		lease:      o.Lease,
 		clock:      o.Clock,
 		instance:   o.Instance,
+		argsKey:    argsKey,
+		writable:   o.Clock(),
 	}, nil
 }
 
@@ -81,6 +101,11 @@ func Open(ctx context.Context, db *sql.DB, o Options) (*Store, error) {
 func (s *Store) Instance() string { return s.instance }
 
 func (s *Store) now() time.Time { return s.clock() }
+
+// NewInstance returns a fresh process identity of the kind Open uses by
+// default, for a binary that names itself the same way elsewhere (the audit
+// log, sqlite.Presence).
+func NewInstance() (string, error) { return defaultInstance() }
 
 // defaultInstance is readable in a listing (host and pid say which process
 // ran a request) and unique even when a pid is reused or hosts share a name.

@@ -27,11 +27,12 @@ func TestTransitions(t *testing.T) {
 			map[State]State{Pending: Denied}},
 		{"claim", func(s *Store, r Request) (Request, error) { return s.Claim(ctx, r.ID, hashOf(r)) },
 			map[State]State{Approved: Executing}},
+		// The executor reports the true outcome even after a sweep.
 		{"finish-ok", func(s *Store, r Request) (Request, error) { return s.Finish(ctx, r.ID, true, "done", "", "") },
-			map[State]State{Executing: Succeeded}},
+			map[State]State{Executing: Succeeded, Interrupted: Succeeded}},
 		{"finish-failed", func(s *Store, r Request) (Request, error) {
 			return s.Finish(ctx, r.ID, false, "", "conflict", "server busy")
-		}, map[State]State{Executing: Failed}},
+		}, map[State]State{Executing: Failed, Interrupted: Failed}},
 		{"renew", func(s *Store, r Request) (Request, error) {
 			if err := s.Renew(ctx, r.ID); err != nil {
 				return Request{}, err

@@ -27,6 +27,11 @@ type Options struct {
 	Clock func() time.Time
 	// Logger receives the errors of AppendAsync; default slog.Default().
 	Logger *slog.Logger
+	// Instance names this process (see sqlite.Presence). When set, the
+	// requested record of every ungated command is noted as this
+	// process's, so that CloseDangling in another process can tell
+	// whether it is still running.
+	Instance string
 }
 
 // Log is the audit trail of one database. Several Logs, in one process or in
@@ -37,10 +42,11 @@ type Options struct {
 // queued so far (up to maxBatch records) in one transaction: under load many
 // callers share one commit, and an idle writer commits at once.
 type Log struct {
-	db     *sql.DB
-	chain  chain
-	clock  func() time.Time
-	logger *slog.Logger
+	db       *sql.DB
+	chain    chain
+	clock    func() time.Time
+	logger   *slog.Logger
+	instance string
 
 	mu      sync.Mutex
 	cond    *sync.Cond // signalled when queue grows or closed is set
@@ -72,11 +78,12 @@ func Open(ctx context.Context, db *sql.DB, o Options) (*Log, error) {
 		return nil, fmt.Errorf("open audit log: %w", err)
 	}
 	l := &Log{
-		db:      db,
-		chain:   chain{key: bytes.Clone(o.HMACKey)},
-		clock:   o.Clock,
-		logger:  o.Logger,
-		stopped: make(chan struct{}),
+		db:       db,
+		chain:    chain{key: bytes.Clone(o.HMACKey)},
+		clock:    o.Clock,
+		logger:   o.Logger,
+		instance: o.Instance,
+		stopped:  make(chan struct{}),
 	}
 	if l.clock == nil {
 		l.clock = time.Now

@@ -46,4 +46,14 @@ INSERT INTO audit_head(id, seq, hash, keyed, mac) VALUES (1, 0, '', NULL, '');
 CREATE TRIGGER audit_records_no_update BEFORE UPDATE ON audit_records BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END;
 CREATE TRIGGER audit_records_no_delete BEFORE DELETE ON audit_records BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END;
 CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON audit_head BEGIN SELECT RAISE(ABORT, 'the audit head cannot be deleted'); END`,
+	// Which process appended each requested record of an ungated command,
+	// so that a process starting later can tell a command still running
+	// elsewhere from one whose process died (see CloseDangling). A row goes
+	// once its record is known to have an outcome. Not part of the chain:
+	// it only decides whether an interrupted record is appended, and can
+	// never hide or change one.
+	`CREATE TABLE audit_open_requests (
+	seq      INTEGER PRIMARY KEY, -- the requested record
+	instance TEXT    NOT NULL     -- the process that appended it
+)`,
 }

@@ -10,7 +10,9 @@ import (
 
 // timeLayout stores times in UTC with a fixed nine-digit fraction, so that
 // comparing the text (the index, Since/Until) compares the instants. The
-// hash uses RFC 3339 with nanoseconds, which parses to the same instant.
+// hash uses RFC 3339 with nanoseconds, which parses to the same instant;
+// scanRecord refuses any other text for it, so the chain vouches for the
+// exact bytes a time query compares.
 const timeLayout = "2006-01-02T15:04:05.000000000Z"
 
 func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
@@ -39,6 +41,13 @@ func scanRecord(s rowScanner) (Record, error) {
 	t, err := time.Parse(time.RFC3339Nano, when)
 	if err != nil {
 		return Record{}, &badRowError{seq: r.Seq, problem: fmt.Sprintf("unreadable time %q (record edited?)", when)}
+	}
+	if formatTime(t) != when {
+		// The hash covers the instant, but Since and Until compare the
+		// text: the same instant written another way (another zone,
+		// fewer digits) would silently leave time queries. Only the one
+		// form the log writes is a valid record.
+		return Record{}, &badRowError{seq: r.Seq, problem: fmt.Sprintf("time %q is not in the stored form %s (record edited?)", when, timeLayout)}
 	}
 	r.Time = t.UTC()
 	if args.Valid && args.String != "" {

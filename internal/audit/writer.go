@@ -91,6 +91,9 @@ func (l *Log) write(ctx context.Context, batch []*pending) ([]Record, error) {
 		if _, err := stmt.ExecContext(ctx, insertArgs(&r)...); err != nil {
 			return nil, fmt.Errorf("insert record %d (%s/%s): %w", seq, r.Command, r.Stage, err)
 		}
+		if err := l.noteOpen(ctx, tx, &r); err != nil {
+			return nil, err
+		}
 		recs[i], last = r, r.Hash
 	}
 	keyed := l.chain.keyed()

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver (pure Go, no cgo)
 )
@@ -40,9 +41,18 @@ type Options struct {
 	// whichever commit crosses the threshold, stalling it and every
 	// commit queued behind it (p99 8-11 ms -> 2 ms in our benchmarks).
 	ManualCheckpoint bool
+	// BusyTimeout is how long a statement waits for another connection's
+	// lock before failing with SQLITE_BUSY; default DefaultBusyTimeout.
+	// Tests shorten it to provoke SQLITE_BUSY quickly.
+	BusyTimeout time.Duration
 }
 
-// Open opens (creating if needed) the database at path. path may be
+// DefaultBusyTimeout is how long a writer waits for another process's write
+// lock by default.
+const DefaultBusyTimeout = 10 * time.Second
+
+// Open opens (creating if needed) the database at path, which may hold any
+// character SQLite's URI form reserves (see fileURI). path may be
 // ":memory:" for a throwaway database (tests only: a file is what the
 // product uses).
 func Open(ctx context.Context, path string, o Options) (*sql.DB, error) {
@@ -52,10 +62,13 @@ func Open(ctx context.Context, path string, o Options) (*sql.DB, error) {
 	if o.MaxOpenConns == 0 {
 		o.MaxOpenConns = 8
 	}
+	if o.BusyTimeout <= 0 {
+		o.BusyTimeout = DefaultBusyTimeout
+	}
 	q := url.Values{}
 	for _, p := range []string{
 		"journal_mode(WAL)",
-		"busy_timeout(10000)",
+		fmt.Sprintf("busy_timeout(%d)", max(o.BusyTimeout.Milliseconds(), 1)),
 		"foreign_keys(ON)",
 		"synchronous(" + string(o.Synchronous) + ")",
 	} {
@@ -68,7 +81,7 @@ func Open(ctx context.Context, path string, o Options) (*sql.DB, error) {
 	// never both read, then both try to upgrade to a write lock (which
 	// SQLite resolves by failing one with SQLITE_BUSY, ignoring busy_timeout).
 	q.Set("_txlock", "immediate")
-	dsn := "file:" + path + "?" + q.Encode()
+	dsn := fileURI(path) + "?" + q.Encode()
 	if path == ":memory:" {
 		dsn = "file::memory:?" + q.Encode()
 		o.MaxOpenConns = 1 // each connection would get its own empty database

@@ -1,0 +1,69 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"testing"
+
+	"github.com/vpsops/vpsops/internal/audit"
+	"github.com/vpsops/vpsops/internal/config"
+	"github.com/vpsops/vpsops/internal/sqlite"
+)
+
+// appendAs appends the requested record of an ungated command, as the
+// process instance would, and leaves it without an outcome.
+func appendAs(t *testing.T, path, instance, target string) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, path, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	l, err := audit.Open(ctx, db, audit.Options{Instance: instance})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	if _, err := l.Append(ctx, audit.Record{Source: "shell", Principal: "shell:alice", Command: "reboot",
+		Target: target, Args: json.RawMessage(`{"server":"` + target + `"}`), Stage: audit.StageRequested}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestStartClosesWhatEndedProcessesLeftOpen: one process died in the
+// middle of a command (it never withdrew its presence), another is still
+// running one. Starting the app closes the first only.
+func TestStartClosesWhatEndedProcessesLeftOpen(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "vpsops.db")
+	appendAs(t, path, "host/101/deaddd", "demo-fra/fra-101")
+	live, err := sqlite.Announce(path, "host/102/livexx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer live.Close()
+	appendAs(t, path, "host/102/livexx", "demo-fra/fra-102")
+
+	cfg := config.Default()
+	cfg.Database = path
+	a, err := Open(ctx, cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	recs, err := a.Audit.Query(ctx, audit.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var interrupted []string
+	for _, r := range recs {
+		if r.Stage == audit.StageInterrupted {
+			interrupted = append(interrupted, r.Target)
+		}
+	}
+	if len(interrupted) != 1 || interrupted[0] != "demo-fra/fra-101" {
+		t.Fatalf("interrupted records for %v, want only demo-fra/fra-101", interrupted)
+	}
+}

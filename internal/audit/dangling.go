@@ -1,0 +1,138 @@
+package audit
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+)
+
+// An ungated command leaves a requested record, then an executed (or, when
+// stopped by shutdown, interrupted) record with the same source, principal,
+// command, target and arguments and no approval id. A process that dies
+// in between leaves the request dangling: on the record as asked, never as
+// ended. Gated requests are not concerned: the approval store's leases
+// catch theirs.
+//
+// Which requests are still running is known only to the process running
+// them, so a Log with an Instance notes each requested record it appends
+// in audit_open_requests, and deletes the note when it appends the
+// outcome. CloseDangling, in a process starting later, closes the notes
+// whose process is gone.
+//
+// Why ownership and not age: a command's run has no upper bound that the
+// audit log could rely on (provider waits, retries), and two processes
+// share the database, so "older than N minutes" or "older than this
+// process" would take another live process's long command for dead. A
+// note names its process, and sqlite.Presence says exactly whether that
+// process still runs, however it ended.
+
+func opensRequest(r *Record) bool { return r.Stage == StageRequested && r.ApprovalID == "" }
+
+func closesRequest(r *Record) bool {
+	return (r.Stage == StageExecuted || r.Stage == StageInterrupted) && r.ApprovalID == ""
+}
+
+// noteOpen runs in the writer's transaction for each record it inserts:
+// a request is noted as this process's, an outcome removes the oldest note
+// of this process for the same request (identical requests in flight at
+// once are interchangeable; the first asked is taken to end first).
+func (l *Log) noteOpen(ctx context.Context, tx *sql.Tx, r *Record) error {
+	switch {
+	case l.instance == "":
+		return nil
+	case opensRequest(r):
+		if _, err := tx.ExecContext(ctx, `INSERT INTO audit_open_requests(seq, instance) VALUES (?, ?)`, r.Seq, l.instance); err != nil {
+			return fmt.Errorf("note record %d as open: %w", r.Seq, err)
+		}
+	case closesRequest(r):
+		var args any
+		if len(r.Args) > 0 {
+			args = string(r.Args)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM audit_open_requests WHERE seq = (
+				SELECT o.seq FROM audit_open_requests o JOIN audit_records q ON q.seq = o.seq
+				WHERE o.instance = ? AND q.source = ? AND q.principal = ? AND q.command = ?
+				  AND q.target = ? AND q.args IS ? AND q.approval_id = ''
+				ORDER BY o.seq LIMIT 1)`,
+			l.instance, r.Source, r.Principal, r.Command, r.Target, args); err != nil {
+			return fmt.Errorf("note record %d as the outcome of an open request: %w", r.Seq, err)
+		}
+	}
+	return nil
+}
+
+// CloseDangling appends an interrupted record for every noted request
+// without an outcome whose process is gone (alive says no), and returns
+// them. Run it at start, before this process appends requests of its own:
+// an interrupted record it appends counts as an outcome like any other.
+// Several processes may run it at once: each note is closed by one.
+func (l *Log) CloseDangling(ctx context.Context, alive func(instance string) bool) ([]Record, error) {
+	rows, err := l.db.QueryContext(ctx, `SELECT o.instance, `+prefixed("q.", recordColumns)+`
+		FROM audit_open_requests o JOIN audit_records q ON q.seq = o.seq ORDER BY o.seq`)
+	if err != nil {
+		return nil, fmt.Errorf("close dangling audit requests: %w", err)
+	}
+	type open struct {
+		instance string
+		rec      Record
+	}
+	var gone []open
+	for rows.Next() {
+		var o open
+		o.rec, err = scanRecord(prefixScanner{rows, &o.instance})
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("close dangling audit requests: %w", err)
+		}
+		if !alive(o.instance) {
+			gone = append(gone, o)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("close dangling audit requests: %w", err)
+	}
+	rows.Close()
+	var closed []Record
+	for _, o := range gone {
+		// Taking the note is the claim: of several processes starting
+		// together, one deletes it and appends the record.
+		res, err := l.db.ExecContext(ctx, `DELETE FROM audit_open_requests WHERE seq = ? AND instance = ?`, o.rec.Seq, o.instance)
+		if err != nil {
+			return closed, fmt.Errorf("close dangling audit request %d: %w", o.rec.Seq, err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			continue
+		}
+		r := o.rec
+		out, err := l.Append(ctx, Record{
+			Source: r.Source, Principal: r.Principal, Command: r.Command, Target: r.Target, Args: r.Args,
+			Stage: StageInterrupted, Outcome: OutcomeError,
+			Error: fmt.Sprintf("the process running it (%s) ended before recording an outcome (request: record %d); the outcome is unknown", o.instance, r.Seq),
+		})
+		if err != nil {
+			// Put the note back, so the next start tries again.
+			l.db.ExecContext(context.WithoutCancel(ctx), `INSERT OR IGNORE INTO audit_open_requests(seq, instance) VALUES (?, ?)`, r.Seq, o.instance)
+			return closed, fmt.Errorf("close dangling audit request %d: %w", r.Seq, err)
+		}
+		closed = append(closed, out)
+	}
+	return closed, nil
+}
+
+// prefixScanner scans a leading column into first, the rest as a record.
+type prefixScanner struct {
+	s     rowScanner
+	first *string
+}
+
+func (p prefixScanner) Scan(dest ...any) error { return p.s.Scan(append([]any{p.first}, dest...)...) }
+
+// prefixed qualifies every column of a column list with a table alias.
+func prefixed(alias, cols string) string {
+	parts := strings.Split(cols, ",")
+	for i, c := range parts {
+		parts[i] = alias + strings.TrimSpace(c)
+	}
+	return strings.Join(parts, ", ")
+}
