@@ -19,11 +19,9 @@ const DefaultBaseURL = "https://api.suble.io"
 
 // Rate-limit headers. UNVERIFIED: the reference names them X-RateLimit-*
 // but the captured text was truncated after the prefix. Retry-After is not
-// documented at all; it is honoured first because it is the standard.
-const (
-	headerRetryAfter     = "Retry-After"
-	headerRateLimitReset = "X-RateLimit-Reset"
-)
+// documented at all; it is honoured first (wire.RetryAfter) because it is
+// the standard.
+const headerRateLimitReset = "X-RateLimit-Reset"
 
 // resetToDelay turns an X-RateLimit-Reset value into a wait. UNVERIFIED
 // whether it is a Unix time or seconds from now: a value that looks like a

@@ -5,7 +5,6 @@
 package wire
 
 import (
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -55,7 +54,3 @@ func IsLoopback(host string) bool {
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
 }
-
-// ErrRedirect is what a driver may wrap when a provider answered with a
-// redirect it did not follow.
-var ErrRedirect = errors.New("the provider answered with a redirect, which is not followed")
