@@ -2,18 +2,19 @@ package config
 
 import (
 	"fmt"
-	"github.com/vpsops/vpsops/internal/suggest"
 	"reflect"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 
-	"gopkg.in/yaml.v3"
+	"github.com/vpsops/vpsops/internal/suggest"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // The decoder maps a yaml.Node tree onto Config by reflection over the yaml
-// struct tags, instead of yaml.v3's own Decode, for three reasons: yaml.v3's
+// struct tags, instead of the YAML library's own Decode, for three reasons: its
 // type errors quote the offending value (which may be a secret), its unknown
 // field errors name Go types rather than key paths, and expansion plus
 // *_file handling need to see each scalar before it is converted.

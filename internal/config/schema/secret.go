@@ -10,7 +10,7 @@ const redacted = "[redacted]"
 
 // Secret is a credential read from the configuration (a password, an API key,
 // a token). Every way of printing or encoding it — fmt verbs including %#v,
-// encoding/json, yaml.v3, encoding.TextMarshaler users and log/slog — yields
+// encoding/json, YAML encoders, encoding.TextMarshaler users and log/slog — yields
 // "[redacted]" when it is set and "" when it is empty, so a Config can be
 // logged or dumped without leaking anything. Reveal is the one way to read
 // the value and should appear only where the credential is handed to a
