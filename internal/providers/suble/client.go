@@ -5,7 +5,7 @@
 // and password instead of a token the driver logs in and refreshes its
 // JWT when the API answers 401, one renewal for any number of callers.
 //
-// The wire reference is /work/shared/providers/suble.md; what it leaves
+// The wire reference is docs/providers/suble.md; what it leaves
 // unverified is collected in unverified.go.
 package suble
 

@@ -9,7 +9,7 @@ import (
 
 // Everything in this file rests on a guess: the Suble v2 reference leaves
 // it out or was cut off where it was captured (see
-// /work/shared/providers/suble.md, "Gaps / unverified"). Each item says
+// docs/providers/suble.md, "What rests on a guess"). Each item says
 // what it assumes, so it can be fixed in one place once checked against
 // the live API.
 

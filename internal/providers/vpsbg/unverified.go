@@ -1,7 +1,7 @@
 package vpsbg
 
 // Every path, body shape and header name below is a best guess: the wire
-// reference (/work/shared/providers/vpsbg.md) marks it UNVERIFIED because
+// reference (docs/providers/vpsbg.md) marks it UNVERIFIED because
 // only the endpoint's name reached the captured docs, or the shape was not
 // shown. They live in this one file so that checking them against the real
 // API (or the docs once they load) means editing one place. The emulator

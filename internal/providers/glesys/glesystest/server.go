@@ -1,7 +1,7 @@
 // Package glesystest is an HTTP emulator of the GleSYS API
 // (https://api.glesys.com) for offline tests of the glesys driver and of
 // anything built on it. It speaks the real wire protocol as documented in
-// /work/shared/providers/glesys.md: functions at /{module}/{function},
+// docs/providers/glesys.md: functions at /{module}/{function},
 // HTTP Basic auth with the project key and API key, arguments as a JSON
 // body, a form body or query parameters, JSON answers only when the client
 // sends Accept: application/json (XML otherwise, like the real API), and

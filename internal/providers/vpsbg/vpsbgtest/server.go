@@ -1,6 +1,6 @@
 // Package vpsbgtest is an HTTP emulator of the VPSBG public API v1 for
 // offline tests: a stateful, concurrency-safe httptest.Server seeded with
-// the examples of the wire reference (/work/shared/providers/vpsbg.md),
+// the examples of the wire reference (docs/providers/vpsbg.md),
 // enforcing Bearer-token auth (Read tokens may only GET), the
 // Accept/Content-Type rules and Laravel-style validation errors, paginating
 // lists, and simulating asynchrony: power actions and reinstalls lock the
