@@ -14,6 +14,10 @@ import (
 // polling, not in a single request.
 const maxProviderTimeout = 10 * time.Minute
 
+// demoPrefix starts the names the default policy (policy.csv) opens to
+// every shell user.
+const demoPrefix = "demo-"
+
 // validateProviders checks every provider and returns the set of valid,
 // unique names (for alias checks).
 func (c *Config) validateProviders(v *validator) map[string]bool {
@@ -30,6 +34,11 @@ func (c *Config) validateProviders(v *validator) map[string]bool {
 			v.add(key+".name", "required")
 		case !providerNameRE.MatchString(p.Name):
 			v.add(key+".name", "must be 1-32 lowercase letters, digits or '-', starting with a letter or digit")
+		case strings.HasPrefix(p.Name, demoPrefix) && realType(p.Type):
+			// The default policy grants every shell user everything on
+			// demo-*/*: the grant must never reach a real provider. (A
+			// missing or unknown type is reported on its own.)
+			v.add(key+".name", "only a provider of type demo may be named %s*: the default policy lets every shell user do anything on %s*/*", demoPrefix, demoPrefix)
 		default:
 			if j, dup := first[p.Name]; dup {
 				v.add(key+".name", "duplicate of providers[%d].name", j)
@@ -41,6 +50,12 @@ func (c *Config) validateProviders(v *validator) map[string]bool {
 		p.validate(v, key)
 	}
 	return names
+}
+
+// realType reports whether typ is a known type other than demo.
+func realType(typ string) bool {
+	_, ok := kinds.Lookup(typ)
+	return ok && typ != TypeDemo
 }
 
 func (p *Provider) validate(v *validator, key string) {

@@ -194,3 +194,22 @@ func TestKeyOfAnotherType(t *testing.T) {
 		}
 	}
 }
+
+// TestDemoNameIsForDemoProviders: the default policy grants every shell
+// user everything on demo-*/*, so a real provider named demo-prod would
+// let anyone delete its servers. Only a demo provider may be named demo-*.
+func TestDemoNameIsForDemoProviders(t *testing.T) {
+	doc := "providers:\n  - name: demo-prod\n    type: glesys\n    project: cl1\n    api_key: k\n"
+	_, err := Parse([]byte(doc), envOf(nil), filesOf(nil))
+	if p := wantProblem(t, err, "providers[0].name", "demo"); p != nil && p.Line != 2 {
+		t.Errorf("line %d, want 2", p.Line)
+	}
+	c := validBase()
+	c.Providers[3].Name = "demo-cp"
+	wantProblem(t, c.Validate(), "providers[3].name", "only a provider of type demo")
+	c = validBase()
+	c.Providers[3].Name = "mydemo-cp" // the prefix is what the policy matches
+	if err := c.Validate(); err != nil {
+		t.Errorf("mydemo-cp: %v", err)
+	}
+}
