@@ -94,3 +94,12 @@ func (p *Problems) Email(key, s string) {
 		p.Add(key, "must be an email address")
 	}
 }
+
+// Override sets *dst to v unless v is the zero value: an unset key keeps
+// the driver's default.
+func Override[T comparable](dst *T, v T) {
+	var zero T
+	if v != zero {
+		*dst = v
+	}
+}

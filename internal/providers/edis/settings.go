@@ -41,20 +41,12 @@ func (s *Settings) Check(p *schema.Problems) {
 func (s *Settings) Open(logger *slog.Logger) (driver.Driver, error) {
 	c := NewDefaultConfig()
 	c.Email, c.Password, c.KVMIDs, c.Logger = s.Email, s.Password.Reveal(), s.KVMIDs, logger
-	setIf(&c.SessionURL, s.SessionURL)
-	setIf(&c.OrderURL, s.OrderURL)
-	setIf(&c.APIScheme, s.APIScheme)
-	setIf(&c.PollInterval, s.PollInterval.Duration())
+	schema.Override(&c.SessionURL, s.SessionURL)
+	schema.Override(&c.OrderURL, s.OrderURL)
+	schema.Override(&c.APIScheme, s.APIScheme)
+	schema.Override(&c.PollInterval, s.PollInterval.Duration())
 	if s.CancelMode == "end_of_period" {
 		c.CancelType = CancelEndOfPeriod
 	}
 	return New(c)
-}
-
-// setIf sets *dst to v unless v is the zero value (the key was unset).
-func setIf[T comparable](dst *T, v T) {
-	var zero T
-	if v != zero {
-		*dst = v
-	}
 }

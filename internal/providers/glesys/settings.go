@@ -26,11 +26,7 @@ func (s *Settings) Check(p *schema.Problems) {
 func (s *Settings) Open(logger *slog.Logger) (driver.Driver, error) {
 	c := NewDefaultConfig()
 	c.Project, c.APIKey, c.Logger = s.Project, s.APIKey.Reveal(), logger
-	if s.BaseURL != "" {
-		c.BaseURL = s.BaseURL
-	}
-	if s.PollInterval != 0 {
-		c.PollInterval = s.PollInterval.Duration()
-	}
+	schema.Override(&c.BaseURL, s.BaseURL)
+	schema.Override(&c.PollInterval, s.PollInterval.Duration())
 	return New(c)
 }

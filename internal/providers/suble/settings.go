@@ -53,11 +53,7 @@ func (s *Settings) Open(logger *slog.Logger) (driver.Driver, error) {
 	c.Project, c.Token, c.Logger = s.Project, s.Token.Reveal(), logger
 	c.Email, c.Password = s.Email, s.Password.Reveal()
 	c.Products, c.RebuildSSHKeys = s.Products, s.SSHKeys
-	if s.BaseURL != "" {
-		c.BaseURL = s.BaseURL
-	}
-	if s.PollInterval != 0 {
-		c.PollInterval = s.PollInterval.Duration()
-	}
+	schema.Override(&c.BaseURL, s.BaseURL)
+	schema.Override(&c.PollInterval, s.PollInterval.Duration())
 	return New(c)
 }

@@ -32,11 +32,7 @@ func (s *Settings) Open(logger *slog.Logger) (driver.Driver, error) {
 	c := NewDefaultConfig()
 	c.Token, c.ReadToken, c.Logger = s.Token.Reveal(), s.ReadToken.Reveal(), logger
 	c.CancelNow = s.CancelMode == "immediate"
-	if s.BaseURL != "" {
-		c.BaseURL = s.BaseURL
-	}
-	if s.PollInterval != 0 {
-		c.PollInterval = s.PollInterval.Duration()
-	}
+	schema.Override(&c.BaseURL, s.BaseURL)
+	schema.Override(&c.PollInterval, s.PollInterval.Duration())
 	return New(c)
 }
