@@ -1,7 +1,9 @@
 // Package wire holds the HTTP rules every provider driver follows, so that
 // each one does not have to get them right on its own: credentials never
-// follow a redirect, and base URLs are https (plain http only to this
-// machine, for emulators and local proxies).
+// follow a redirect (and a redirect is one Redirected error), base URLs
+// are https (plain http only to this machine, for emulators and local
+// proxies), Retry-After is read one way, host names are checked one way,
+// and a provider's own text is made safe (secrets first) in one place.
 package wire
 
 import (
