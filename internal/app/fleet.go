@@ -32,12 +32,8 @@ func buildFleet(ctx context.Context, cfg *config.Config, db *sql.DB, o Options) 
 			}
 			d = demo.New(demo.Config{Name: pc.Name, Speed: demoDelayScale(cfg, pc), Clock: o.Clock, Store: demoStore})
 		default:
-			build, ok := drivers[pc.Type]
-			if !ok {
-				return nil, fmt.Errorf("providers[%d] (%s): provider type %q is not available in this build yet", i, pc.Name, pc.Type)
-			}
 			var err error
-			if d, err = build(pc, o); err != nil {
+			if d, err = openDriver(pc, o); err != nil {
 				return nil, fmt.Errorf("providers[%d] (%s): %w", i, pc.Name, err)
 			}
 		}
@@ -55,7 +51,10 @@ func buildFleet(ctx context.Context, cfg *config.Config, db *sql.DB, o Options) 
 // demo driver's delay scale (0.5). A speed of 1000 or more is instant,
 // which is what tests use.
 func demoDelayScale(cfg *config.Config, pc config.Provider) float64 {
-	speed := pc.Speed
+	var speed float64
+	if s, ok := pc.Section().(*demo.Settings); ok {
+		speed = s.Speed
+	}
 	if speed <= 0 {
 		speed = cfg.Demo.Speed
 	}

@@ -21,17 +21,15 @@ import (
 	"io"
 	"os"
 	"time"
+
+	"github.com/vpsops/vpsops/internal/config/schema"
+	"github.com/vpsops/vpsops/internal/providers/demo"
+	"github.com/vpsops/vpsops/internal/providers/kinds"
 )
 
-// Provider types known to vpsops.
-const (
-	TypeDemo       = "demo"
-	TypeEDIS       = "edis"
-	TypeGleSYS     = "glesys"
-	TypeCyberPanel = "cyberpanel"
-	TypeVPSBG      = "vpsbg"
-	TypeSuble      = "suble"
-)
+// TypeDemo is the type of the built-in simulated fleet. Every type is
+// listed in internal/providers/kinds.
+const TypeDemo = kinds.Demo
 
 // EnvVar names the environment variable that gives the configuration file
 // when --config is not used.
@@ -93,50 +91,30 @@ type HTTP struct {
 	Listen string `yaml:"listen" json:"listen,omitempty"`
 }
 
-// Provider is one provider instance. Which keys apply depends on Type; a key
-// set for a type that does not use it is an error.
+// Provider is one provider instance: the keys every type has, and the
+// type's own Settings, decoded from the same YAML mapping.
 type Provider struct {
 	// Name is the instance name used in server references (name/id).
 	Name string `yaml:"name" json:"name"`
 	Type string `yaml:"type" json:"type"`
-
-	// edis (and suble's alternative login)
-	Email    string `yaml:"email" json:"email,omitempty"`
-	Password Secret `yaml:"password" json:"password,omitempty"`
-	// KVMIDs restricts an edis instance to these VPSes; empty means all.
-	KVMIDs     []string `yaml:"kvm_ids" json:"kvm_ids,omitempty"`
-	SessionURL string   `yaml:"session_url" json:"session_url,omitempty"`
-	OrderURL   string   `yaml:"order_url" json:"order_url,omitempty"`
-	// APIScheme is the scheme used for the per-VPS api_host (http|https).
-	APIScheme string `yaml:"api_scheme" json:"api_scheme,omitempty"`
-
-	// glesys, suble
-	Project string `yaml:"project" json:"project,omitempty"`
-	// glesys, cyberpanel
-	APIKey Secret `yaml:"api_key" json:"api_key,omitempty"`
-	// vpsbg, suble
-	Token Secret `yaml:"token" json:"token,omitempty"`
-	// BaseURL overrides the API base URL (glesys, cyberpanel, vpsbg, suble).
-	BaseURL string `yaml:"base_url" json:"base_url,omitempty"`
-
-	// CancelMode is what delete does where it is a billing cancellation
-	// (edis, vpsbg): "immediate" or "end_of_period". Empty: the driver's
-	// default (edis immediate, vpsbg end_of_period).
-	CancelMode string `yaml:"cancel_mode" json:"cancel_mode,omitempty"`
-	// ReadToken (vpsbg) is a Read-only token used for every GET.
-	ReadToken Secret `yaml:"read_token" json:"read_token,omitempty"`
-	// Products (suble) restricts the instance to these product ids.
-	Products []string `yaml:"products" json:"products,omitempty"`
-	// SSHKeys (suble) are the SSH key ids a rebuild installs.
-	SSHKeys []string `yaml:"ssh_keys" json:"ssh_keys,omitempty"`
-
 	// Timeout bounds one API call; 0 means the driver's default.
 	Timeout Duration `yaml:"timeout" json:"timeout,omitempty"`
-	// PollInterval is how often a long operation (power, reinstall) asks
-	// the provider for its state; 0 means the driver's default (seconds).
-	PollInterval Duration `yaml:"poll_interval" json:"poll_interval,omitempty"`
-	// Speed (demo only) scales simulated operation times; 0 means demo.speed.
-	Speed float64 `yaml:"speed" json:"speed,omitempty"`
+	// Settings holds every other key: the struct the type's package
+	// declares (a *edis.Settings for type edis; see kinds). A key the type
+	// does not declare is an error.
+	Settings schema.Settings `yaml:"-" json:"settings,omitempty"`
+}
+
+// Section returns p's Settings, or a fresh empty one of its type when
+// p was built in code without them (nil for an unknown type).
+func (p Provider) Section() schema.Settings {
+	if p.Settings != nil {
+		return p.Settings
+	}
+	if k, ok := kinds.Lookup(p.Type); ok {
+		return k.New()
+	}
+	return nil
 }
 
 // Slack configures the Slack adapter. It is enabled when any key is set.
@@ -208,8 +186,8 @@ func Default() *Config {
 		Audit:     Audit{Synchronous: "NORMAL"},
 		Approvals: Approvals{TTL: Duration(30 * time.Minute), ConfirmTTL: Duration(5 * time.Minute)},
 		Providers: []Provider{
-			{Name: "demo-fra", Type: TypeDemo},
-			{Name: "demo-nyc", Type: TypeDemo},
+			{Name: "demo-fra", Type: TypeDemo, Settings: &demo.Settings{}},
+			{Name: "demo-nyc", Type: TypeDemo, Settings: &demo.Settings{}},
 		},
 		MCP:  MCP{Principal: "mcp:local"},
 		Log:  Log{Format: "text", Level: "info"},

@@ -10,6 +10,14 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/vpsops/vpsops/internal/providers/cyberpanel"
+	"github.com/vpsops/vpsops/internal/providers/demo"
+	"github.com/vpsops/vpsops/internal/providers/edis"
+	"github.com/vpsops/vpsops/internal/providers/glesys"
+	"github.com/vpsops/vpsops/internal/providers/kinds"
+	"github.com/vpsops/vpsops/internal/providers/suble"
+	"github.com/vpsops/vpsops/internal/providers/vpsbg"
 )
 
 func TestDefault(t *testing.T) {
@@ -26,7 +34,7 @@ func TestDefault(t *testing.T) {
 	if c.Approvals.TTL.Duration() != 30*time.Minute {
 		t.Errorf("Approvals.TTL = %v", c.Approvals.TTL)
 	}
-	want := []Provider{{Name: "demo-fra", Type: TypeDemo}, {Name: "demo-nyc", Type: TypeDemo}}
+	want := []Provider{{Name: "demo-fra", Type: TypeDemo, Settings: &demo.Settings{}}, {Name: "demo-nyc", Type: TypeDemo, Settings: &demo.Settings{}}}
 	if !reflect.DeepEqual(c.Providers, want) {
 		t.Errorf("Providers = %+v", c.Providers)
 	}
@@ -163,7 +171,7 @@ func TestExampleFile(t *testing.T) {
 	if err != nil {
 		t.Fatalf("example.yaml: %v", err)
 	}
-	if len(cfg.Providers) != 6 || cfg.Providers[4].Project != "main" {
+	if s, ok := cfg.Providers[4].Settings.(*suble.Settings); len(cfg.Providers) != 6 || !ok || s.Project != "main" {
 		t.Errorf("providers = %+v (suble project should come from the ${SUBLE_PROJECT:-main} default)", cfg.Providers)
 	}
 	// "Every key": each YAML key of Config appears in the example.
@@ -180,9 +188,15 @@ func TestExampleFile(t *testing.T) {
 
 var listIndex = regexp.MustCompile(`\[[0-9]+\]`)
 
-// allKeys lists the key paths of t, with [*] for list elements.
+// allKeys lists the key paths of t, with [*] for list elements; a
+// provider entry has the keys of every type's settings.
 func allKeys(t reflect.Type, prefix string) []string {
 	var keys []string
+	if t == providerType {
+		for _, k := range kinds.All() {
+			keys = append(keys, allKeys(reflect.TypeOf(k.New()).Elem(), prefix)...)
+		}
+	}
 	for name, f := range fieldsOf(t) {
 		key := joinKey(prefix, name)
 		ft := t.Field(f.index).Type
@@ -241,13 +255,13 @@ func TestSpecExample(t *testing.T) {
 		Approvals: Approvals{TTL: Duration(30 * time.Minute), ConfirmTTL: Duration(5 * time.Minute)},
 		HTTP:      HTTP{Listen: "127.0.0.1:8080"},
 		Providers: []Provider{
-			{Name: "edis-fra", Type: TypeEDIS, Email: "ops@example.com", Password: Secret(env["EDIS_PASSWORD"]),
-				SessionURL: "https://session.example", OrderURL: "https://order.example", APIScheme: "https"},
-			{Name: "glesys", Type: TypeGleSYS, Project: "cl12345", APIKey: Secret(env["GLESYS_API_KEY"]), BaseURL: "https://api.glesys.com"},
-			{Name: "cp", Type: TypeCyberPanel, APIKey: Secret(env["CYBERPANEL_API_KEY"]), BaseURL: "https://platform.cyberpersons.com/api/v1"},
-			{Name: "bg", Type: TypeVPSBG, Token: Secret(env["VPSBG_TOKEN"]), BaseURL: "https://api.vpsbg.eu/v1"},
-			{Name: "suble", Type: TypeSuble, Project: "p1", Token: Secret(env["SUBLE_TOKEN"]), BaseURL: "https://api.suble.io"},
-			{Name: "demo-fra", Type: TypeDemo},
+			{Name: "edis-fra", Type: "edis", Settings: &edis.Settings{Email: "ops@example.com", Password: Secret(env["EDIS_PASSWORD"]),
+				SessionURL: "https://session.example", OrderURL: "https://order.example", APIScheme: "https"}},
+			{Name: "glesys", Type: "glesys", Settings: &glesys.Settings{Project: "cl12345", APIKey: Secret(env["GLESYS_API_KEY"]), BaseURL: "https://api.glesys.com"}},
+			{Name: "cp", Type: "cyberpanel", Settings: &cyberpanel.Settings{APIKey: Secret(env["CYBERPANEL_API_KEY"]), BaseURL: "https://platform.cyberpersons.com/api/v1"}},
+			{Name: "bg", Type: "vpsbg", Settings: &vpsbg.Settings{Token: Secret(env["VPSBG_TOKEN"]), BaseURL: "https://api.vpsbg.eu/v1"}},
+			{Name: "suble", Type: "suble", Settings: &suble.Settings{Project: "p1", Token: Secret(env["SUBLE_TOKEN"]), BaseURL: "https://api.suble.io"}},
+			{Name: "demo-fra", Type: TypeDemo, Settings: &demo.Settings{}},
 		},
 		Slack: Slack{BotToken: Secret(env["SLACK_BOT_TOKEN"]), AppToken: Secret(env["SLACK_APP_TOKEN"]),
 			SigningSecret: Secret(env["SLACK_SIGNING_SECRET"]), ApprovalsChannel: "C0123456789", APIURL: "http://127.0.0.1:9000/api/"},

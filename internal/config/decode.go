@@ -2,18 +2,19 @@ package config
 
 import (
 	"fmt"
-	"github.com/vpsops/vpsops/internal/suggest"
 	"reflect"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 
-	"gopkg.in/yaml.v3"
+	"github.com/vpsops/vpsops/internal/suggest"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // The decoder maps a yaml.Node tree onto Config by reflection over the yaml
-// struct tags, instead of yaml.v3's own Decode, for three reasons: yaml.v3's
+// struct tags, instead of the YAML library's own Decode, for three reasons: its
 // type errors quote the offending value (which may be a secret), its unknown
 // field errors name Go types rather than key paths, and expansion plus
 // *_file handling need to see each scalar before it is converted.
@@ -28,6 +29,7 @@ type decoder struct {
 var (
 	secretType   = reflect.TypeFor[Secret]()
 	durationType = reflect.TypeFor[Duration]()
+	providerType = reflect.TypeFor[Provider]()
 )
 
 func valueOf(c *Config) reflect.Value { return reflect.ValueOf(c).Elem() }
@@ -78,7 +80,11 @@ func (d *decoder) decode(path string, n *yaml.Node, v reflect.Value) {
 		}
 		v.SetFloat(f)
 	case reflect.Struct:
-		d.structure(path, n, v)
+		if v.Type() == providerType {
+			d.provider(path, n, v)
+		} else {
+			d.structure(path, n, []reflect.Value{v}, nil)
+		}
 	case reflect.Slice:
 		d.sequence(path, n, v)
 	case reflect.Map:
@@ -103,34 +109,45 @@ func (d *decoder) scalar(path string, n *yaml.Node) (string, bool) {
 	return s, true
 }
 
-// field is a settable struct field and whether it accepts a *_file twin.
+// field is a settable struct field (of the target-th struct being
+// decoded) and whether it accepts a *_file twin.
 type field struct {
+	target int
 	index  int
 	fileOK bool
 }
 
-// fieldsOf lists t's YAML keys.
-func fieldsOf(t reflect.Type) map[string]field {
-	fields := make(map[string]field, t.NumField())
-	for i := range t.NumField() {
-		f := t.Field(i)
-		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-		if !f.IsExported() || name == "" || name == "-" {
-			continue
+// fieldsOf lists the YAML keys of the structs in targets.
+func fieldsOf(targets ...reflect.Type) map[string]field {
+	fields := map[string]field{}
+	for t, typ := range targets {
+		for i := range typ.NumField() {
+			f := typ.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+			if !f.IsExported() || name == "" || name == "-" {
+				continue
+			}
+			fields[name] = field{target: t, index: i, fileOK: f.Type == secretType || f.Tag.Get("config") == "file"}
 		}
-		fields[name] = field{index: i, fileOK: f.Type == secretType || f.Tag.Get("config") == "file"}
 	}
 	return fields
 }
 
-// structure decodes a mapping into struct v, refusing unknown and repeated
-// keys, and reading X_file keys into X.
-func (d *decoder) structure(path string, n *yaml.Node, v reflect.Value) {
+// structure decodes a mapping into the structs in targets (one, or a
+// provider entry and its Settings), refusing unknown and repeated keys,
+// and reading X_file keys into X. foreign, when not nil, words the
+// problem for a key none of targets has but another provider type uses
+// ("" to say nothing, "unknown key" if it returns false).
+func (d *decoder) structure(path string, n *yaml.Node, targets []reflect.Value, foreign func(key string) (string, bool)) {
 	if n.Kind != yaml.MappingNode {
 		d.problems.add(path, n.Line, "expected a mapping, found %s", kindName(n))
 		return
 	}
-	fields := fieldsOf(v.Type())
+	types := make([]reflect.Type, len(targets))
+	for i, t := range targets {
+		types[i] = t.Type()
+	}
+	fields := fieldsOf(types...)
 	type seenKey struct {
 		line   int
 		asFile bool
@@ -151,6 +168,14 @@ func (d *decoder) structure(path string, n *yaml.Node, v reflect.Value) {
 			}
 		}
 		if !ok {
+			if foreign != nil {
+				if msg, used := foreign(k.Value); used {
+					if msg != "" {
+						d.problems.add(joinKey(path, k.Value), k.Line, "%s", msg)
+					}
+					continue
+				}
+			}
 			d.problems.add(joinKey(path, k.Value), k.Line, "unknown key%s", didYouMean(k.Value, fields))
 			continue
 		}
@@ -165,10 +190,11 @@ func (d *decoder) structure(path string, n *yaml.Node, v reflect.Value) {
 		}
 		seen[name] = seenKey{line: k.Line, asFile: asFile}
 		d.lines[key] = k.Line
+		target := targets[f.target].Field(f.index)
 		if asFile {
-			d.secretFile(key, val, v.Field(f.index))
+			d.secretFile(key, val, target)
 		} else {
-			d.decode(key, val, v.Field(f.index))
+			d.decode(key, val, target)
 		}
 	}
 }

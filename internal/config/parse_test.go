@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/vpsops/vpsops/internal/providers/edis"
 )
 
 func TestParseMissingEnvVar(t *testing.T) {
@@ -40,7 +42,7 @@ func TestParseEnvValueIsVerbatim(t *testing.T) {
 		if len(cfg.Providers) != 1 || cfg.Slack.Enabled() {
 			t.Fatalf("value %q changed the structure: %+v", secret, cfg)
 		}
-		if got := cfg.Providers[0].Password.Reveal(); got != secret {
+		if got := cfg.Providers[0].Settings.(*edis.Settings).Password.Reveal(); got != secret {
 			t.Errorf("password = %q, want %q", got, secret)
 		}
 	}
@@ -70,7 +72,7 @@ discord: {token_file: /run/secrets/pw, app_id: "1", public_key_file: /etc/pub}
 		t.Fatal(err)
 	}
 	for i, want := range []string{"file-password", "crlf-password", "two-newlines\n"} {
-		if got := cfg.Providers[i].Password.Reveal(); got != want {
+		if got := cfg.Providers[i].Settings.(*edis.Settings).Password.Reveal(); got != want {
 			t.Errorf("providers[%d].password = %q, want %q", i, got, want)
 		}
 	}

@@ -5,7 +5,7 @@ import (
 	"errors"
 	"strings"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // YAML flow collections treat '{' and '}' as syntax, so a line written as in

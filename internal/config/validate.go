@@ -2,7 +2,6 @@ package config
 
 import (
 	"fmt"
-	"github.com/vpsops/vpsops/internal/providers/wire"
 	"math"
 	"net"
 	"net/url"
@@ -103,18 +102,6 @@ func (v *validator) url(key, s string) {
 	case u.User != nil:
 		// Credentials in a URL end up in logs and error messages.
 		v.add(key, "must not contain credentials; use the provider's secret keys")
-	}
-}
-
-// providerURL checks a provider API URL by the rule every driver applies
-// (internal/providers/wire): https, or plain http to loopback only, so the
-// mistake is reported here, naming the key, with exit status 2.
-func (v *validator) providerURL(key, s string) {
-	if s == "" {
-		return
-	}
-	if err := wire.CheckBaseURL(key, s); err != nil {
-		v.add(key, "%s", strings.TrimPrefix(err.Error(), key+" "))
 	}
 }
 

@@ -5,6 +5,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/vpsops/vpsops/internal/providers/cyberpanel"
+	"github.com/vpsops/vpsops/internal/providers/demo"
+	"github.com/vpsops/vpsops/internal/providers/edis"
+	"github.com/vpsops/vpsops/internal/providers/glesys"
+	"github.com/vpsops/vpsops/internal/providers/suble"
+	"github.com/vpsops/vpsops/internal/providers/vpsbg"
 )
 
 // validBase returns a valid config using every section.
@@ -13,14 +20,14 @@ func validBase() *Config {
 	c.HTTP.Listen = "127.0.0.1:8080"
 	c.Audit.HMACKey = "0123456789abcdef"
 	c.Providers = []Provider{
-		{Name: "demo-fra", Type: TypeDemo, Speed: 2},
-		{Name: "edis-fra", Type: TypeEDIS, Email: "a@b.c", Password: "pw", KVMIDs: []string{"kvm_1_2"},
-			SessionURL: "https://s.example", OrderURL: "http://127.0.0.1:1/", APIScheme: "http", Timeout: Duration(time.Minute)},
-		{Name: "glesys", Type: TypeGleSYS, Project: "cl1", APIKey: "k", BaseURL: "https://api.glesys.com"},
-		{Name: "cp", Type: TypeCyberPanel, APIKey: "k"},
-		{Name: "bg", Type: TypeVPSBG, Token: "t"},
-		{Name: "suble", Type: TypeSuble, Project: "p", Token: "t"},
-		{Name: "suble-2", Type: TypeSuble, Project: "p", Email: "a@b.c", Password: "pw"},
+		{Name: "demo-fra", Type: TypeDemo, Settings: &demo.Settings{Speed: 2}},
+		{Name: "edis-fra", Type: "edis", Timeout: Duration(time.Minute), Settings: &edis.Settings{Email: "a@b.c", Password: "pw", KVMIDs: []string{"kvm_1_2"},
+			SessionURL: "https://s.example", OrderURL: "http://127.0.0.1:1/", APIScheme: "http"}},
+		{Name: "glesys", Type: "glesys", Settings: &glesys.Settings{Project: "cl1", APIKey: "k", BaseURL: "https://api.glesys.com"}},
+		{Name: "cp", Type: "cyberpanel", Settings: &cyberpanel.Settings{APIKey: "k"}},
+		{Name: "bg", Type: "vpsbg", Settings: &vpsbg.Settings{Token: "t"}},
+		{Name: "suble", Type: "suble", Settings: &suble.Settings{Project: "p", Token: "t"}},
+		{Name: "suble-2", Type: "suble", Settings: &suble.Settings{Project: "p", Email: "a@b.c", Password: "pw"}},
 	}
 	c.Aliases = map[string]string{"web": "demo-fra/srv-1", "db.example.com": "glesys/wps1"}
 	c.Slack = Slack{BotToken: "xoxb-1", AppToken: "xapp-1", SigningSecret: "s", ApprovalsChannel: "C1", APIURL: "http://127.0.0.1:9000/api/"}
@@ -80,31 +87,30 @@ func TestValidateRejects(t *testing.T) {
 		{"name duplicate", func(c *Config) { c.Providers[3].Name = "glesys" }, "providers[3].name", "duplicate of providers[2].name"},
 		{"type missing", func(c *Config) { c.Providers[0].Type = "" }, "providers[0].type", "required: one of cyberpanel, demo, edis"},
 		{"type unknown", func(c *Config) { c.Providers[0].Type = "aws" }, "providers[0].type", "unknown provider type"},
-		{"edis email", func(c *Config) { c.Providers[1].Email = "" }, "providers[1].email", "required for type edis"},
-		{"edis password", func(c *Config) { c.Providers[1].Password = "" }, "providers[1].password", "required for type edis"},
-		{"edis bad email", func(c *Config) { c.Providers[1].Email = "ops" }, "providers[1].email", "email address"},
-		{"edis api_scheme", func(c *Config) { c.Providers[1].APIScheme = "ftp" }, "providers[1].api_scheme", "http or https"},
-		{"edis session_url scheme", func(c *Config) { c.Providers[1].SessionURL = "ftp://x" }, "providers[1].session_url", "https"},
-		{"plain http to a remote API", func(c *Config) { c.Providers[1].SessionURL = "http://session.edisglobal.com" }, "providers[1].session_url", "plain http only to 127.0.0.1"},
-		{"edis order_url relative", func(c *Config) { c.Providers[1].OrderURL = "/order" }, "providers[1].order_url", "absolute http(s) URL"},
-		{"url unparsable", func(c *Config) { c.Providers[2].BaseURL = "http://[::1" }, "providers[2].base_url", "absolute http(s) URL"},
-		{"url credentials", func(c *Config) { c.Providers[2].BaseURL = "https://u:p@api.glesys.com" }, "providers[2].base_url", "credentials"},
-		{"kvm id empty", func(c *Config) { c.Providers[1].KVMIDs = []string{"kvm_1", ""} }, "providers[1].kvm_ids[1]", "non-empty"},
-		{"kvm id duplicate", func(c *Config) { c.Providers[1].KVMIDs = []string{"k", "k"} }, "providers[1].kvm_ids[1]", "duplicate of providers[1].kvm_ids[0]"},
-		{"glesys project", func(c *Config) { c.Providers[2].Project = "" }, "providers[2].project", "required for type glesys"},
-		{"glesys api_key", func(c *Config) { c.Providers[2].APIKey = "" }, "providers[2].api_key", "required for type glesys"},
-		{"cyberpanel api_key", func(c *Config) { c.Providers[3].APIKey = "" }, "providers[3].api_key", "required for type cyberpanel"},
-		{"vpsbg token", func(c *Config) { c.Providers[4].Token = "" }, "providers[4].token", "required for type vpsbg"},
-		{"suble token without project", func(c *Config) { c.Providers[5].Project = "" }, "providers[5].project", "required for type suble"},
-		{"suble email without password", func(c *Config) { c.Providers[6].Password = "" }, "providers[6].password", "required for type suble"},
-		{"suble no credentials", func(c *Config) { c.Providers[5].Token = "" }, "providers[5].token", "required for type suble"},
-		{"suble email login without project", func(c *Config) { c.Providers[6].Project = "" }, "providers[6].project", "required for type suble"},
-		{"suble both logins", func(c *Config) { c.Providers[5].Email, c.Providers[5].Password = "a@b.c", "pw" }, "providers[5].token", "not both"},
-		{"key of another type", func(c *Config) { c.Providers[2].KVMIDs = []string{"k"} }, "providers[2].kvm_ids", "not used by type glesys"},
-		{"demo with api key", func(c *Config) { c.Providers[0].APIKey = "k" }, "providers[0].api_key", "not used by type demo"},
-		{"speed on non-demo", func(c *Config) { c.Providers[3].Speed = 2 }, "providers[3].speed", "not used by type cyberpanel"},
-		{"speed negative", func(c *Config) { c.Providers[0].Speed = -1 }, "providers[0].speed", "positive"},
-		{"speed NaN", func(c *Config) { c.Providers[0].Speed = math.NaN() }, "providers[0].speed", "positive"},
+		{"edis email", func(c *Config) { c.Providers[1].Settings.(*edis.Settings).Email = "" }, "providers[1].email", "required for type edis"},
+		{"edis password", func(c *Config) { c.Providers[1].Settings.(*edis.Settings).Password = "" }, "providers[1].password", "required for type edis"},
+		{"edis bad email", func(c *Config) { c.Providers[1].Settings.(*edis.Settings).Email = "ops" }, "providers[1].email", "email address"},
+		{"edis api_scheme", func(c *Config) { c.Providers[1].Settings.(*edis.Settings).APIScheme = "ftp" }, "providers[1].api_scheme", "http or https"},
+		{"edis session_url scheme", func(c *Config) { c.Providers[1].Settings.(*edis.Settings).SessionURL = "ftp://x" }, "providers[1].session_url", "https"},
+		{"plain http to a remote API", func(c *Config) { c.Providers[1].Settings.(*edis.Settings).SessionURL = "http://session.edisglobal.com" }, "providers[1].session_url", "plain http only to 127.0.0.1"},
+		{"edis order_url relative", func(c *Config) { c.Providers[1].Settings.(*edis.Settings).OrderURL = "/order" }, "providers[1].order_url", "absolute http(s) URL"},
+		{"url unparsable", func(c *Config) { c.Providers[2].Settings.(*glesys.Settings).BaseURL = "http://[::1" }, "providers[2].base_url", "absolute http(s) URL"},
+		{"url credentials", func(c *Config) { c.Providers[2].Settings.(*glesys.Settings).BaseURL = "https://u:p@api.glesys.com" }, "providers[2].base_url", "credentials"},
+		{"kvm id empty", func(c *Config) { c.Providers[1].Settings.(*edis.Settings).KVMIDs = []string{"kvm_1", ""} }, "providers[1].kvm_ids[1]", "non-empty"},
+		{"kvm id duplicate", func(c *Config) { c.Providers[1].Settings.(*edis.Settings).KVMIDs = []string{"k", "k"} }, "providers[1].kvm_ids[1]", "duplicate of providers[1].kvm_ids[0]"},
+		{"glesys project", func(c *Config) { c.Providers[2].Settings.(*glesys.Settings).Project = "" }, "providers[2].project", "required for type glesys"},
+		{"glesys api_key", func(c *Config) { c.Providers[2].Settings.(*glesys.Settings).APIKey = "" }, "providers[2].api_key", "required for type glesys"},
+		{"cyberpanel api_key", func(c *Config) { c.Providers[3].Settings.(*cyberpanel.Settings).APIKey = "" }, "providers[3].api_key", "required for type cyberpanel"},
+		{"vpsbg token", func(c *Config) { c.Providers[4].Settings.(*vpsbg.Settings).Token = "" }, "providers[4].token", "required for type vpsbg"},
+		{"suble token without project", func(c *Config) { c.Providers[5].Settings.(*suble.Settings).Project = "" }, "providers[5].project", "required for type suble"},
+		{"suble email without password", func(c *Config) { c.Providers[6].Settings.(*suble.Settings).Password = "" }, "providers[6].password", "required for type suble"},
+		{"suble no credentials", func(c *Config) { c.Providers[5].Settings.(*suble.Settings).Token = "" }, "providers[5].token", "required for type suble"},
+		{"suble email login without project", func(c *Config) { c.Providers[6].Settings.(*suble.Settings).Project = "" }, "providers[6].project", "required for type suble"},
+		{"suble both logins", func(c *Config) {
+			c.Providers[5].Settings.(*suble.Settings).Email, c.Providers[5].Settings.(*suble.Settings).Password = "a@b.c", "pw"
+		}, "providers[5].token", "not both"},
+		{"speed negative", func(c *Config) { c.Providers[0].Settings.(*demo.Settings).Speed = -1 }, "providers[0].speed", "positive"},
+		{"speed NaN", func(c *Config) { c.Providers[0].Settings.(*demo.Settings).Speed = math.NaN() }, "providers[0].speed", "positive"},
 		{"timeout negative", func(c *Config) { c.Providers[1].Timeout = -1 }, "providers[1].timeout", "between 0"},
 		{"timeout too long", func(c *Config) { c.Providers[1].Timeout = Duration(time.Hour) }, "providers[1].timeout", "10m"},
 		{"alias no slash", func(c *Config) { c.Aliases["web"] = "demo-fra" }, "aliases.web", "provider/id"},
@@ -164,5 +170,46 @@ func TestValidateProblemLines(t *testing.T) {
 	}
 	if p := wantProblem(t, err, "providers[0].base_url", "https"); !strings.HasPrefix(p.Error(), "providers[0].base_url (line 6): ") {
 		t.Errorf("message = %q", p.Error())
+	}
+}
+
+// TestKeyOfAnotherType: a key that another provider type declares is "not
+// used by" this one, at its line; a key no type declares is unknown.
+func TestKeyOfAnotherType(t *testing.T) {
+	tests := []struct{ doc, key, msg string }{
+		{"providers:\n  - name: g\n    type: glesys\n    project: p\n    api_key: k\n    kvm_ids: [k]\n", "providers[0].kvm_ids", "not used by type glesys"},
+		{"providers:\n  - name: d\n    type: demo\n    api_key: k\n", "providers[0].api_key", "not used by type demo"},
+		{"providers:\n  - name: d\n    type: demo\n    api_key_file: /k\n", "providers[0].api_key_file", "not used by type demo"},
+		{"providers:\n  - name: c\n    type: cyberpanel\n    api_key: k\n    speed: 2\n", "providers[0].speed", "not used by type cyberpanel"},
+		{"providers:\n  - name: c\n    type: cyberpanel\n    api_key: k\n    api_kee: 2\n", "providers[0].api_kee", `unknown key; did you mean "api_key"?`},
+	}
+	for _, tt := range tests {
+		_, err := Parse([]byte(tt.doc), envOf(nil), filesOf(nil))
+		p := wantProblem(t, err, tt.key, tt.msg)
+		if p != nil && p.Line != strings.Count(tt.doc, "\n") {
+			t.Errorf("%s: line %d, want %d", tt.key, p.Line, strings.Count(tt.doc, "\n"))
+		}
+		if n := len(problemsOf(t, err)); n != 1 {
+			t.Errorf("%s: want exactly 1 problem, got %d:\n%v", tt.key, n, err)
+		}
+	}
+}
+
+// TestDemoNameIsForDemoProviders: the default policy grants every shell
+// user everything on demo-*/*, so a real provider named demo-prod would
+// let anyone delete its servers. Only a demo provider may be named demo-*.
+func TestDemoNameIsForDemoProviders(t *testing.T) {
+	doc := "providers:\n  - name: demo-prod\n    type: glesys\n    project: cl1\n    api_key: k\n"
+	_, err := Parse([]byte(doc), envOf(nil), filesOf(nil))
+	if p := wantProblem(t, err, "providers[0].name", "demo"); p != nil && p.Line != 2 {
+		t.Errorf("line %d, want 2", p.Line)
+	}
+	c := validBase()
+	c.Providers[3].Name = "demo-cp"
+	wantProblem(t, c.Validate(), "providers[3].name", "only a provider of type demo")
+	c = validBase()
+	c.Providers[3].Name = "mydemo-cp" // the prefix is what the policy matches
+	if err := c.Validate(); err != nil {
+		t.Errorf("mydemo-cp: %v", err)
 	}
 }

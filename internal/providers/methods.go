@@ -56,7 +56,7 @@ func (p *Provider) Power(ctx context.Context, id string, a driver.PowerAction) (
 // Images lists the images server id can be reinstalled with.
 func (p *Provider) Images(ctx context.Context, id string) ([]driver.Image, error) {
 	const op = "list images"
-	r, err := capable[driver.ImageLister](p, driver.CapImages, op, id)
+	r, err := capable(p, driver.FeatureImages, op, id)
 	if err != nil {
 		return nil, err
 	}
@@ -69,7 +69,7 @@ func (p *Provider) Images(ctx context.Context, id string) ([]driver.Image, error
 // in errors or logs from this package.
 func (p *Provider) Reinstall(ctx context.Context, id string, o driver.ReinstallOptions) (*driver.Operation, error) {
 	const op = "reinstall"
-	r, err := capable[driver.Reinstaller](p, driver.CapReinstall, op, id)
+	r, err := capable(p, driver.FeatureReinstall, op, id)
 	if err != nil {
 		return nil, err
 	}
@@ -81,7 +81,7 @@ func (p *Provider) Reinstall(ctx context.Context, id string, o driver.ReinstallO
 // Destroy deletes (or cancels) server id.
 func (p *Provider) Destroy(ctx context.Context, id string) (*driver.Operation, error) {
 	const op = "destroy"
-	r, err := capable[driver.Destroyer](p, driver.CapDestroy, op, id)
+	r, err := capable(p, driver.FeatureDestroy, op, id)
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +94,7 @@ func (p *Provider) Destroy(ctx context.Context, id string) (*driver.Operation, e
 // Opening a console mints a fresh ticket, so it is not retried as a read.
 func (p *Provider) Console(ctx context.Context, id string) (*driver.Console, error) {
 	const op = "console"
-	r, err := capable[driver.Consoler](p, driver.CapConsole, op, id)
+	r, err := capable(p, driver.FeatureConsole, op, id)
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +112,7 @@ func (p *Provider) Console(ctx context.Context, id string) (*driver.Console, err
 // a failure that may have happened after the read.
 func (p *Provider) InitialLogin(ctx context.Context, id string) (*driver.Login, error) {
 	const op = "initial login"
-	r, err := capable[driver.InitialLoginer](p, driver.CapLogin, op, id)
+	r, err := capable(p, driver.FeatureLogin, op, id)
 	if err != nil {
 		return nil, err
 	}
@@ -128,7 +128,7 @@ func (p *Provider) InitialLogin(ctx context.Context, id string) (*driver.Login, 
 // ISOs lists the ISO images server id can mount.
 func (p *Provider) ISOs(ctx context.Context, id string) ([]driver.ISO, error) {
 	const op = "list ISOs"
-	r, err := capable[driver.ISOMounter](p, driver.CapISO, op, id)
+	r, err := capable(p, driver.FeatureISO, op, id)
 	if err != nil {
 		return nil, err
 	}
@@ -140,7 +140,7 @@ func (p *Provider) ISOs(ctx context.Context, id string) ([]driver.ISO, error) {
 // MountISO mounts iso on server id.
 func (p *Provider) MountISO(ctx context.Context, id, iso string) (*driver.Operation, error) {
 	const op = "mount ISO"
-	r, err := capable[driver.ISOMounter](p, driver.CapISO, op, id)
+	r, err := capable(p, driver.FeatureISO, op, id)
 	if err != nil {
 		return nil, err
 	}
@@ -152,7 +152,7 @@ func (p *Provider) MountISO(ctx context.Context, id, iso string) (*driver.Operat
 // UnmountISO unmounts server id's ISO.
 func (p *Provider) UnmountISO(ctx context.Context, id string) (*driver.Operation, error) {
 	const op = "unmount ISO"
-	r, err := capable[driver.ISOMounter](p, driver.CapISO, op, id)
+	r, err := capable(p, driver.FeatureISO, op, id)
 	if err != nil {
 		return nil, err
 	}
@@ -164,7 +164,7 @@ func (p *Provider) UnmountISO(ctx context.Context, id string) (*driver.Operation
 // PTRs lists the reverse DNS records of server id's addresses.
 func (p *Provider) PTRs(ctx context.Context, id string) ([]driver.PTR, error) {
 	const op = "list PTRs"
-	r, err := capable[driver.PTRManager](p, driver.CapPTR, op, id)
+	r, err := capable(p, driver.FeaturePTR, op, id)
 	if err != nil {
 		return nil, err
 	}
@@ -176,7 +176,7 @@ func (p *Provider) PTRs(ctx context.Context, id string) ([]driver.PTR, error) {
 // SetPTR points ip's reverse record at hostname.
 func (p *Provider) SetPTR(ctx context.Context, id, ip, hostname string) error {
 	const op = "set PTR"
-	r, err := capable[driver.PTRManager](p, driver.CapPTR, op, id)
+	r, err := capable(p, driver.FeaturePTR, op, id)
 	if err != nil {
 		return err
 	}
@@ -189,7 +189,7 @@ func (p *Provider) SetPTR(ctx context.Context, id, ip, hostname string) error {
 // ResetPTR restores ip's reverse record to the provider's default.
 func (p *Provider) ResetPTR(ctx context.Context, id, ip string) error {
 	const op = "reset PTR"
-	r, err := capable[driver.PTRManager](p, driver.CapPTR, op, id)
+	r, err := capable(p, driver.FeaturePTR, op, id)
 	if err != nil {
 		return err
 	}
@@ -202,7 +202,7 @@ func (p *Provider) ResetPTR(ctx context.Context, id, ip string) error {
 // Snapshots lists server id's snapshots.
 func (p *Provider) Snapshots(ctx context.Context, id string) ([]driver.Snapshot, error) {
 	const op = "list snapshots"
-	r, err := capable[driver.SnapshotLister](p, driver.CapSnapshots, op, id)
+	r, err := capable(p, driver.FeatureSnapshots, op, id)
 	if err != nil {
 		return nil, err
 	}
@@ -214,7 +214,7 @@ func (p *Provider) Snapshots(ctx context.Context, id string) ([]driver.Snapshot,
 // CreateSnapshot snapshots server id under name.
 func (p *Provider) CreateSnapshot(ctx context.Context, id, name string) (*driver.Operation, error) {
 	const op = "create snapshot"
-	r, err := capable[driver.Snapshotter](p, driver.CapSnapshot, op, id)
+	r, err := capable(p, driver.FeatureSnapshot, op, id)
 	if err != nil {
 		return nil, err
 	}

@@ -30,14 +30,14 @@ func capWords(c driver.Capability) string {
 	return string(c)
 }
 
-// capable returns p's driver as the interface T behind capability c after
+// capable returns p's driver as feature f's interface after
 // the checks every per-server call shares: the Unsupported error users see
 // instead of a call that cannot work, then the id's syntax.
-func capable[T any](p *Provider, c driver.Capability, op, id string) (T, error) {
+func capable[T any](p *Provider, f driver.Feature[T], op, id string) (T, error) {
 	var zero T
-	v, ok := p.d.(T)
+	v, ok := f.Of(p.d)
 	if !ok {
-		return zero, p.unsupported(op, id, c)
+		return zero, p.unsupported(op, id, f.Cap)
 	}
 	if err := p.checkID(op, id); err != nil {
 		return zero, err
@@ -61,7 +61,7 @@ func (p *Provider) unsupported(op, id string, c driver.Capability) error {
 // the id like capable.
 func (p *Provider) checkPower(id string, a driver.PowerAction) (driver.PowerController, error) {
 	op := "power " + string(a)
-	pc, err := capable[driver.PowerController](p, driver.CapPower, op, id)
+	pc, err := capable(p, driver.FeaturePower, op, id)
 	if err != nil {
 		return nil, err
 	}

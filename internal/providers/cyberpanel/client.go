@@ -78,8 +78,7 @@ func (d *Driver) do(ctx context.Context, c call, out any) error {
 	case resp.StatusCode >= 300 && resp.StatusCode < 400:
 		// Not followed (wire.NoRedirects): the API does not redirect, so
 		// BaseURL or something in between is wrong.
-		return &fault.Error{Class: fault.Internal, Err: wire.ErrRedirect,
-			Message: fmt.Sprintf("CyberPanel answered the request for %s with a redirect (HTTP %d), which is not followed; check BaseURL", c.what, resp.StatusCode)}
+		return wire.Redirected("CyberPanel", "the request for "+c.what, resp.StatusCode)
 	case resp.StatusCode >= 300:
 		return d.apiError(c, resp, env)
 	case jsonErr != nil:
@@ -156,7 +155,7 @@ func (d *Driver) apiError(c call, resp *http.Response, env envelope) error {
 	e := classify(c, resp.StatusCode, env.ErrorCode, apiText(env, d.key))
 	e.Err = &apiError{status: resp.StatusCode, code: env.ErrorCode}
 	if e.Class == fault.RateLimited {
-		e.RetryAfter = retryAfter(resp.Header, d.now())
+		e.RetryAfter = wire.RetryAfter(resp.Header, d.now())
 		if e.RetryAfter == 0 {
 			e.RetryAfter = resetIn(resp.Header, d.now())
 		}
@@ -164,30 +163,27 @@ func (d *Driver) apiError(c call, resp *http.Response, env envelope) error {
 	return e
 }
 
-// apiText is the API's own explanation, reduced to one short line with
-// anything key-like removed, for codes we have no words for.
+// apiText is the API's own explanation as one safe short line
+// (wire.CleanText): the driver's key cut out, then anything else key-like.
 func apiText(env envelope, key string) string {
 	s := env.Message
 	if s == "" {
 		s = env.Error
 	}
-	s = strings.Join(strings.Fields(s), " ")
-	if key != "" {
-		s = strings.ReplaceAll(s, key, "[redacted]")
-	}
-	// Keys are cyp_<letters, digits, _>; a prefix alone is harmless but a
-	// whole other key is not ours to show either.
+	return wire.CleanText(s, []string{key}, otherKeys)
+}
+
+// otherKeys redacts every word that holds a CyberPanel key: keys are
+// cyp_<letters, digits, _>; a prefix alone is harmless but a whole other
+// key is not ours to show either.
+func otherKeys(s string) string {
 	fields := strings.Fields(s)
 	for i, f := range fields {
 		if strings.Contains(f, "cyp_") && len(f) > 16 {
-			fields[i] = "[redacted]"
+			fields[i] = wire.Redacted
 		}
 	}
-	s = strings.Join(fields, " ")
-	if len(s) > 200 {
-		s = strings.ToValidUTF8(s[:200], "") + "…"
-	}
-	return s
+	return strings.Join(fields, " ")
 }
 
 // resetIn is the time until X-RateLimit-Reset, 0 when absent or past.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -53,5 +54,25 @@ func TestRedirectNotFollowed(t *testing.T) {
 	}
 	if n := stolen.Load(); n != 0 {
 		t.Errorf("the redirect was followed %d times", n)
+	}
+}
+
+// TestProviderTextCannotDriveATerminal: an ESC in the API's own text (a
+// body is the provider's, or whoever sits in between) never reaches a
+// message, which is shown on somebody's terminal and kept in the audit.
+func TestProviderTextCannotDriveATerminal(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = w.Write([]byte(`{"success":false,"error_code":"SOMETHING_NEW","message":"odd\u001b]0;owned\u0007 answer"}`))
+	}))
+	t.Cleanup(srv.Close)
+	d, err := New(Config{APIKey: testKey, BaseURL: srv.URL + "/api/v1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = d.GetServer(t.Context(), "45")
+	if err == nil || !strings.Contains(err.Error(), "odd") || strings.ContainsAny(err.Error(), "\x1b\x07") {
+		t.Fatalf("GetServer: %q, want the API's text without control characters", err)
 	}
 }

@@ -57,7 +57,7 @@ func (d *Driver) WaitDeployment(ctx context.Context, id string) (*driver.Operati
 			p.Percent, p.Message = 100, desc+": ready"
 			return p, true, nil
 		case deploymentFailed(st.DeploymentStatus):
-			return p, false, finalError{fault.Errorf(fault.Unavailable, "deployment of %s failed at %s", what, task)}
+			return p, false, driver.Final(fault.Errorf(fault.Unavailable, "deployment of %s failed at %s", what, task))
 		}
 		return p, false, nil
 	}), nil

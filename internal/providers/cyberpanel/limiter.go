@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/vpsops/vpsops/internal/fault"
+	"github.com/vpsops/vpsops/internal/providers/wire"
 )
 
 // windowMargin widens every window and server-given reset: the API counts
@@ -147,7 +148,7 @@ func (l *limiter) releaseLocked(at time.Time) {
 func (l *limiter) observe(h http.Header) {
 	now := l.now()
 	until := time.Time{}
-	if d := retryAfter(h, now); d > 0 {
+	if d := wire.RetryAfter(h, now); d > 0 {
 		until = now.Add(d)
 	}
 	if rem, err := strconv.Atoi(h.Get("X-RateLimit-Remaining")); err == nil && rem <= 0 {
@@ -163,22 +164,6 @@ func (l *limiter) observe(h http.Header) {
 		l.blocked = until
 	}
 	l.mu.Unlock()
-}
-
-// retryAfter reads Retry-After (seconds or an HTTP date) relative to now;
-// 0 when absent or unreadable.
-func retryAfter(h http.Header, now time.Time) time.Duration {
-	v := h.Get("Retry-After")
-	if v == "" {
-		return 0
-	}
-	if s, err := strconv.Atoi(v); err == nil {
-		return time.Duration(max(s, 0)) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
 }
 
 func minTime(a, b time.Time) time.Time {

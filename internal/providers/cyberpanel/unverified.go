@@ -2,9 +2,9 @@ package cyberpanel
 
 import "github.com/vpsops/vpsops/internal/providers/driver"
 
-// Everything here rests on parts of the reference (docs/CyberPanel_Cloud_API_DOCS.md
-// v1.0.0 in usmannasir/cyberpanel, the only source) that it leaves open or
-// contradicts. Each item says what is assumed; fix it here when the real
+// Everything here rests on parts of the reference (CyberPanel Cloud API
+// v1.0.0, the only source; see docs/providers/cyberpanel.md) that it
+// leaves open or contradicts. Each item says what is assumed; fix it here when the real
 // API is seen.
 
 // UNVERIFIED: the status vocabulary. The list filter documents running,

@@ -8,6 +8,7 @@ import (
 
 	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
+	"github.com/vpsops/vpsops/internal/providers/wire"
 )
 
 // PTRs implements driver.PTRManager: every address of the server, with the
@@ -101,27 +102,10 @@ func ownAddress(s *ServerState, addr netip.Addr) (string, error) {
 	return "", fault.Errorf(fault.Invalid, "%s is not an address of this server", addr)
 }
 
-// checkHostname accepts an RFC 1123 host name with at least two labels (a
-// PTR pointing at a bare label is a mistake), optionally ending in a dot.
+// checkHostname accepts a fully qualified host name (wire.ValidHostname).
 func checkHostname(h string) error {
-	name := strings.TrimSuffix(h, ".")
-	bad := fault.Errorf(fault.Invalid, "%q is not a valid hostname", h)
-	if len(name) == 0 || len(name) > 253 {
-		return bad
-	}
-	labels := strings.Split(name, ".")
-	if len(labels) < 2 {
-		return bad
-	}
-	for _, l := range labels {
-		if len(l) == 0 || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
-			return bad
-		}
-		for _, c := range l {
-			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
-				return bad
-			}
-		}
+	if !wire.ValidHostname(h) {
+		return fault.Errorf(fault.Invalid, "%q is not a valid hostname", h)
 	}
 	return nil
 }

@@ -11,9 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/wire"
@@ -73,10 +71,7 @@ func (d *Driver) post(ctx context.Context, what, rawURL string, form url.Values,
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode/100 == 3 {
-		// The Location is not quoted: it is the provider's (or an
-		// attacker's) text and says nothing the user can act on.
-		return &fault.Error{Class: fault.Unavailable, Err: wire.ErrRedirect,
-			Message: fmt.Sprintf("EDIS redirected %s (HTTP %d); the redirect was not followed", what, resp.StatusCode)}
+		return wire.Redirected("EDIS", what, resp.StatusCode)
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
 	if err != nil {
@@ -147,7 +142,7 @@ func (d *Driver) statusError(what string, resp *http.Response, body []byte, secr
 	code := resp.StatusCode
 	if code == http.StatusTooManyRequests {
 		e := fault.Errorf(fault.RateLimited, "EDIS rate-limited %s", what)
-		e.RetryAfter = retryAfter(resp.Header.Get("Retry-After"), d.cfg.Clock())
+		e.RetryAfter = wire.RetryAfter(resp.Header, d.cfg.Clock())
 		return e
 	}
 	e := d.refusal(what, code, msg, secrets)
@@ -229,31 +224,11 @@ func isHTTPNotFound(err error) bool {
 	return errors.As(err, &s) && s.code == http.StatusNotFound
 }
 
-// clean makes a provider message safe to show: one line, at most 200
-// characters, with the account password, every one of secrets (the
-// call's own signature, root or VNC password) — as sent and URL-encoded —
-// and anything shaped like a signature (a run of 32 or more letters and
-// digits) replaced. Longer secrets go first, so one that contains
-// another is not left half visible.
+// clean makes a provider message safe to show (wire.CleanText): the
+// account password and every one of secrets (the call's own signature,
+// root or VNC password) cut out, then anything shaped like a signature.
 func (d *Driver) clean(msg string, secrets []string) string {
-	msg = strings.Join(strings.Fields(msg), " ")
-	all := append([]string{d.cfg.Password}, secrets...)
-	for _, s := range slices.Clone(all) {
-		if enc := url.QueryEscape(s); enc != s {
-			all = append(all, enc)
-		}
-	}
-	slices.SortFunc(all, func(a, b string) int { return len(b) - len(a) })
-	for _, s := range all {
-		if s != "" {
-			msg = strings.ReplaceAll(msg, s, "[redacted]")
-		}
-	}
-	msg = redactTokens(msg)
-	if r := []rune(msg); len(r) > 200 {
-		msg = string(r[:200]) + "…"
-	}
-	return msg
+	return wire.CleanText(msg, append([]string{d.cfg.Password}, secrets...), redactTokens)
 }
 
 // redactTokens replaces runs of 32+ ASCII letters and digits.
@@ -279,20 +254,4 @@ func redactTokens(s string) string {
 	}
 	flush(len(s))
 	return b.String()
-}
-
-// retryAfter parses a Retry-After header: delay seconds or an HTTP date.
-// Missing or unparsable means 0 (the wrapper then uses its own backoff).
-func retryAfter(h string, now time.Time) time.Duration {
-	h = strings.TrimSpace(h)
-	if h == "" {
-		return 0
-	}
-	if n, err := strconv.Atoi(h); err == nil {
-		return max(time.Duration(n)*time.Second, 0)
-	}
-	if t, err := http.ParseTime(h); err == nil {
-		return max(t.Sub(now), 0)
-	}
-	return 0
 }

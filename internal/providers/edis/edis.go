@@ -1,5 +1,5 @@
 // Package edis is the vpsops driver for EDIS Global KVM VPSes (wire
-// reference: /work/shared/providers/edis.md).
+// reference: docs/providers/edis.md).
 //
 // EDIS authenticates with a session per VPS: a form-encoded login with the
 // client-area e-mail and password at the session host returns, for every

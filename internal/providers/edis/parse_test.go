@@ -2,10 +2,8 @@ package edis
 
 import (
 	"encoding/json"
-	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
@@ -113,18 +111,6 @@ func TestChartSeries(t *testing.T) {
 	}
 	if v, ok := find(got, labelTrafficUsed); !ok || v != 2.5 {
 		t.Errorf("find used = %v %v", v, ok)
-	}
-}
-
-func TestRetryAfter(t *testing.T) {
-	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	for h, want := range map[string]time.Duration{
-		"3": 3 * time.Second, "": 0, "soon": 0, "-2": 0,
-		now.Add(10 * time.Second).Format(http.TimeFormat): 10 * time.Second,
-	} {
-		if got := retryAfter(h, now); got != want {
-			t.Errorf("retryAfter(%q) = %v, want %v", h, got, want)
-		}
 	}
 }
 

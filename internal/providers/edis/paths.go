@@ -8,7 +8,7 @@ import "strings"
 // unverified.go, not here.
 type endpoint string
 
-// Documented paths (reference: /work/shared/providers/edis.md).
+// Documented paths (reference: docs/providers/edis.md).
 const (
 	pathAuth   = "/kvm/v2/get/auth"       // session host
 	pathCancel = "/kvm/v2/cancel/product" // order host; raw credentials, no session

@@ -11,6 +11,7 @@ import (
 
 	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
+	"github.com/vpsops/vpsops/internal/providers/wire"
 )
 
 // PTRs implements driver.PTRManager for the VPS's primary IP, the one
@@ -47,7 +48,7 @@ func (d *Driver) SetPTR(ctx context.Context, id, ip, hostname string) error {
 		return err
 	}
 	host := strings.TrimSuffix(strings.ToLower(hostname), ".")
-	if !validHostname(host) {
+	if !wire.ValidHostname(host) {
 		return fault.Errorf(fault.Invalid, "%q is not a valid host name for a PTR record", hostname)
 	}
 	se, err := d.sess.get(ctx, id)
@@ -86,27 +87,4 @@ func parseIP(ip string) (string, error) {
 		return "", fault.Errorf(fault.Invalid, "%q is not an IP address", ip)
 	}
 	return a.String(), nil
-}
-
-// validHostname checks an RFC 1123 host name with at least two labels.
-func validHostname(h string) bool {
-	if len(h) == 0 || len(h) > 253 {
-		return false
-	}
-	labels := strings.Split(h, ".")
-	if len(labels) < 2 {
-		return false
-	}
-	for _, l := range labels {
-		if len(l) == 0 || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
-			return false
-		}
-		for i := 0; i < len(l); i++ {
-			c := l[i]
-			if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
-				return false
-			}
-		}
-	}
-	return true
 }

@@ -66,3 +66,23 @@ func TestRefusalEchoRedacted(t *testing.T) {
 func statusName(code int) string {
 	return map[int]string{200: "200 status error", 400: "400", 500: "500"}[code]
 }
+
+// TestRefusalEchoRedactsPasswordWithWhitespace: a root password holding a
+// tab and a double space is cut out of an echoing refusal before the text
+// is made one line; collapsing whitespace first changed the password, the
+// changed copy no longer matched, and it reached the message and the log.
+func TestRefusalEchoRedactsPasswordWithWhitespace(t *testing.T) {
+	const rootPW = "Tab\tand  two-Spaces-9"
+	e := newEnv(t, nil)
+	e.srv.Inject(edistest.Fault{Path: "/kvm/v2/set/reinstall", Status: 400, Echo: []string{"password"}, Times: 1})
+	_, err := e.d.Reinstall(t.Context(), edistest.RunningID, driver.ReinstallOptions{Image: edistest.Image, Password: rootPW})
+	de := driverErr(t, "reinstall", err)
+	if !strings.Contains(de.Message, "[redacted]") {
+		t.Errorf("message %q redacts nothing", de.Message)
+	}
+	for _, leak := range []string{rootPW, "Tab and two-Spaces-9", "two-Spaces-9"} {
+		if strings.Contains(err.Error(), leak) || strings.Contains(e.log.String(), leak) {
+			t.Errorf("error %q or the log holds the password (as %q)", err, leak)
+		}
+	}
+}

@@ -56,7 +56,7 @@ func TestPowerRefusals(t *testing.T) {
 func TestPowerRace(t *testing.T) {
 	srv := newEmulator(t)
 	d := newDriver(t, srv)
-	srv.Inject(glesystest.Fault{Path: "/server/stop", Status: 400, Text: "Server kvm3652342 is locked: another operation is in progress", Times: 1})
+	srv.Inject(glesystest.Fault{Path: "/server/stop", Status: 400, Message: "Server kvm3652342 is locked: another operation is in progress", Times: 1})
 	_, err := d.Power(t.Context(), glesystest.RunningID, driver.PowerStop)
 	if e := asDriverError(t, err); e.Class != fault.Conflict || !e.Busy {
 		t.Errorf("got %s busy=%v, want busy conflict", e.Class, e.Busy)
@@ -173,7 +173,7 @@ func TestList(t *testing.T) {
 		t.Errorf("with one server gone mid-list: %d servers, %v; want 2", len(list), err)
 	}
 	// Legacy: a project without servers answered server/list with 404.
-	srv.Inject(glesystest.Fault{Path: "/server/list", Status: 404, Text: "No servers found", Times: 1})
+	srv.Inject(glesystest.Fault{Path: "/server/list", Status: 404, Message: "No servers found", Times: 1})
 	if list, err = d.ListServers(t.Context()); err != nil || len(list) != 0 {
 		t.Errorf("legacy empty list: %v, %v", list, err)
 	}
@@ -195,7 +195,7 @@ func TestListOther404IsNotEmpty(t *testing.T) {
 	}{
 		{"unknown function from a wrong BaseURL", nil, "/v2"},
 		{"404 without text", &glesystest.Fault{Path: "/server/list", Status: 404, Times: 1}, ""},
-		{"404 other text", &glesystest.Fault{Path: "/server/list", Status: 404, Text: "Unknown function server/list", Times: 1}, ""},
+		{"404 other text", &glesystest.Fault{Path: "/server/list", Status: 404, Message: "Unknown function server/list", Times: 1}, ""},
 		{"bare 404 page", &glesystest.Fault{Path: "/server/list", Status: 404, Body: "<html>Not Found</html>", Times: 1}, ""},
 	}
 	for _, tc := range tests {

@@ -10,8 +10,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/vpsops/vpsops/internal/fault"
@@ -21,10 +19,6 @@ import (
 // maxResponse bounds a response body, so a hostile or broken endpoint
 // cannot exhaust memory. GleSYS answers are a few KiB.
 const maxResponse = 4 << 20
-
-// maxText bounds how much of the provider's status text goes into an
-// error message.
-const maxText = 200
 
 // apiStatus is response.status of every answer.
 type apiStatus struct {
@@ -64,8 +58,7 @@ func call[T answer](ctx context.Context, d *Driver, function string, args any) (
 	case httpStatus >= 300 && httpStatus < 400:
 		// Not followed (wire.NoRedirects): the API does not redirect, so
 		// BaseURL or something in between is wrong.
-		return out.Response, &fault.Error{Class: fault.Internal, Err: wire.ErrRedirect,
-			Message: fmt.Sprintf("GleSYS answered %s with a redirect (HTTP %d), which is not followed; check BaseURL", function, httpStatus)}
+		return out.Response, wire.Redirected("GleSYS", function, httpStatus)
 	case derr != nil || st.Code == 0:
 		if httpStatus != http.StatusOK {
 			// An error page without the envelope (a proxy's 502, an
@@ -159,7 +152,7 @@ func (d *Driver) apiError(function string, code int, st apiStatus, header http.H
 		e.Class, e.Busy = fault.Conflict, true
 	case code == http.StatusTooManyRequests:
 		e.Class = fault.RateLimited
-		e.RetryAfter = d.retryAfter(header)
+		e.RetryAfter = wire.RetryAfter(header, d.clock())
 		e.Message = fmt.Sprintf("GleSYS is rate limiting %s: %s", function, text)
 	case code >= 500:
 		e.Class = fault.Unavailable
@@ -179,35 +172,10 @@ type statusError struct {
 
 func (e *statusError) Error() string { return fmt.Sprintf("code %d: %s", e.Code, e.Text) }
 
-// retryAfter reads Retry-After as seconds or an HTTP date; 0 if absent.
-func (d *Driver) retryAfter(h http.Header) time.Duration {
-	v := strings.TrimSpace(h.Get("Retry-After"))
-	if v == "" {
-		return 0
-	}
-	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
-		return time.Duration(n) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return max(t.Sub(d.clock()), 0)
-	}
-	return 0
-}
-
-// clean makes provider text safe for a one-line message: the API key
-// redacted (should an endpoint ever echo it), control characters turned
-// into spaces, and at most maxText characters.
-func (d *Driver) clean(s string) string {
-	if d.apiKey != "" {
-		s = strings.ReplaceAll(s, d.apiKey, "[redacted]")
-	}
-	s = strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f }), " ")
-	s = strings.TrimSpace(s)
-	if r := []rune(s); len(r) > maxText {
-		s = string(r[:maxText]) + "…"
-	}
-	return s
-}
+// clean makes provider text safe for a one-line message
+// (wire.CleanText), with the API key cut out should an endpoint ever echo
+// it.
+func (d *Driver) clean(s string) string { return wire.CleanText(s, []string{d.apiKey}) }
 
 // logCall writes the debug line of one call: no headers, no bodies.
 func (d *Driver) logCall(ctx context.Context, function string, httpStatus, code int, took time.Duration) {

@@ -38,7 +38,7 @@ func (d *Driver) Destroy(ctx context.Context, id string) (*driver.Operation, err
 	if ips := addresses(s); len(ips) > 0 {
 		desc = fmt.Sprintf("destroy %s (%s); its IP addresses %s are released, not kept", s.Hostname, id, strings.Join(ips, ", "))
 	}
-	return d.operation(desc, string(driver.StatusDeleting), func(ctx context.Context) (driver.Progress, bool, error) {
+	return d.operation(desc, func(ctx context.Context) (driver.Progress, bool, error) {
 		_, err := d.details(ctx, id)
 		switch {
 		case fault.ClassOf(err) == fault.NotFound:

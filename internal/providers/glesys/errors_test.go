@@ -3,6 +3,7 @@ package glesys_test
 import (
 	"context"
 	"errors"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -23,17 +24,17 @@ func TestFaultClasses(t *testing.T) {
 		retryAfter time.Duration
 		msg        string // a substring the message must have
 	}{
-		{"401", glesystest.Fault{Status: 401, Text: "Unauthorized"}, fault.Unauthenticated, false, 0, "rejected the API key of project " + glesystest.Project},
-		{"403", glesystest.Fault{Status: 403, Text: "Access denied"}, fault.PermissionDenied, false, 0, "may not call server/details"},
-		{"404", glesystest.Fault{Status: 404, Text: "Not found"}, fault.NotFound, false, 0, "server " + glesystest.RunningID + " not found"},
-		{"400", glesystest.Fault{Status: 400, Text: "Invalid value for argument serverid"}, fault.Invalid, false, 0, "Invalid value for argument serverid"},
-		{"400 locked", glesystest.Fault{Status: 400, Text: "Server is locked: another operation is in progress"}, fault.Conflict, true, 0, "locked"},
+		{"401", glesystest.Fault{Status: 401, Message: "Unauthorized"}, fault.Unauthenticated, false, 0, "rejected the API key of project " + glesystest.Project},
+		{"403", glesystest.Fault{Status: 403, Message: "Access denied"}, fault.PermissionDenied, false, 0, "may not call server/details"},
+		{"404", glesystest.Fault{Status: 404, Message: "Not found"}, fault.NotFound, false, 0, "server " + glesystest.RunningID + " not found"},
+		{"400", glesystest.Fault{Status: 400, Message: "Invalid value for argument serverid"}, fault.Invalid, false, 0, "Invalid value for argument serverid"},
+		{"400 locked", glesystest.Fault{Status: 400, Message: "Server is locked: another operation is in progress"}, fault.Conflict, true, 0, "locked"},
 		{"409", glesystest.Fault{Status: 409}, fault.Conflict, false, 0, "code 409"},
 		{"423", glesystest.Fault{Status: 423}, fault.Conflict, true, 0, "code 423"},
 		{"429", glesystest.Fault{Status: 429, RetryAfter: 3 * time.Second,
-			Header: map[string]string{"X-RateLimit-Remaining": "0"}}, fault.RateLimited, false, 3 * time.Second, "rate limiting"},
+			Header: http.Header{"X-Ratelimit-Remaining": {"0"}}}, fault.RateLimited, false, 3 * time.Second, "rate limiting"},
 		{"429 without envelope", glesystest.Fault{Status: 429, Body: "slow down", RetryAfter: 7 * time.Second}, fault.RateLimited, false, 7 * time.Second, "rate limiting"},
-		{"500", glesystest.Fault{Status: 500, Text: "Internal error"}, fault.Unavailable, false, 0, "Internal error"},
+		{"500", glesystest.Fault{Status: 500, Message: "Internal error"}, fault.Unavailable, false, 0, "Internal error"},
 		{"503 html", glesystest.Fault{Status: 503, Body: "<html><body>Service Unavailable</body></html>"}, fault.Unavailable, false, 0, "code 503"},
 		{"garbage", glesystest.Fault{Status: 200, Body: "\x00\x01 not json"}, fault.Unavailable, false, 0, "malformed response"},
 		{"truncated", glesystest.Fault{Status: 200, Body: `{"response":{"status":{"code":200,"text":"OK"},"server":{"serverid":"kvm36`}, fault.Unavailable, false, 0, "malformed response"},

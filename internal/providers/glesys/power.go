@@ -58,7 +58,7 @@ func (d *Driver) Power(ctx context.Context, id string, a driver.PowerAction) (*d
 		return nil, serverErr(err, id)
 	}
 	desc := fmt.Sprintf("%s %s (%s)", a, s.Hostname, id)
-	return d.operation(desc, spec.doing, func(ctx context.Context) (driver.Progress, bool, error) {
+	return d.operation(desc, func(ctx context.Context) (driver.Progress, bool, error) {
 		s, err := d.details(ctx, id)
 		if err != nil {
 			return driver.Progress{}, false, err

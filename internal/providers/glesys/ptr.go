@@ -8,6 +8,7 @@ import (
 
 	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
+	"github.com/vpsops/vpsops/internal/providers/wire"
 )
 
 type ipResponse struct {
@@ -51,7 +52,7 @@ func (d *Driver) PTRs(ctx context.Context, id string) ([]driver.PTR, error) {
 // dot the reference's example uses.
 func (d *Driver) SetPTR(ctx context.Context, id, ip, hostname string) error {
 	h := strings.TrimSuffix(hostname, ".")
-	if !validHostname(h) {
+	if !wire.ValidHostname(h) {
 		return fault.Errorf(fault.Invalid, "%q is not a valid hostname for a PTR record", hostname)
 	}
 	addr, err := d.ownAddress(ctx, id, ip)
@@ -103,23 +104,4 @@ func ipErr(err error, ip string) error {
 		return &fault.Error{Class: fault.NotFound, Message: fmt.Sprintf("IP address %s not found in the project", ip), Err: err}
 	}
 	return err
-}
-
-// validHostname reports whether h (without a trailing dot) is a DNS name:
-// dot-separated labels of letters, digits and inner hyphens.
-func validHostname(h string) bool {
-	if h == "" || len(h) > 253 {
-		return false
-	}
-	for label := range strings.SplitSeq(h, ".") {
-		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
-			return false
-		}
-		for _, c := range label {
-			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
-				return false
-			}
-		}
-	}
-	return true
 }

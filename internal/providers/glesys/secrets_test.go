@@ -55,7 +55,7 @@ func TestSecretsStayOut(t *testing.T) {
 	// An endpoint that echoes the key in its error text, in every class.
 	for _, status := range []int{400, 401, 403, 404, 429, 500} {
 		srv.Inject(glesystest.Fault{Path: "/server/details", Status: status, Times: 3, // outlast the wrapper's read retries
-			Text: "rejected key " + glesystest.APIKey + " for " + glesystest.Project})
+			Message: "rejected key " + glesystest.APIKey + " for " + glesystest.Project})
 		_, err = p.GetServer(ctx, glesystest.RunningID)
 		keep(err)
 		srv.ClearFaults()

@@ -8,7 +8,7 @@ import (
 )
 
 // Everything in this file rests on API behaviour the reference
-// (/work/shared/providers/glesys.md) marks UNVERIFIED or does not document.
+// (docs/providers/glesys.md) marks UNVERIFIED or does not document.
 // It is kept in one place so it is easy to correct against the real API.
 
 // stopSoft and stopHard are server/stop's type values. "soft" is

@@ -5,7 +5,7 @@
 // and password instead of a token the driver logs in and refreshes its
 // JWT when the API answers 401, one renewal for any number of callers.
 //
-// The wire reference is /work/shared/providers/suble.md; what it leaves
+// The wire reference is docs/providers/suble.md; what it leaves
 // unverified is collected in unverified.go.
 package suble
 
@@ -197,10 +197,7 @@ func (d *Driver) send(ctx context.Context, method, path string, auth func(*http.
 		return 0, nil, nil, fault.Errorf(fault.Unavailable, "Suble API answer to %s %s is larger than %d bytes", method, path, maxBody)
 	}
 	if resp.StatusCode >= 300 && resp.StatusCode <= 399 {
-		// The Location is not quoted: it is the provider's (or an
-		// attacker's) text, and the request is not repeated there anyway.
-		return 0, nil, nil, &fault.Error{Class: fault.Unavailable, Err: wire.ErrRedirect,
-			Message: fmt.Sprintf("Suble API answered %s %s with HTTP %d; redirect not followed", method, path, resp.StatusCode)}
+		return 0, nil, nil, wire.Redirected("Suble", method+" "+path, resp.StatusCode)
 	}
 	return resp.StatusCode, resp.Header, body, nil
 }

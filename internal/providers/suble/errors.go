@@ -4,12 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/vpsops/vpsops/internal/fault"
+	"github.com/vpsops/vpsops/internal/providers/wire"
 )
 
 // Documented error messages (https://suble.io/docs/api/reference), matched
@@ -21,9 +20,6 @@ const (
 	msgProjectNotFound = "project not found"
 	msgInsufficient    = "insufficient permissions"
 )
-
-// maxMessage bounds a provider message quoted in an error.
-const maxMessage = 200
 
 // statusError classifies a non-2xx answer to c.
 func (d *Driver) statusError(c call, status int, h http.Header, body []byte) *fault.Error {
@@ -84,8 +80,8 @@ func suffix(msg string) string {
 	return ": " + msg
 }
 
-// apiMessage extracts {"error": "..."} from body as one safe line: known
-// secrets removed, control characters dropped, length capped. A body that
+// apiMessage extracts {"error": "..."} from body as one safe line
+// (wire.CleanText, with every credential the driver holds). A body that
 // is not the documented envelope (an HTML error page) yields "".
 func (d *Driver) apiMessage(body []byte) string {
 	var env struct {
@@ -94,48 +90,28 @@ func (d *Driver) apiMessage(body []byte) string {
 	if json.Unmarshal(body, &env) != nil {
 		return ""
 	}
-	msg := strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return ' '
-		}
-		return r
-	}, env.Error)
-	msg = strings.TrimSpace(d.redact(msg))
-	if len(msg) > maxMessage {
-		msg = strings.ToValidUTF8(msg[:maxMessage], "") + "…"
-	}
-	return msg
+	return d.clean(env.Error)
 }
 
-// redact removes every credential the driver holds from s, in case the API
-// echoes one back in a message.
-func (d *Driver) redact(s string) string {
+// clean makes text from the API safe to show (wire.CleanText), with
+// every credential the driver holds cut out, in case the API echoes one.
+func (d *Driver) clean(s string) string {
 	secrets := []string{d.cfg.Token, d.cfg.Password}
 	d.sess.mu.Lock()
 	secrets = append(secrets, d.sess.access, d.sess.refresh)
 	d.sess.mu.Unlock()
-	for _, x := range secrets {
-		if len(x) >= 4 {
-			s = strings.ReplaceAll(s, x, "[redacted]")
-		}
-	}
-	return s
+	return wire.CleanText(s, secrets)
 }
 
-// retryAfter reads how long the API asked to wait: Retry-After (seconds
-// or an HTTP date), else X-RateLimit-Reset; 0 when neither says.
+// retryAfter reads how long the API asked to wait: Retry-After
+// (wire.RetryAfter), else X-RateLimit-Reset; 0 when neither says.
 func (d *Driver) retryAfter(h http.Header) time.Duration {
 	now := d.cfg.Clock()
-	if v := h.Get(headerRetryAfter); v != "" {
-		if secs, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil && secs >= 0 {
-			return time.Duration(secs) * time.Second
-		}
-		if t, err := http.ParseTime(v); err == nil {
-			return max(t.Sub(now), 0)
-		}
+	if dur := wire.RetryAfter(h, now); dur > 0 {
+		return dur
 	}
 	if v := h.Get(headerRateLimitReset); v != "" {
-		if dur, ok := resetToDelay(v, now); ok {
+		if dur, ok := resetToDelay(strings.TrimSpace(v), now); ok {
 			return max(dur, 0)
 		}
 	}

@@ -46,8 +46,8 @@ func TestRedirectNotFollowed(t *testing.T) {
 				t.Fatal(err)
 			}
 			_, err = d.Power(t.Context(), subletest.RunningID, driver.PowerStop)
-			e := requireClass(t, "Power(redirected)", err, fault.Unavailable)
-			if !strings.Contains(e.Message, "redirect not followed") || !errors.Is(err, wire.ErrRedirect) {
+			e := requireClass(t, "Power(redirected)", err, fault.Internal)
+			if !strings.Contains(e.Message, "redirect (HTTP 307), which is not followed") || !errors.Is(err, wire.ErrRedirect) {
 				t.Errorf("error %v does not say the redirect was not followed", err)
 			}
 			if n := reached.Load(); n != 0 {

@@ -9,7 +9,7 @@ import (
 
 // Everything in this file rests on a guess: the Suble v2 reference leaves
 // it out or was cut off where it was captured (see
-// /work/shared/providers/suble.md, "Gaps / unverified"). Each item says
+// docs/providers/suble.md, "What rests on a guess"). Each item says
 // what it assumes, so it can be fixed in one place once checked against
 // the live API.
 
@@ -19,11 +19,9 @@ const DefaultBaseURL = "https://api.suble.io"
 
 // Rate-limit headers. UNVERIFIED: the reference names them X-RateLimit-*
 // but the captured text was truncated after the prefix. Retry-After is not
-// documented at all; it is honoured first because it is the standard.
-const (
-	headerRetryAfter     = "Retry-After"
-	headerRateLimitReset = "X-RateLimit-Reset"
-)
+// documented at all; it is honoured first (wire.RetryAfter) because it is
+// the standard.
+const headerRateLimitReset = "X-RateLimit-Reset"
 
 // resetToDelay turns an X-RateLimit-Reset value into a wait. UNVERIFIED
 // whether it is a Unix time or seconds from now: a value that looks like a

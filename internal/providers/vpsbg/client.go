@@ -10,7 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"strings"
+	"slices"
 	"time"
 
 	"github.com/vpsops/vpsops/internal/fault"
@@ -151,19 +151,10 @@ func (d *Driver) transportErr(ctx context.Context, c call, err error) error {
 		Message: c.action + ": cannot reach VPSBG: " + d.clean(inner.Error(), c.secrets), Err: err}
 }
 
-// clean makes provider or transport text safe to show: one line, at most
-// 200 characters, with every secret of the driver and the call removed.
+// clean makes provider or transport text safe to show (wire.CleanText),
+// with every secret of the driver and the call cut out.
 func (d *Driver) clean(s string, extra []string) string {
-	for _, sec := range append(d.secrets, extra...) {
-		if sec != "" {
-			s = strings.ReplaceAll(s, sec, "[redacted]")
-		}
-	}
-	s = strings.Join(strings.Fields(s), " ")
-	if r := []rune(s); len(r) > 200 {
-		s = string(r[:200]) + "…"
-	}
-	return s
+	return wire.CleanText(s, append(slices.Clip(d.secrets), extra...))
 }
 
 // apiError is Laravel's error body. UNVERIFIED shape (see unverified.go).
@@ -211,8 +202,7 @@ func (d *Driver) statusErr(c call, resp *http.Response, body []byte) error {
 	case status >= 500:
 		return fault.Errorf(fault.Unavailable, "%s: VPSBG answered %d %s", c.action, status, http.StatusText(status))
 	case status >= 300 && status < 400:
-		return &fault.Error{Class: fault.Unavailable, Err: wire.ErrRedirect,
-			Message: fmt.Sprintf("%s: VPSBG answered with a redirect (%d), which is not followed", c.action, status)}
+		return wire.Redirected("VPSBG", "the request to "+c.action, status)
 	}
 	return fault.Errorf(fault.Invalid, "%s: VPSBG answered %d %s", c.action, status, http.StatusText(status))
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -41,8 +42,8 @@ func TestRedirectNotFollowed(t *testing.T) {
 				t.Fatal(err)
 			}
 			_, err = d.ListServers(t.Context())
-			if fault.ClassOf(err) != fault.Unavailable || !errors.Is(err, wire.ErrRedirect) {
-				t.Errorf("ListServers through a redirect: %v, want unavailable wrapping wire.ErrRedirect", err)
+			if fault.ClassOf(err) != fault.Internal || !errors.Is(err, wire.ErrRedirect) {
+				t.Errorf("ListServers through a redirect: %v, want internal wrapping wire.ErrRedirect", err)
 			}
 			if c != nil && c.CheckRedirect != nil {
 				t.Error("the caller's client was modified")
@@ -51,5 +52,25 @@ func TestRedirectNotFollowed(t *testing.T) {
 	}
 	if n := stolen.Load(); n != 0 {
 		t.Errorf("the redirect was followed %d times", n)
+	}
+}
+
+// TestProviderTextCannotDriveATerminal: an ESC in the API's own text (a
+// body is the provider's, or whoever sits in between) never reaches a
+// message, which is shown on somebody's terminal and kept in the audit.
+func TestProviderTextCannotDriveATerminal(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnprocessableEntity)
+		_, _ = w.Write([]byte(`{"message":"odd\u001b]0;owned\u0007 answer"}`))
+	}))
+	t.Cleanup(srv.Close)
+	d, err := New(Config{Token: "tok", BaseURL: srv.URL + "/v1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = d.ListServers(t.Context())
+	if err == nil || !strings.Contains(err.Error(), "odd") || strings.ContainsAny(err.Error(), "\x1b\x07") {
+		t.Fatalf("ListServers: %q, want the API's text without control characters", err)
 	}
 }

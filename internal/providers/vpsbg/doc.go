@@ -1,6 +1,6 @@
 // Package vpsbg is the vpsops driver for VPSBG (vpsbg.eu) public API v1
 // (Beta): Bearer-token JSON over HTTPS with Laravel-style pagination and
-// errors. The wire reference is /work/shared/providers/vpsbg.md; paths and
+// errors. The wire reference is docs/providers/vpsbg.md; paths and
 // shapes it marks UNVERIFIED are gathered in unverified.go.
 //
 // Capabilities: power (start, stop, restart, power off), reinstall with

@@ -53,7 +53,7 @@ func TestFaultClasses(t *testing.T) {
 		{"429 reset only", vpsbgtest.Fault{Status: 429, Header: http.Header{"X-Ratelimit-Reset": {"1727611210"}}}, fault.RateLimited, false, 10 * time.Second, "rate limit"},
 		{"500", vpsbgtest.Fault{Status: 500}, fault.Unavailable, false, 0, "500"},
 		{"503 html", vpsbgtest.Fault{Status: 503, Body: "<html>maintenance</html>", ContentType: "text/html"}, fault.Unavailable, false, 0, "503"},
-		{"302", vpsbgtest.Fault{Status: 302, Header: http.Header{"Location": {"https://vpsbg.eu/login"}}}, fault.Unavailable, false, 0, "redirect"},
+		{"302", vpsbgtest.Fault{Status: 302, Header: http.Header{"Location": {"https://vpsbg.eu/login"}}}, fault.Internal, false, 0, "redirect"},
 		{"garbage", vpsbgtest.Fault{Status: 200, Body: "\x00\x01 not json"}, fault.Unavailable, false, 0, "malformed response from VPSBG"},
 		{"truncated", vpsbgtest.Fault{Status: 200, Body: `{"id": 2864, "hostname": "ubu`}, fault.Unavailable, false, 0, "malformed response from VPSBG"},
 		{"wrong server", vpsbgtest.Fault{Status: 200, Body: `{"id": 1}`}, fault.Unavailable, false, 0, "malformed"},

@@ -11,6 +11,7 @@ import (
 
 	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/driver"
+	"github.com/vpsops/vpsops/internal/providers/wire"
 )
 
 // PTRs implements driver.PTRManager from the server's ip_addresses: each
@@ -71,7 +72,7 @@ func decodePTR(raw json.RawMessage) (string, map[string]string) {
 // server's address entry holding ip.
 func (d *Driver) SetPTR(ctx context.Context, id, ip, hostname string) error {
 	hostname = strings.TrimSuffix(hostname, ".")
-	if !validHostname(hostname) {
+	if !wire.ValidHostname(hostname) {
 		return fault.Errorf(fault.Invalid, "%q is not a valid hostname for a PTR record", hostname)
 	}
 	return d.patchPTR(ctx, id, ip, &hostname)
@@ -126,27 +127,4 @@ func findIP(ips []apiIP, addr netip.Addr) (apiIP, bool) {
 		}
 	}
 	return apiIP{}, false
-}
-
-// validHostname accepts a fully qualified DNS name: at least two labels
-// of letters, digits and inner hyphens, at most 253 characters.
-func validHostname(h string) bool {
-	if len(h) == 0 || len(h) > 253 {
-		return false
-	}
-	labels := strings.Split(h, ".")
-	if len(labels) < 2 {
-		return false
-	}
-	for _, l := range labels {
-		if len(l) == 0 || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
-			return false
-		}
-		for _, r := range l {
-			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-') {
-				return false
-			}
-		}
-	}
-	return true
 }

@@ -14,10 +14,6 @@ import (
 // before it acts, and the first polls may predate the action.
 const settlePolls = 3
 
-// maxPollFailures is how many polls in a row may fail with a transient
-// error (5xx, rate limit, busy) before the Operation gives up.
-const maxPollFailures = 3
-
 // goal is the end state an Operation waits for.
 type goal struct {
 	running bool
@@ -50,20 +46,14 @@ func (d *Driver) powerState(ctx context.Context, id int64) (*apiServer, bool, er
 // Operation keeps what it has seen between polls, so its Wait must not be
 // run twice at once.
 func (d *Driver) track(desc string, id int64, g goal) *driver.Operation {
-	polls, seen, failures := 0, false, 0
-	return driver.PollUntil(desc, d.cfg.PollInterval, func(ctx context.Context) (driver.Progress, bool, error) {
+	polls, seen := 0, false
+	return driver.PollTolerant(desc, d.cfg.PollInterval, func(ctx context.Context) (driver.Progress, bool, error) {
 		polls++
 		waiting := driver.Progress{Percent: -1, Status: g.phase, At: d.cfg.Clock()}
 		srv, run, err := d.powerState(ctx, id)
 		if err != nil {
-			if transient(err) && failures < maxPollFailures && ctx.Err() == nil {
-				failures++
-				waiting.Message = desc + ": status check failed; trying again"
-				return waiting, false, nil
-			}
 			return driver.Progress{}, false, err
 		}
-		failures = 0
 		if srv.Status == "suspended" || srv.Status == "terminated" {
 			return driver.Progress{}, false, fault.Errorf(fault.Conflict, "%s: the server was %s meanwhile", desc, srv.Status)
 		}
@@ -81,15 +71,4 @@ func (d *Driver) track(desc string, id int64, g goal) *driver.Operation {
 		}
 		return waiting, false, nil
 	})
-}
-
-// transient reports whether a failed read may succeed if asked again.
-func transient(err error) bool {
-	switch fault.ClassOf(err) {
-	case fault.Unavailable, fault.RateLimited:
-		return true
-	case fault.Conflict:
-		return fault.Retryable(err, true)
-	}
-	return false
 }

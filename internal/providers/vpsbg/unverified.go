@@ -1,7 +1,7 @@
 package vpsbg
 
 // Every path, body shape and header name below is a best guess: the wire
-// reference (/work/shared/providers/vpsbg.md) marks it UNVERIFIED because
+// reference (docs/providers/vpsbg.md) marks it UNVERIFIED because
 // only the endpoint's name reached the captured docs, or the shape was not
 // shown. They live in this one file so that checking them against the real
 // API (or the docs once they load) means editing one place. The emulator
@@ -39,12 +39,9 @@ var resetPTRValue *string
 
 // Rate-limit headers on a 429. UNVERIFIED names: the docs say there are
 // headers for the limit, the remaining count and a retry-after in seconds;
-// these are Laravel's throttle middleware names. Retry-After wins;
-// X-RateLimit-Reset (unix seconds) is the fallback.
-const (
-	headerRetryAfter = "Retry-After"
-	headerRateReset  = "X-RateLimit-Reset"
-)
+// these are Laravel's throttle middleware names. Retry-After (read by
+// wire.RetryAfter) wins; X-RateLimit-Reset (unix seconds) is the fallback.
+const headerRateReset = "X-RateLimit-Reset"
 
 // routeMissing recognises Laravel's answer for a path the API does not
 // have ("The route v1/servers/1/poweroff could not be found."), so a wrong

@@ -1,11 +1,12 @@
 // Package wire holds the HTTP rules every provider driver follows, so that
 // each one does not have to get them right on its own: credentials never
-// follow a redirect, and base URLs are https (plain http only to this
-// machine, for emulators and local proxies).
+// follow a redirect (and a redirect is one Redirected error), base URLs
+// are https (plain http only to this machine, for emulators and local
+// proxies), Retry-After is read one way, host names are checked one way,
+// and a provider's own text is made safe (secrets first) in one place.
 package wire
 
 import (
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -55,7 +56,3 @@ func IsLoopback(host string) bool {
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
 }
-
-// ErrRedirect is what a driver may wrap when a provider answered with a
-// redirect it did not follow.
-var ErrRedirect = errors.New("the provider answered with a redirect, which is not followed")

@@ -70,12 +70,8 @@ func (s *Server) handler() http.Handler {
 
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		path := strings.TrimPrefix(r.URL.Path, BasePath)
-		s.mu.Lock()
-		s.counts[r.Method+" "+path]++
-		s.log = append(s.log, Request{Method: r.Method, Path: path, At: s.now()})
-		f := s.takeFault(r.Method, path)
-		s.mu.Unlock()
-		if f != nil && s.serveFault(w, r, f) {
+		s.reqs.Record(r.Method, r.Host, path, s.now())
+		if f := s.Take(r.Method, r.Host, path); f != nil && s.serveFault(w, r, f) {
 			return
 		}
 		if !strings.HasPrefix(r.URL.Path, BasePath+"/") {
@@ -180,7 +176,7 @@ func (v *vps) summary() map[string]any {
 func (s *Server) test(w http.ResponseWriter, r *http.Request, _ time.Time) {
 	writeOK(w, map[string]any{"message": "API authentication successful!", "key_name": "Emulator Key",
 		"key_prefix": s.key[:min(len(s.key), 12)], "user_email": "user@example.com", "scopes": s.scopes,
-		"ip_address": "127.0.0.1", "request_count": len(s.log)}, "Your API key is working correctly")
+		"ip_address": "127.0.0.1", "request_count": s.reqs.Count("", "", "")}, "Your API key is working correctly")
 }
 
 func (s *Server) list(w http.ResponseWriter, r *http.Request, _ time.Time) {

@@ -19,6 +19,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/vpsops/vpsops/internal/providers/emulator"
 )
 
 // BasePath is the path prefix of every API endpoint; the driver's BaseURL
@@ -55,6 +57,9 @@ type Server struct {
 	srv *httptest.Server
 	now func() time.Time
 
+	emulator.Faults
+	reqs emulator.Requests
+
 	mu         sync.Mutex
 	key        string
 	keyState   KeyState
@@ -62,18 +67,13 @@ type Server struct {
 	powerPolls int
 	vps        map[int]*vps
 	order      []int
-	faults     []*fault
-	counts     map[string]int
-	log        []Request
 	limit      rateLimit
 	limited    int // 429s issued by the rate limiter (not by faults)
 }
 
-// Request is one request the emulator received, at its clock's time.
-type Request struct {
-	Method, Path string // Path is relative to BasePath
-	At           time.Time
-}
+// Request is one request the emulator received, at its clock's time;
+// its Path is relative to BasePath.
+type Request = emulator.Request
 
 // Option configures New.
 type Option func(*Server)
@@ -112,7 +112,6 @@ func New(opts ...Option) *Server {
 		scopes:     []string{"vps:read", "vps:write", "vps:delete"},
 		powerPolls: 2,
 		vps:        map[int]*vps{},
-		counts:     map[string]int{},
 		limit:      rateLimit{perMinute: DefaultPerMinute, perHour: DefaultPerHour},
 	}
 	s.seed(time.Date(2026, 1, 5, 10, 0, 0, 0, time.UTC))
@@ -147,18 +146,10 @@ func (s *Server) SetScopes(scopes ...string) {
 
 // Requests counts the requests received for method and path (relative to
 // BasePath, e.g. "/vps/45/stop"), faulted and refused ones included.
-func (s *Server) Requests(method, path string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.counts[method+" "+path]
-}
+func (s *Server) Requests(method, path string) int { return s.reqs.Count(method, "", path) }
 
 // Log returns every request received so far, in arrival order.
-func (s *Server) Log() []Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.log)
-}
+func (s *Server) Log() []Request { return s.reqs.Matching("", "", "") }
 
 // RateLimited counts the 429 answers the rate limiter gave (injected
 // faults are not counted).

@@ -21,16 +21,16 @@ package edistest
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"mime"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"strconv"
 	"sync"
 	"time"
+
+	"github.com/vpsops/vpsops/internal/providers/emulator"
 )
 
 // Default credentials, from the reference's login example (the password
@@ -49,6 +49,9 @@ type Server struct {
 
 	primary, secondary *httptest.Server
 
+	emulator.Faults
+	reqs emulator.Requests
+
 	mu          sync.Mutex
 	email, pw   string
 	steps       int
@@ -58,9 +61,6 @@ type Server struct {
 	nodes       [2]string // host:port of node 0 and 1
 	vpses       map[string]*VPS
 	sigs        map[string]sigEntry
-	faults      []*Fault
-	counts      map[string]int // by path and by host+path
-	times       map[string][]time.Time
 	issued      []string           // every signature handed out, for secret tests
 	sigLen      int                // length of issued signatures
 	plainText   bool               // set/reinstall answers in plain text
@@ -102,7 +102,7 @@ func WithPlainTextReinstall() Option { return func(s *Server) { s.plainText = tr
 func New(opts ...Option) *Server {
 	s := &Server{
 		email: Email, pw: Password, steps: 2, ttl: time.Hour, clock: time.Now, sigLen: 50,
-		sigs: map[string]sigEntry{}, counts: map[string]int{}, times: map[string][]time.Time{},
+		sigs: map[string]sigEntry{},
 	}
 	for _, o := range opts {
 		o(s)
@@ -136,63 +136,28 @@ func (s *Server) Close() {
 // benchmarks comparing the driver with bare net/http use the same one.
 func (s *Server) Client() *http.Client { return s.client }
 
-// Fault makes matching requests fail or stall. Faults are checked in the
-// order injected; the first matching one with Times left applies.
-type Fault struct {
-	Path       string        // exact request path; "" matches every path
-	Host       string        // "host:port" of a listener; "" matches both
-	Status     int           // answer with this status; 0 = handle normally after Delay
-	RetryAfter time.Duration // Retry-After header, in whole seconds
-	Header     http.Header   // extra response headers
-	Body       string        // raw body; default {"status":"error","msg":<status text>}
-	Delay      time.Duration // wait before answering (ends early if the client goes away)
-	// Echo names request form fields whose values the fault's answer
-	// repeats: {"status":"error","msg":"rejected: <value> <value>"}
-	// (replacing Body), as a careless API might echo a password.
-	Echo  []string
-	Times int // how many requests it applies to; 0 = all
-	used  int
-}
-
-// Inject adds a fault.
-func (s *Server) Inject(f Fault) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults = append(s.faults, &f)
-}
-
-// ClearFaults removes every fault.
-func (s *Server) ClearFaults() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults = nil
-}
+// Fault makes matching requests fail or stall (see emulator.Fault; Host
+// is a listener's "host:port"). An answer without Body is
+// {"status":"error","msg":<status text>}; Echo makes it
+// {"status":"error","msg":"rejected: <value> <value>"}. Status defaults
+// to 500.
+type Fault = emulator.Fault
 
 // Count returns how many requests reached path, on any listener (faulted
 // ones included).
-func (s *Server) Count(path string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.counts[path]
-}
+func (s *Server) Count(path string) int { return s.reqs.Count("", "", path) }
 
 // CountAt returns how many requests reached path on the listener whose
 // base URL is baseURL (URL or SecondaryURL).
 func (s *Server) CountAt(baseURL, path string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.counts[hostOf(baseURL)+path]
+	return s.reqs.Count("", hostOf(baseURL), path)
 }
 
 // Logins returns how many login requests arrived.
 func (s *Server) Logins() int { return s.Count(PathAuth) }
 
 // Times returns when each request to path arrived.
-func (s *Server) Times(path string) []time.Time {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]time.Time(nil), s.times[path]...)
-}
+func (s *Server) Times(path string) []time.Time { return s.reqs.Arrivals("", "", path) }
 
 // Signatures returns every signature issued so far (secrets a test can
 // look for in logs and errors).
@@ -219,14 +184,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
-	if f := s.fault(r); f != nil {
-		if !sleep(r.Context(), f.Delay) {
-			return
-		}
-		if f.Status != 0 {
-			writeFault(w, f, body)
-			return
-		}
+	if f := s.Take(r.Method, r.Host, r.URL.Path); f != nil && serveFault(w, r, f, body) {
+		return
 	}
 	if r.Method != http.MethodPost {
 		writeErr(w, http.StatusMethodNotAllowed, "method not allowed; use POST")
@@ -246,73 +205,26 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // record counts r and returns its listener's node number.
 func (s *Server) record(r *http.Request) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.counts[r.URL.Path]++
-	s.counts[r.Host+r.URL.Path]++
-	s.times[r.URL.Path] = append(s.times[r.URL.Path], time.Now())
+	s.reqs.Record(r.Method, r.Host, r.URL.Path, time.Now())
 	if r.Host == s.nodes[1] {
 		return 1
 	}
 	return 0
 }
 
-// fault returns the fault applying to r, using up one of its Times.
-func (s *Server) fault(r *http.Request) *Fault {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, f := range s.faults {
-		if (f.Path == "" || f.Path == r.URL.Path) && (f.Host == "" || f.Host == r.Host) &&
-			(f.Times == 0 || f.used < f.Times) {
-			f.used++
-			c := *f
-			return &c
+// serveFault applies f and reports whether the request is finished; Echo
+// repeats the named fields of the request's form in the message.
+func serveFault(w http.ResponseWriter, r *http.Request, f *Fault, reqBody []byte) bool {
+	return f.Serve(w, r, http.StatusInternalServerError, nil, func(w http.ResponseWriter, status int, msg string) {
+		if len(f.Echo) > 0 {
+			form, _ := url.ParseQuery(string(reqBody))
+			msg = "rejected:"
+			for _, k := range f.Echo {
+				msg += " " + form.Get(k)
+			}
 		}
-	}
-	return nil
-}
-
-func writeFault(w http.ResponseWriter, f *Fault, reqBody []byte) {
-	for k, vs := range f.Header {
-		for _, v := range vs {
-			w.Header().Add(k, v)
-		}
-	}
-	if f.RetryAfter > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(int(f.RetryAfter/time.Second)))
-	}
-	body := f.Body
-	if len(f.Echo) > 0 {
-		form, _ := url.ParseQuery(string(reqBody))
-		msg := "rejected:"
-		for _, k := range f.Echo {
-			msg += " " + form.Get(k)
-		}
-		b, _ := json.Marshal(map[string]string{"status": "error", "msg": msg})
-		body = string(b)
-	}
-	if body == "" {
-		b, _ := json.Marshal(map[string]string{"status": "error", "msg": http.StatusText(f.Status)})
-		body = string(b)
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(f.Status)
-	_, _ = w.Write([]byte(body))
-}
-
-// sleep waits d unless ctx ends first; it reports whether d passed.
-func sleep(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return true
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
+		writeErr(w, status, msg)
+	})
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {

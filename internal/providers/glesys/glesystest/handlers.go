@@ -3,6 +3,8 @@ package glesystest
 import (
 	"net/http"
 	"slices"
+
+	"github.com/vpsops/vpsops/internal/providers/wire"
 )
 
 // handler answers one API function; s.mu is held.
@@ -246,7 +248,7 @@ func ipSetPTR(s *Server, in args) reply {
 	if rep.code != 0 {
 		return rep
 	}
-	if !validHostname(data) {
+	if !wire.ValidHostname(data) {
 		return fail(http.StatusBadRequest, "Invalid value for argument data: not a valid hostname")
 	}
 	r.ptr = data

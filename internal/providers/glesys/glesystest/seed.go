@@ -1,7 +1,7 @@
 package glesystest
 
 // Fixture values of a fresh emulator, taken from the examples in the
-// GleSYS reference (/work/shared/providers/glesys.md) where it has them.
+// GleSYS reference (docs/providers/glesys.md) where it has them.
 const (
 	// Project and APIKey are the credentials a fresh emulator accepts.
 	Project = "cl43212"

@@ -1,7 +1,7 @@
 // Package glesystest is an HTTP emulator of the GleSYS API
 // (https://api.glesys.com) for offline tests of the glesys driver and of
 // anything built on it. It speaks the real wire protocol as documented in
-// /work/shared/providers/glesys.md: functions at /{module}/{function},
+// docs/providers/glesys.md: functions at /{module}/{function},
 // HTTP Basic auth with the project key and API key, arguments as a JSON
 // body, a form body or query parameters, JSON answers only when the client
 // sends Accept: application/json (XML otherwise, like the real API), and
@@ -23,6 +23,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/vpsops/vpsops/internal/providers/emulator"
 )
 
 // Server is a running emulator. Its zero value is not usable; call New.
@@ -35,15 +37,15 @@ type Server struct {
 	delay time.Duration
 	now   func() time.Time
 
-	mu       sync.Mutex
-	project  string
-	apiKey   string
-	servers  map[string]*vm
-	order    []string // server ids in creation order, for server/list
-	ips      map[string]*ipRecord
-	faults   []*fault
-	counts   map[string]int
-	arrivals map[string][]time.Time
+	emulator.Faults
+	reqs emulator.Requests
+
+	mu      sync.Mutex
+	project string
+	apiKey  string
+	servers map[string]*vm
+	order   []string // server ids in creation order, for server/list
+	ips     map[string]*ipRecord
 }
 
 // Option configures New.
@@ -77,12 +79,10 @@ func WithClock(now func() time.Time) Option {
 // seed.go). Close it when done, e.g. with t.Cleanup(srv.Close).
 func New(opts ...Option) *Server {
 	s := &Server{
-		project:  Project,
-		apiKey:   APIKey,
-		polls:    2,
-		now:      time.Now,
-		counts:   map[string]int{},
-		arrivals: map[string][]time.Time{},
+		project: Project,
+		apiKey:  APIKey,
+		polls:   2,
+		now:     time.Now,
 	}
 	for _, o := range opts {
 		o(s)
@@ -109,18 +109,10 @@ func (s *Server) SetAPIKey(key string) {
 
 // Count returns how many requests reached path (e.g. "/server/stop"),
 // faulted ones and rejected ones included.
-func (s *Server) Count(path string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.counts[path]
-}
+func (s *Server) Count(path string) int { return s.reqs.Count("", "", path) }
 
 // Arrivals returns when each request to path arrived, in order.
-func (s *Server) Arrivals(path string) []time.Time {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]time.Time(nil), s.arrivals[path]...)
-}
+func (s *Server) Arrivals(path string) []time.Time { return s.reqs.Arrivals("", "", path) }
 
 // serveHTTP is the request pipeline: count, faults, encoding, auth,
 // arguments, then the function's handler.
@@ -134,14 +126,11 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
-	s.mu.Lock()
-	s.counts[r.URL.Path]++
-	s.arrivals[r.URL.Path] = append(s.arrivals[r.URL.Path], s.now())
-	f := s.takeFault(r.URL.Path)
-	s.mu.Unlock()
+	s.reqs.Record(r.Method, r.Host, r.URL.Path, s.now())
+	f := s.Take(r.Method, r.Host, r.URL.Path)
 
 	asJSON := strings.Contains(r.Header.Get("Accept"), "application/json")
-	if f != nil && f.apply(w, r, asJSON, s.now()) {
+	if f != nil && serveFault(w, r, f, asJSON, s.now()) {
 		return
 	}
 	if !s.authorized(r) {

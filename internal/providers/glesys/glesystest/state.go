@@ -182,23 +182,3 @@ func defaultPTR(ip string) string {
 	r := strings.NewReplacer(".", "-", ":", "-").Replace(ip)
 	return r + ".static.glesys.example."
 }
-
-// validHostname reports whether h (with an optional trailing dot) is a
-// DNS name setptr accepts.
-func validHostname(h string) bool {
-	h = strings.TrimSuffix(h, ".")
-	if h == "" || len(h) > 253 {
-		return false
-	}
-	for label := range strings.SplitSeq(h, ".") {
-		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
-			return false
-		}
-		for _, c := range label {
-			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
-				return false
-			}
-		}
-	}
-	return true
-}

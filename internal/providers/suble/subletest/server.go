@@ -19,6 +19,8 @@ import (
 	"net/http/httptest"
 	"sync"
 	"time"
+
+	"github.com/vpsops/vpsops/internal/providers/emulator"
 )
 
 // Seed data and credentials of a fresh emulator.
@@ -50,6 +52,9 @@ type Server struct {
 	URL string
 	hs  *httptest.Server
 
+	emulator.Faults
+	reqs emulator.Requests
+
 	mu            sync.Mutex
 	steps         int
 	quiet         bool // a rebuild shows no rebuild word in P/status
@@ -59,9 +64,6 @@ type Server struct {
 	grants        map[string]grant // bearer token → what it may do
 	refresh       map[string]bool  // valid refresh tokens
 	users         map[string]string
-	faults        []*Fault
-	counts        map[string]int
-	times         map[string][]time.Time
 	serial        int
 }
 
@@ -120,8 +122,6 @@ func New(opts ...Option) *Server {
 		grants:        map[string]grant{Token: {}},
 		refresh:       map[string]bool{},
 		users:         map[string]string{Email: Password},
-		counts:        map[string]int{},
-		times:         map[string][]time.Time{},
 	}
 	s.products = seed(time.Now())
 	for _, o := range opts {
@@ -140,35 +140,14 @@ func (s *Server) Client() *http.Client { return s.hs.Client() }
 
 // Count returns how many requests method path received (path without the
 // query; method "" counts every method).
-func (s *Server) Count(method, path string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if method == "" {
-		n := 0
-		for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
-			n += s.counts[m+" "+path]
-		}
-		return n
-	}
-	return s.counts[method+" "+path]
-}
+func (s *Server) Count(method, path string) int { return s.reqs.Count(method, "", path) }
 
 // Requests returns how many requests the emulator received in all.
-func (s *Server) Requests() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	n := 0
-	for _, c := range s.counts {
-		n += c
-	}
-	return n
-}
+func (s *Server) Requests() int { return s.reqs.Count("", "", "") }
 
 // Times returns when method path was requested, in order.
 func (s *Server) Times(method, path string) []time.Time {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]time.Time(nil), s.times[method+" "+path]...)
+	return s.reqs.Arrivals(method, "", path)
 }
 
 // ExpireSessions revokes every access token issued by login or refresh,
@@ -200,14 +179,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
-	s.mu.Lock()
-	key := r.Method + " " + r.URL.Path
-	s.counts[key]++
-	s.times[key] = append(s.times[key], time.Now())
-	f := s.takeFault(r)
-	s.mu.Unlock()
+	s.reqs.Record(r.Method, r.Host, r.URL.Path, time.Now())
+	f := s.Take(r.Method, r.Host, r.URL.Path)
 	setRateHeaders(w)
-	if f != nil && !f.apply(w, r) {
+	if f != nil && serveFault(w, r, f) {
 		return
 	}
 	s.route(w, r)

@@ -1,6 +1,6 @@
 // Package vpsbgtest is an HTTP emulator of the VPSBG public API v1 for
 // offline tests: a stateful, concurrency-safe httptest.Server seeded with
-// the examples of the wire reference (/work/shared/providers/vpsbg.md),
+// the examples of the wire reference (docs/providers/vpsbg.md),
 // enforcing Bearer-token auth (Read tokens may only GET), the
 // Accept/Content-Type rules and Laravel-style validation errors, paginating
 // lists, and simulating asynchrony: power actions and reinstalls lock the
@@ -17,6 +17,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/vpsops/vpsops/internal/providers/emulator"
 )
 
 // Default credentials of a new Server.
@@ -31,22 +33,20 @@ type Server struct {
 	URL string
 	ts  *httptest.Server
 
+	emulator.Faults
+	reqs emulator.Requests
+
 	mu        sync.Mutex
 	o         options
 	servers   map[int]*server
 	images    []image
 	snapshots []snapshot
-	faults    []*Fault
-	calls     []Call
 	revoked   map[string]bool
 }
 
-// Call is one request the emulator received.
-type Call struct {
-	Method string
-	Path   string // relative to URL, e.g. "/servers/2864/status"
-	At     time.Time
-}
+// Call is one request the emulator received; its Path is relative to
+// URL, e.g. "/servers/2864/status".
+type Call = emulator.Request
 
 type options struct {
 	writeToken, readToken string
@@ -102,24 +102,10 @@ func (s *Server) Revoke(token string) {
 
 // Count returns how many requests with method (any when "") to path
 // (relative to URL) the emulator received, faulted ones included.
-func (s *Server) Count(method, path string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	n := 0
-	for _, c := range s.calls {
-		if c.Path == path && (method == "" || c.Method == method) {
-			n++
-		}
-	}
-	return n
-}
+func (s *Server) Count(method, path string) int { return s.reqs.Count(method, "", path) }
 
 // Calls returns every request received so far, in order.
-func (s *Server) Calls() []Call {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Call(nil), s.calls...)
-}
+func (s *Server) Calls() []Call { return s.reqs.Matching("", "", "") }
 
 // serve records the call, applies a matching fault, enforces the headers
 // and auth every endpoint shares, then routes.
@@ -129,11 +115,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "The route "+strings.TrimPrefix(r.URL.Path, "/")+" could not be found.")
 		return
 	}
-	s.mu.Lock()
-	s.calls = append(s.calls, Call{Method: r.Method, Path: path, At: time.Now()})
-	f := s.takeFault(r.Method, path)
-	s.mu.Unlock()
-	if f != nil && f.apply(w, r) {
+	s.reqs.Record(r.Method, r.Host, path, time.Now())
+	if f := s.Take(r.Method, r.Host, path); f != nil && f.Serve(w, r, http.StatusInternalServerError, throttled(f), writeError) {
 		return
 	}
 	if !acceptsJSON(r.Header.Get("Accept")) {
