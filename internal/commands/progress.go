@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/vpsops/vpsops/internal/providers/driver"
+	"github.com/vpsops/vpsops/internal/safetext"
 )
 
 // Progress is one step of a long operation, as every surface shows it: a
@@ -18,12 +19,14 @@ type Progress struct {
 	At      time.Time `json:"at" desc:"when the step was reported"`
 }
 
+// progressOf is a provider's step as people see it: its words come from
+// the provider, so they are made one safe line.
 func progressOf(p driver.Progress) Progress {
 	msg := p.Message
 	if msg == "" {
 		msg = p.Status
 	}
-	return Progress{Message: msg, Status: p.Status, Percent: p.Percent, At: p.At}
+	return Progress{Message: safetext.Line(msg, 200), Status: safetext.Line(p.Status, 60), Percent: p.Percent, At: p.At}
 }
 
 // Fraction is how far along the operation is, 0 to 1, and whether the

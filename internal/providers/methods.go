@@ -23,7 +23,11 @@ const (
 
 // ListServers returns every server the provider's credentials can see.
 func (p *Provider) ListServers(ctx context.Context) ([]driver.Server, error) {
-	return do(ctx, p, "list servers", "", read, p.d.ListServers)
+	ss, err := do(ctx, p, "list servers", "", read, p.d.ListServers)
+	for i := range ss {
+		displaySafe(&ss[i])
+	}
+	return ss, err
 }
 
 // GetServer returns one server by the provider's id.
@@ -37,6 +41,9 @@ func (p *Provider) GetServer(ctx context.Context, id string) (*driver.Server, er
 	})
 	if err == nil && s == nil {
 		return nil, p.stamp(op, id, fault.Errorf(fault.Internal, "driver returned no server"))
+	}
+	if s != nil {
+		displaySafe(s)
 	}
 	return s, err
 }
