@@ -15,11 +15,14 @@ func approvalsCmd() *Command {
 	return &Command{
 		Name: "approvals", Summary: "List open confirmation and approval requests (yours, and those you may see)", Tool: "list_approvals",
 		Permission: "", Risk: Read, Idempotent: true,
-		Args: []Arg{{Name: "state", Kind: KindEnum, Enum: []string{"open", "all"}, Positional: true, Help: "open (default) or all of the last 7 days"}},
+		Args: []Arg{{Name: "state", Kind: KindEnum, Enum: []string{"open", "confirming", "pending", "all"}, Positional: true, Help: "open (default), only confirming or pending (the STATE column), or all of the last 7 days"}},
 		Run: func(ctx context.Context, inv *Invocation) (Result, error) {
 			f := approval.Filter{States: []approval.State{approval.Confirming, approval.Pending, approval.Approved, approval.Executing}, Limit: 200}
-			if inv.Args.String("state") == "all" {
+			switch st := inv.Args.String("state"); st {
+			case "all":
 				f = approval.Filter{Since: inv.Runner.clock().Add(-7 * 24 * time.Hour), Limit: 200}
+			case "confirming", "pending":
+				f.States = []approval.State{approval.State(st)}
 			}
 			reqs, err := inv.Runner.approvals.List(ctx, f)
 			if err != nil {

@@ -25,7 +25,7 @@ func helpCmd() *Command {
 					}
 				}
 				if len(t.Rows) == 0 {
-					return Result{}, invalid(nil, "no command %q; type `help` for the list", clip(name))
+					return Result{}, reg.HelpMiss(name)
 				}
 				return Result{Title: "`" + name + "` commands", Table: t}, nil
 			}

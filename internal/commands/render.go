@@ -38,12 +38,13 @@ func Plain(res Result, toRequester bool) string {
 	return b.String()
 }
 
-// PlainError renders a failed request: one line, then the usage line when
-// the input was at fault.
+// PlainError renders a failed request: one line, then the usage line (or
+// lines, one per command the user may have meant) when the input was at
+// fault.
 func PlainError(err error) string {
 	s := "error: " + err.Error()
 	if u := UsageOf(err); u != "" {
-		s += "\nusage: " + u
+		s += "\nusage: " + strings.ReplaceAll(u, "\n", "\n       ")
 	}
 	return s + "\n"
 }

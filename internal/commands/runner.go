@@ -150,7 +150,7 @@ func (r *Runner) Run(ctx context.Context, q Request) (Result, error) {
 	args, err := cmd.Validate(q.Args)
 	if err != nil {
 		ue := invalid(cmd, "%s: %v", cmd.Name, err)
-		r.record(ctx, &q, audit.Record{Command: cmd.Name, Args: r.redactedJSON(cmd, q.Args), Stage: audit.StageRejected, ErrorClass: string(fault.Invalid), Error: ue.Error()})
+		r.record(ctx, &q, audit.Record{Command: cmd.Name, Args: r.redactedJSON(cmd, cmd.Rejected(q.Args)), Stage: audit.StageRejected, ErrorClass: string(fault.Invalid), Error: ue.Error()})
 		return Result{}, ue
 	}
 	inv := &Invocation{Runner: r, Request: &q, Command: cmd, Args: args, Principal: q.Principal}
@@ -179,6 +179,7 @@ func (r *Runner) Run(ctx context.Context, q Request) (Result, error) {
 		if err := cmd.Prepare(ctx, inv); err != nil {
 			ue := invalid(cmd, "%s: %v", cmd.Name, err)
 			rec := base
+			rec.Args = r.redactedJSON(cmd, cmd.Rejected(args))
 			rec.Stage, rec.ErrorClass, rec.Error = audit.StageRejected, string(fault.Invalid), ue.Error()
 			r.record(ctx, &q, rec)
 			return Result{}, ue
