@@ -127,8 +127,8 @@ exit
 		t.Fatalf("no approval request id in:\n%s", out)
 	}
 	out, errOut, code = session(t, cfg, "shell:bob", fmt.Sprintf(bobScript, nycID))
-	if code != 0 {
-		t.Fatalf("bob: exit %d: %s", code, errOut)
+	if code != 1 { // his last command, the late deny, failed
+		t.Fatalf("bob: exit %d, want 1: %s", code, errOut)
 	}
 	for _, want := range []string{nycID, "shell:alice", "demo-nyc/nyc-204 deleted", "already succeeded"} {
 		if !strings.Contains(out, want) {

@@ -255,3 +255,23 @@ func (a Arg) accepts(w string) bool {
 	}
 	return false
 }
+
+// Sensitive reports whether a chat line may carry a secret: it names a
+// command with a secret argument, or mentions a password anywhere.
+// Adapters keep such lines out of anything that outlives the request,
+// like a shell's history.
+func (r *Registry) Sensitive(line string) bool {
+	if strings.Contains(strings.ToLower(line), "password") {
+		return true
+	}
+	words, err := tokenize(line)
+	if err != nil {
+		return true // cannot tell: assume the worst
+	}
+	for _, w := range words {
+		if c := r.Lookup(strings.ToLower(w.text)); c != nil && c.declaresSecret() {
+			return true
+		}
+	}
+	return false
+}

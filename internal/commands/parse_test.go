@@ -163,3 +163,19 @@ func FuzzParse(f *testing.F) {
 		_, _ = cmd.Validate(raw)
 	})
 }
+
+func TestSensitiveLines(t *testing.T) {
+	reg := Builtin()
+	for line, want := range map[string]bool{
+		"reinstall web-1 debian-12":                   true,
+		"/vps reinstall web-1 debian-12 password=x y": true,
+		"status web-1 PASSWORD hunter2":               true,
+		`status "unterminated`:                        true,
+		"status web-1":                                false,
+		"iso mount web-1 rescue.iso":                  false,
+	} {
+		if got := reg.Sensitive(line); got != want {
+			t.Errorf("Sensitive(%q) = %v, want %v", line, got, want)
+		}
+	}
+}
