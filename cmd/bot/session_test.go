@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -68,7 +69,7 @@ func TestBareConfirmAfterRestart(t *testing.T) {
 	cfg := writeConfig(t, t.TempDir(), "")
 	session(t, cfg, "shell:alice", "poweroff demo-fra/fra-102\n")
 	out, _, code := session(t, cfg, "shell:alice", "confirm\n")
-	if code != 0 || !strings.Contains(out, "waiting for your confirmation: poweroff demo-fra/fra-102") || !strings.Contains(out, "poweroff done") {
+	if code != 0 || !regexp.MustCompile(`waiting for your confirmation: poweroff demo-fra/fra-102, until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC`).MatchString(out) || !strings.Contains(out, "poweroff done") {
 		t.Fatalf("exit %d:\n%s", code, out)
 	}
 	// Two waiting: it names them rather than guess.

@@ -3,8 +3,18 @@ package commands
 import (
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
+
+// TimeLayout is how every time shown to a person is written: UTC, to the
+// second, with its zone named, the same in a table, a field and a
+// sentence. (Machine-readable output, such as MCP data and the audit
+// export, keeps RFC 3339.)
+const TimeLayout = "2006-01-02 15:04:05 UTC"
+
+// ShowTime writes t for a person; see TimeLayout.
+func ShowTime(t time.Time) string { return t.UTC().Format(TimeLayout) }
 
 // Plain renders a result as plain text: the shell's output and the text
 // content of MCP results. Secret fields are included only when

@@ -251,11 +251,12 @@ func (s *Shell) showWaiting(ctx context.Context) {
 		s.mu.Lock()
 		s.seen[req.ID] = req.State
 		s.mu.Unlock()
+		until := commands.ShowTime(req.ExpiresAt)
 		if req.State == approval.Confirming {
-			s.printf("[%s] waiting for your confirmation: %s. `confirm %s` or `cancel %s`.\n", req.ID, describe(req), req.ID, req.ID)
+			s.printf("[%s] waiting for your confirmation: %s, until %s. `confirm %s` or `cancel %s`.\n", req.ID, describe(req), until, req.ID, req.ID)
 			continue
 		}
-		s.printf("[%s] %s asks to %s (%s). `approve %s` or `deny %s [reason]`.\n",
-			req.ID, req.Principal, describe(req), req.Reason, req.ID, req.ID)
+		s.printf("[%s] %s asks to %s (%s), until %s. `approve %s` or `deny %s [reason]`.\n",
+			req.ID, req.Principal, describe(req), req.Reason, until, req.ID, req.ID)
 	}
 }
