@@ -244,6 +244,11 @@ func TestOversizedLineIsRefusedNotFatal(t *testing.T) {
 	if !strings.Contains(out, "error: input too long") || !strings.Contains(out, "Roles:") || !strings.Contains(out, "rejected") {
 		t.Fatalf("output:\n%.2000s", out)
 	}
+	// The shell cuts the line just past the limit; the error must not
+	// state that cut length as the line's.
+	if strings.Contains(out, "2049") {
+		t.Fatalf("the error reports the cut length:\n%.2000s", out)
+	}
 }
 
 // Adding audit.hmac_key to a database whose chain began without one is
