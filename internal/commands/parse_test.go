@@ -107,6 +107,7 @@ func TestParseErrorDoesNotEchoMisplacedPassword(t *testing.T) {
 		"password=hunter2secret",
 		"hunter2secret",
 		"iso hunter2secret",
+		"Password-hunter",
 	} {
 		_, _, err := Builtin().Parse(line)
 		if err == nil || strings.Contains(err.Error(), "hunter2") {
