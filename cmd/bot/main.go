@@ -28,7 +28,8 @@ func main() {
 
 // run is main with its inputs explicit, so tests can drive the binary's
 // whole start-up path. It returns the exit status: 2 for bad usage or
-// configuration, 1 for a failure while running.
+// configuration, 1 for a failure while running or when the last command
+// of the session failed (so scripts and cron can check it), else 0.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("bot", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -37,6 +38,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		as         = fs.String("as", "", "principal for the shell adapter, e.g. shell:bob (default shell:<your OS user>)")
 		forceShell = fs.Bool("shell", false, "run the shell adapter on stdin even when chat platforms are configured")
 		logFormat  = fs.String("log-format", "", "log format on stderr: text or json (overrides log.format)")
+		logLevel   = fs.String("log-level", "", "log level on stderr: debug, info, warn or error (overrides log.level; on a terminal info is shown as warn unless given here)")
 		version    = fs.Bool("version", false, "print the version and exit")
 	)
 	fs.Usage = func() {
@@ -65,10 +67,20 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if *logFormat != "" {
 		cfg.Log.Format = *logFormat
 	}
-	if cfg.Log.Level == "" && isTerminal(stdin) {
-		// On a terminal the shell's own output says what happened; the log
-		// on the same screen keeps to warnings unless asked for more.
+	interactive := stdinIsTerminal(stdin)
+	switch {
+	case *logLevel != "":
+		cfg.Log.Level = *logLevel
+	case interactive && (cfg.Log.Level == "" || cfg.Log.Level == "info"):
+		// On a terminal the shell's own output says what happened (every
+		// failure included); info records on the same screen would say
+		// it twice. Warnings still show; --log-level info brings the rest.
 		cfg.Log.Level = "warn"
+	}
+	chatConfigured := cfg.Slack.Enabled() || cfg.Discord.Enabled()
+	if chatConfigured && !*forceShell && !interactive {
+		fmt.Fprintln(stderr, "bot: Slack and Discord adapters are not built yet; run with --shell, or without those keys")
+		return 2
 	}
 	logger, err := newLogger(cfg.Log, stderr)
 	if err != nil {
@@ -95,21 +107,21 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	defer a.Close()
 
-	interactive := isTerminal(stdin)
-	chatConfigured := cfg.Slack.Enabled() || cfg.Discord.Enabled()
-	if chatConfigured && !*forceShell && !interactive {
-		fmt.Fprintln(stderr, "bot: Slack and Discord adapters are not built yet; run with --shell, or without those keys")
-		return 2
-	}
 	const grace = 30 * time.Second
 	sh := &shell.Shell{Runner: a.Runner, Principal: principal, In: stdin, Out: stdout, Interactive: interactive, Grace: grace}
+	if f, ok := stdin.(*os.File); ok && interactive {
+		sh.TTY = shell.FileTTY(f)
+	}
 	bg, stopBG := context.WithCancel(ctx)
 	wait := a.Background(bg, grace, sh.Notify)
 	logger.Info("vpsops bot started", "version", buildinfo.String(), "principal", principal, "database", cfg.Database, "providers", len(cfg.Providers))
 	runErr := sh.Run(ctx)
 	stopBG()
 	wait()
-	if runErr != nil {
+	switch {
+	case errors.Is(runErr, shell.ErrLastCommandFailed):
+		return 1 // its error is on stdout already
+	case runErr != nil:
 		fmt.Fprintf(stderr, "bot: %v\n", runErr)
 		return 1
 	}
@@ -140,11 +152,8 @@ func newLogger(c config.Log, w io.Writer) (*slog.Logger, error) {
 	return nil, fmt.Errorf("--log-format: %q is not text or json", c.Format)
 }
 
-func isTerminal(r io.Reader) bool {
-	f, ok := r.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
+// stdinIsTerminal is shell.IsTerminal; tests replace it to start an
+// interactive session on a pipe.
+var stdinIsTerminal = isTerminalForReal
+
+var isTerminalForReal = shell.IsTerminal

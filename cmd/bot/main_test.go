@@ -127,8 +127,8 @@ exit
 		t.Fatalf("no approval request id in:\n%s", out)
 	}
 	out, errOut, code = session(t, cfg, "shell:bob", fmt.Sprintf(bobScript, nycID))
-	if code != 0 {
-		t.Fatalf("bob: exit %d: %s", code, errOut)
+	if code != 1 { // his last command, the late deny, failed
+		t.Fatalf("bob: exit %d, want 1: %s", code, errOut)
 	}
 	for _, want := range []string{nycID, "shell:alice", "demo-nyc/nyc-204 deleted", "already succeeded"} {
 		if !strings.Contains(out, want) {
@@ -243,6 +243,11 @@ func TestOversizedLineIsRefusedNotFatal(t *testing.T) {
 	}
 	if !strings.Contains(out, "error: input too long") || !strings.Contains(out, "Roles:") || !strings.Contains(out, "rejected") {
 		t.Fatalf("output:\n%.2000s", out)
+	}
+	// The shell cuts the line just past the limit; the error must not
+	// state that cut length as the line's.
+	if strings.Contains(out, "2049") {
+		t.Fatalf("the error reports the cut length:\n%.2000s", out)
 	}
 }
 

@@ -91,7 +91,19 @@ var (
 
 // validate checks and converts one raw value (a string from chat, or any
 // JSON value from MCP) into its typed form.
-func (a Arg) validate(raw any) (any, error) {
+func (a Arg) validate(raw any) (any, error) { return a.check(raw, true) }
+
+// check is validate whose errors quote the value only when echo is set: a
+// command with a secret argument gets errors that quote none of its
+// values, since a password typed in the wrong place would be shown and
+// audited.
+func (a Arg) check(raw any, echo bool) (any, error) {
+	q := func(s string) string {
+		if echo {
+			return fmt.Sprintf(" %q", s)
+		}
+		return ""
+	}
 	if a.Kind == KindInt {
 		return a.validateInt(raw)
 	}
@@ -108,29 +120,29 @@ func (a Arg) validate(raw any) (any, error) {
 	switch a.Kind {
 	case KindServer:
 		if !reServerRef.MatchString(s) {
-			return nil, fmt.Errorf("%s %q is not a server reference (provider/id, hostname or alias)", a.Name, s)
+			return nil, fmt.Errorf("%s%s is not a server reference (provider/id, hostname or alias)", a.Name, q(s))
 		}
 	case KindServerFilter:
 		if !reServerRef.MatchString(strings.TrimSuffix(s, "/")) {
-			return nil, fmt.Errorf("%s %q is not a server reference (provider/id) or provider/", a.Name, s)
+			return nil, fmt.Errorf("%s%s is not a server reference (provider/id) or provider/", a.Name, q(s))
 		}
 	case KindProvider:
 		if !reProvider.MatchString(s) {
-			return nil, fmt.Errorf("%s %q is not a provider name", a.Name, s)
+			return nil, fmt.Errorf("%s%s is not a provider name", a.Name, q(s))
 		}
 	case KindName:
 		if !reName.MatchString(s) {
-			return nil, fmt.Errorf("%s %q is not a valid name (letters, digits and . _ + : @ -)", a.Name, s)
+			return nil, fmt.Errorf("%s%s is not a valid name (letters, digits and . _ + : @ -)", a.Name, q(s))
 		}
 	case KindIP:
 		ip, err := netip.ParseAddr(s)
 		if err != nil || ip.Zone() != "" {
-			return nil, fmt.Errorf("%s %q is not an IP address", a.Name, s)
+			return nil, fmt.Errorf("%s%s is not an IP address", a.Name, q(s))
 		}
 		return ip.String(), nil
 	case KindHostname:
 		if err := checkHostname(s); err != nil {
-			return nil, fmt.Errorf("%s %q %v", a.Name, s, err)
+			return nil, fmt.Errorf("%s%s %v", a.Name, q(s), err)
 		}
 		return strings.ToLower(strings.TrimSuffix(s, ".")), nil
 	case KindText:
@@ -154,14 +166,17 @@ func (a Arg) validate(raw any) (any, error) {
 	case KindRequestID:
 		s = strings.ToLower(s)
 		if !reRequestID.MatchString(s) {
-			return nil, fmt.Errorf("%s %q is not a request id (like r-7kq2m9xw)", a.Name, s)
+			return nil, fmt.Errorf("%s%s is not a request id (like r-7kq2m9xw)", a.Name, q(s))
 		}
 	case KindPrincipal:
 		if !rePrincipal.MatchString(s) {
-			return nil, fmt.Errorf("%s %q is not a principal (like slack:T01:U02 or shell:alice)", a.Name, s)
+			return nil, fmt.Errorf("%s%s is not a principal (like slack:T01:U02 or shell:alice)", a.Name, q(s))
 		}
 	case KindTime:
 		if _, err := ParseSince(s, time.Now()); err != nil {
+			if !echo {
+				return nil, fmt.Errorf("%s is neither a time nor an age", a.Name)
+			}
 			return nil, fmt.Errorf("%s: %v", a.Name, err)
 		}
 	case KindPath:
@@ -259,7 +274,7 @@ func (c *Command) Validate(raw map[string]any) (Args, error) {
 			}
 			continue
 		}
-		tv, err := a.validate(v)
+		tv, err := a.check(v, !c.declaresSecret())
 		if err != nil {
 			return nil, err
 		}
@@ -284,8 +299,36 @@ func (c *Command) Redact(args map[string]any) map[string]any {
 	return out
 }
 
+// Rejected returns args as a refused request of c may keep them on record.
+// For a command with a secret argument every value is masked: a password
+// typed in the wrong place (as the image) is what makes such a request
+// fail, and the record of that failure must not carry it. (The record
+// still names the resolved target, when there is one.)
+func (c *Command) Rejected(args map[string]any) map[string]any {
+	if !c.declaresSecret() {
+		return args
+	}
+	out := make(map[string]any, len(args))
+	for k := range args {
+		if !strings.HasPrefix(k, "\x00") { // runner-internal marks
+			out[k] = Redacted
+		}
+	}
+	return out
+}
+
 // Redacted replaces a secret value.
 const Redacted = "[redacted]"
+
+// declaresSecret reports whether any argument of c is a secret.
+func (c *Command) declaresSecret() bool {
+	for _, a := range c.Args {
+		if a.Secret() {
+			return true
+		}
+	}
+	return false
+}
 
 // hasSecretArgs reports whether args carry a secret value.
 func (c *Command) hasSecretArgs(args Args) bool {

@@ -15,15 +15,18 @@ func approvalsCmd() *Command {
 	return &Command{
 		Name: "approvals", Summary: "List open confirmation and approval requests (yours, and those you may see)", Tool: "list_approvals",
 		Permission: "", Risk: Read, Idempotent: true,
-		Args:   []Arg{{Name: "state", Kind: KindEnum, Enum: []string{"open", "all"}, Positional: true, Help: "open (default) or all of the last 7 days"}},
+		Args:   []Arg{{Name: "state", Kind: KindEnum, Enum: []string{"open", "confirming", "pending", "all"}, Positional: true, Help: "open (default), only confirming or pending (the STATE column), or all of the last 7 days"}},
 		Output: reflect.TypeFor[ApprovalList](),
 		Run: func(ctx context.Context, inv *Invocation) (Result, error) {
 			// One more than shown, to know whether the list was cut.
 			f := approval.Filter{States: []approval.State{approval.Confirming, approval.Pending, approval.Approved, approval.Executing}, Limit: maxApprovals + 1}
 			more := "the oldest are left out; `approval <id>` shows any one"
-			if inv.Args.String("state") == "all" {
+			switch st := inv.Args.String("state"); st {
+			case "all":
 				f = approval.Filter{Since: inv.Now().Add(-7 * 24 * time.Hour), Limit: maxApprovals + 1}
 				more = "`approvals open` lists only those still open"
+			case "confirming", "pending":
+				f.States = []approval.State{approval.State(st)}
 			}
 			reqs, err := inv.Approvals().List(ctx, f)
 			if err != nil {
@@ -80,7 +83,7 @@ func expiry(q approval.Request) string {
 	if q.State != approval.Confirming && q.State != approval.Pending {
 		return ""
 	}
-	return q.ExpiresAt.UTC().Format("15:04 UTC")
+	return ShowTime(q.ExpiresAt)
 }
 
 // maySee: requesters always see their own requests; others need

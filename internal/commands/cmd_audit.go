@@ -63,7 +63,7 @@ func auditTable(recs []audit.Record, size Size) *Table {
 		if rec.ApprovalID != "" {
 			action += " [" + rec.ApprovalID + "]"
 		}
-		t.Rows = append(t.Rows, []string{fmt.Sprint(rec.Seq), rec.Time.UTC().Format("01-02 15:04:05"), rec.Principal, action, string(rec.Stage), clipN(outcome, 80)})
+		t.Rows = append(t.Rows, []string{fmt.Sprint(rec.Seq), ShowTime(rec.Time), rec.Principal, action, string(rec.Stage), clipN(outcome, 80)})
 	}
 	return t
 }

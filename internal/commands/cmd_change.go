@@ -128,7 +128,7 @@ func checkImage(ctx context.Context, inv *Invocation) error {
 	if len(ids) > show {
 		list += ", …"
 	}
-	return fmt.Errorf("%s offers no image %q for %s (`images %s` lists them: %s)", inv.Provider.DisplayName(), want, inv.Target, inv.Target, list)
+	return fmt.Errorf("%s offers no such image for %s (`images %s` lists them: %s)", inv.Provider.DisplayName(), inv.Target, inv.Target, list) // the value may be a password typed in the wrong place
 }
 
 // generatePassword returns n characters from an alphabet without look-alikes.

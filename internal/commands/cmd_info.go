@@ -27,7 +27,7 @@ func helpCmd() *Command {
 					}
 				}
 				if len(family) == 0 {
-					return Result{}, invalid(nil, "no command %q; type `help` for the list", clip(name))
+					return Result{}, reg.HelpMiss(name)
 				}
 				t, data := commandTable(family)
 				return Result{Title: "`" + name + "` commands", Table: t, Data: data}, nil

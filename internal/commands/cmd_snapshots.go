@@ -24,7 +24,7 @@ func snapshotsCmd() *Command {
 			for _, s := range snaps {
 				created := ""
 				if !s.Created.IsZero() {
-					created = s.Created.UTC().Format("2006-01-02 15:04")
+					created = ShowTime(s.Created)
 				}
 				size := ""
 				if s.SizeGB > 0 {

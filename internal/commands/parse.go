@@ -12,7 +12,7 @@ import (
 type ParseError struct {
 	Msg     string
 	Command string // the command name, when recognised
-	Usage   string
+	Usage   string // one usage line per command the user may have meant
 }
 
 func (e *ParseError) Error() string { return e.Msg }
@@ -24,7 +24,9 @@ func (e *ParseError) Error() string { return e.Msg }
 // double quotes a backslash escapes the next character.
 func (r *Registry) Parse(line string) (string, map[string]any, error) {
 	if len(line) > MaxInputLen {
-		return "", nil, &ParseError{Msg: fmt.Sprintf("input too long (%d bytes, at most %d)", len(line), MaxInputLen)}
+		// No byte count: an adapter may cut an endless line before it gets
+		// here (the shell does), and then any count would be wrong.
+		return "", nil, &ParseError{Msg: fmt.Sprintf("input too long (more than %d bytes)", MaxInputLen)}
 	}
 	if !utf8.ValidString(line) {
 		return "", nil, &ParseError{Msg: "input is not valid UTF-8"}
@@ -41,18 +43,13 @@ func (r *Registry) Parse(line string) (string, map[string]any, error) {
 	}
 	cmd, n := r.lookupWords(words)
 	if cmd == nil {
-		name := words[0].text
-		if len(name) > 32 {
-			name = name[:32] + "…"
-		}
-		msg := fmt.Sprintf("unknown command %q; type `help` for the list", name)
-		if s := r.suggest(words[0].text); s != "" {
-			msg = fmt.Sprintf("unknown command %q; did you mean `%s`? (type `help` for the list)", name, s)
-		}
-		return "", nil, &ParseError{Msg: msg}
+		return "", nil, r.unknownCommand(words)
 	}
 	raw, err := bindArgs(cmd, words[n:])
 	if err != nil {
+		if pe := r.mistypedSubcommand(words); n == 1 && pe != nil {
+			return "", nil, pe // "audit verfy", "ptr sett …"
+		}
 		return cmd.Name, nil, &ParseError{Msg: err.Error(), Command: cmd.Name, Usage: cmd.Usage()}
 	}
 	return cmd.Name, raw, nil
@@ -104,6 +101,11 @@ func bindArgs(cmd *Command, words []word) (map[string]any, error) {
 				break
 			}
 			next++
+		}
+		if opt, ok := filterValue(cmd, raw, positional, next, w.text); ok {
+			// "list stopped": the word is a value of a key=value filter,
+			// not the positional argument it would otherwise fill.
+			return nil, fmt.Errorf("%q is a %s: write %s=%s", w.text, opt.Name, opt.Name, strings.ToLower(w.text))
 		}
 		if next >= len(positional) {
 			// A free-text last argument (deny reason) takes the rest of the line.
@@ -199,7 +201,9 @@ func tokenize(line string) ([]word, error) {
 	flush()
 	for i := range words {
 		if words[i].hasKey && words[i].key == "" {
-			return nil, fmt.Errorf("%q: option name missing before =", "="+words[i].text)
+			// The value is not echoed: "password =S3cret" puts the
+			// password right here.
+			return nil, fmt.Errorf("option name missing before \"=\" (write name=value, no spaces around =)")
 		}
 	}
 	return words, nil
@@ -222,4 +226,52 @@ func optionNames(cmd *Command) string {
 		return "no options"
 	}
 	return strings.Join(names, ", ")
+}
+
+// filterValue reports the optional key=value enum argument of cmd that a
+// bare word is a value of, unless the positional argument it would fill
+// (positional[next], if any) accepts that word itself.
+func filterValue(cmd *Command, raw map[string]any, positional []Arg, next int, w string) (Arg, bool) {
+	if next < len(positional) && positional[next].accepts(w) {
+		return Arg{}, false
+	}
+	for _, a := range cmd.Args {
+		if _, set := raw[a.Name]; !a.Positional && !set && a.Kind == KindEnum && a.accepts(w) {
+			return a, true
+		}
+	}
+	return Arg{}, false
+}
+
+// accepts reports whether w is one of an enum argument's values.
+func (a Arg) accepts(w string) bool {
+	if a.Kind != KindEnum {
+		return false
+	}
+	for _, e := range a.Enum {
+		if strings.EqualFold(w, e) {
+			return true
+		}
+	}
+	return false
+}
+
+// Sensitive reports whether a chat line may carry a secret: it names a
+// command with a secret argument, or mentions a password anywhere.
+// Adapters keep such lines out of anything that outlives the request,
+// like a shell's history.
+func (r *Registry) Sensitive(line string) bool {
+	if strings.Contains(strings.ToLower(line), "password") {
+		return true
+	}
+	words, err := tokenize(line)
+	if err != nil {
+		return true // cannot tell: assume the worst
+	}
+	for _, w := range words {
+		if c := r.Lookup(strings.ToLower(w.text)); c != nil && c.declaresSecret() {
+			return true
+		}
+	}
+	return false
 }

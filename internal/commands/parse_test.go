@@ -57,6 +57,16 @@ func TestParseErrors(t *testing.T) {
 		{"status web\x07", "control character", ""},
 		{strings.Repeat("a", MaxInputLen+1), "input too long", ""},
 		{"status \xff", "not valid UTF-8", ""},
+		// The first word of two-word commands lists them; a typo of the
+		// second word gets the right one.
+		{"snapshot demo-fra/fra-101", "`snapshot` needs a sub-command: `create` (or did you mean `snapshots`?)", "snapshot create <server> <name>\nsnapshots <server>"},
+		{"iso", "`iso` needs a sub-command: `mount` or `unmount`", "iso mount <server> <iso>\niso unmount <server>\nisos <server>"},
+		{"snapshot creat demo-fra/fra-101 x", "did you mean `snapshot create`?", "snapshot create <server> <name>"},
+		{"audit verfy", "did you mean `audit verify`?", "audit verify"},
+		{"ptr sett web-1 192.0.2.1 a.example.com", "did you mean `ptr set`?", "ptr set <server> <ip> <hostname>"},
+		// A bare word that is a filter value says how to write it.
+		{"list stopped", "write status=stopped", "list [provider] [status=<running|stopped>]"},
+		{"list demo-fra RUNNING", "write status=running", "list [provider] [status=<running|stopped>]"},
 	}
 	for _, tt := range tests {
 		_, _, err := reg.Parse(tt.line)
@@ -84,6 +94,42 @@ func TestParseErrorDoesNotEchoStrayValues(t *testing.T) {
 		if err == nil || strings.Contains(err.Error(), "hunter2") {
 			t.Fatalf("%q: error %v echoes the stray value", line, err)
 		}
+	}
+}
+
+// "password =S3cret" (a space before =) and a password typed as the first
+// word are refused without quoting the value: the error is shown and
+// audited.
+func TestParseErrorDoesNotEchoMisplacedPassword(t *testing.T) {
+	for _, line := range []string{
+		"reinstall web-1 debian-12 password =hunter2secret",
+		"reinstall web-1 debian-12 password = hunter2secret",
+		"password=hunter2secret",
+		"hunter2secret",
+		"iso hunter2secret",
+		"Password-hunter",
+	} {
+		_, _, err := Builtin().Parse(line)
+		if err == nil || strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("%q: error %v echoes the value", line, err)
+		}
+		if pe, ok := err.(*ParseError); ok && strings.Contains(pe.Usage, "hunter2") {
+			t.Errorf("%q: usage %q echoes the value", line, pe.Usage)
+		}
+	}
+}
+
+// Validation errors of a command with a secret argument quote none of
+// its values; other commands still quote what was wrong.
+func TestValidateQuotesNoValueOfSecretCommands(t *testing.T) {
+	reg := Builtin()
+	_, err := reg.Lookup("reinstall").Validate(map[string]any{"server": "web-1", "image": "hunter2!secret"})
+	if err == nil || strings.Contains(err.Error(), "hunter2") || !strings.Contains(err.Error(), "image is not a valid name") {
+		t.Fatalf("reinstall: %v", err)
+	}
+	_, err = reg.Lookup("iso mount").Validate(map[string]any{"server": "web-1", "iso": "bad!name"})
+	if err == nil || !strings.Contains(err.Error(), `"bad!name"`) {
+		t.Fatalf("iso mount: %v", err)
 	}
 }
 
@@ -117,4 +163,20 @@ func FuzzParse(f *testing.F) {
 		// Validation must never panic on anything the parser produces.
 		_, _ = cmd.Validate(raw)
 	})
+}
+
+func TestSensitiveLines(t *testing.T) {
+	reg := Builtin()
+	for line, want := range map[string]bool{
+		"reinstall web-1 debian-12":                   true,
+		"/vps reinstall web-1 debian-12 password=x y": true,
+		"status web-1 PASSWORD hunter2":               true,
+		`status "unterminated`:                        true,
+		"status web-1":                                false,
+		"iso mount web-1 rescue.iso":                  false,
+	} {
+		if got := reg.Sensitive(line); got != want {
+			t.Errorf("Sensitive(%q) = %v, want %v", line, got, want)
+		}
+	}
 }

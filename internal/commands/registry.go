@@ -2,10 +2,6 @@ package commands
 
 import (
 	"fmt"
-	"sort"
-	"strings"
-
-	"github.com/vpsops/vpsops/internal/suggest"
 )
 
 // Registry holds every command declaration, by chat name and by MCP tool.
@@ -42,18 +38,3 @@ func (r *Registry) Tool(name string) *Command { return r.byTool[name] }
 
 // All returns every command in declaration order (the order of help).
 func (r *Registry) All() []*Command { return r.order }
-
-// suggest returns the nearest command name to a mistyped one, or "".
-func (r *Registry) suggest(s string) string {
-	s = strings.ToLower(s)
-	if len(s) > 32 {
-		return ""
-	}
-	names := make([]string, 0, len(r.byName))
-	for n := range r.byName {
-		first, _, _ := strings.Cut(n, " ")
-		names = append(names, first)
-	}
-	sort.Strings(names)
-	return suggest.Nearest(s, names, 2)
-}

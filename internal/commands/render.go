@@ -3,8 +3,18 @@ package commands
 import (
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
+
+// TimeLayout is how every time shown to a person is written: UTC, to the
+// second, with its zone named, the same in a table, a field and a
+// sentence. (Machine-readable output, such as MCP data and the audit
+// export, keeps RFC 3339.)
+const TimeLayout = "2006-01-02 15:04:05 UTC"
+
+// ShowTime writes t for a person; see TimeLayout.
+func ShowTime(t time.Time) string { return t.UTC().Format(TimeLayout) }
 
 // Plain renders a result as plain text: the shell's output and the text
 // content of MCP results. Secret fields are included only when
@@ -38,12 +48,13 @@ func Plain(res Result, toRequester bool) string {
 	return b.String()
 }
 
-// PlainError renders a failed request: one line, then the usage line when
-// the input was at fault.
+// PlainError renders a failed request: one line, then the usage line (or
+// lines, one per command the user may have meant) when the input was at
+// fault.
 func PlainError(err error) string {
 	s := "error: " + err.Error()
 	if u := UsageOf(err); u != "" {
-		s += "\nusage: " + u
+		s += "\nusage: " + strings.ReplaceAll(u, "\n", "\n       ")
 	}
 	return s + "\n"
 }

@@ -147,7 +147,7 @@ func (r *Runner) Run(ctx context.Context, q Request) (Result, error) {
 	}
 	args, err := cmd.Validate(q.Args)
 	if err != nil {
-		return Result{}, r.refuse(ctx, &q, audit.Record{Command: cmd.Name, Args: r.redactedJSON(cmd, q.Args, nil)}, audit.StageRejected,
+		return Result{}, r.refuse(ctx, &q, audit.Record{Command: cmd.Name, Args: r.redactedJSON(cmd, cmd.Rejected(q.Args), nil)}, audit.StageRejected,
 			invalid(cmd, "%s: %v", cmd.Name, err))
 	}
 	inv := &Invocation{runner: r, Request: &q, Command: cmd, Args: args, Principal: string(q.Principal)}
@@ -174,7 +174,9 @@ func (r *Runner) Run(ctx context.Context, q Request) (Result, error) {
 	}
 	if cmd.Prepare != nil {
 		if err := cmd.Prepare(ctx, inv); err != nil {
-			return Result{}, r.refuse(ctx, &q, base, audit.StageRejected, invalid(cmd, "%s: %v", cmd.Name, err))
+			rec := base
+			rec.Args = r.redactedJSON(cmd, cmd.Rejected(args), nil)
+			return Result{}, r.refuse(ctx, &q, rec, audit.StageRejected, invalid(cmd, "%s: %v", cmd.Name, err))
 		}
 		base.Args = r.redactedJSON(cmd, args, inv.Generated)
 	}

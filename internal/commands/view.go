@@ -168,7 +168,7 @@ func summary(req approval.Request, viewer Principal, approver bool) string {
 	switch req.State {
 	case approval.Confirming:
 		if string(viewer) == req.Principal {
-			s := fmt.Sprintf("Expires %s. `confirm %s` to go ahead, `cancel %s` to drop it", clock(req.ExpiresAt), req.ID, req.ID)
+			s := fmt.Sprintf("Expires %s. `confirm %s` to go ahead, `cancel %s` to drop it", ShowTime(req.ExpiresAt), req.ID, req.ID)
 			if req.NeedsApproval {
 				s += "; after you confirm, an approver must also approve"
 			}
@@ -182,10 +182,10 @@ func summary(req approval.Request, viewer Principal, approver bool) string {
 	case approval.Pending:
 		if approver {
 			return fmt.Sprintf("%s asks to %s (%s). Expires %s. `approve %s` or `deny %s [reason]`.",
-				req.Principal, what, req.Reason, clock(req.ExpiresAt), req.ID, req.ID)
+				req.Principal, what, req.Reason, ShowTime(req.ExpiresAt), req.ID, req.ID)
 		}
 		s := fmt.Sprintf("Waiting for an approver (%s). Expires %s. Approvers: `approve %s` or `deny %s [reason]`.",
-			req.Reason, clock(req.ExpiresAt), req.ID, req.ID)
+			req.Reason, ShowTime(req.ExpiresAt), req.ID, req.ID)
 		if req.HasSecrets && string(viewer) == req.Principal {
 			s += " " + keepOpen
 		}
@@ -261,7 +261,7 @@ func viewFields(v RequestView) []Field {
 	}
 	fs = append(fs, Field{"State", string(v.State)})
 	if v.Gate != "" {
-		fs = append(fs, Field{"Expires", clock(v.ExpiresAt)})
+		fs = append(fs, Field{"Expires", ShowTime(v.ExpiresAt)})
 	}
 	if v.DecidedBy != "" {
 		fs = append(fs, Field{"Decided by", v.DecidedBy})
@@ -347,8 +347,3 @@ func prompt(req approval.Request, cmd *Command) string {
 	}
 	return s
 }
-
-// clock is how a time is shown to people, everywhere: to the minute, in
-// UTC, with the date, so a line read tomorrow or pasted elsewhere is
-// still right.
-func clock(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }

@@ -1,11 +1,12 @@
 // Package shell is the line-oriented chat adapter: it reads commands from a
-// terminal or a pipe, runs them as one principal through the command
-// runner and prints the results. It is how a newcomer tries vpsops with no
-// accounts, and how scripts drive it.
+// terminal (with line editing and history) or a pipe, runs them as one
+// principal through the command runner and prints the results. It is how a
+// newcomer tries vpsops with no accounts, and how scripts drive it.
 package shell
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -22,20 +23,33 @@ type Shell struct {
 	Principal string // "shell:alice"
 	In        io.Reader
 	Out       io.Writer
-	// Interactive prints a prompt and the greeting (stdin is a terminal).
+	// Interactive prints the greeting and reads lines with editing and
+	// history, the prompt shown by the line editor (stdin is a terminal).
 	Interactive bool
+	// TTY, with Interactive, is the terminal to switch to raw mode while
+	// a line is read; nil reads In as already raw (tests).
+	TTY TTY
 	// Grace bounds how long a running command may go on after ctx ends
 	// before it is cancelled (and recorded as failed or interrupted).
 	Grace time.Duration
 
-	mu    sync.Mutex // serializes writes: notices arrive from the watcher
-	seen  map[string]approval.State
-	order []string          // requests this session made, oldest first
-	what  map[string]string // their actions, for naming them
+	mu     sync.Mutex // serializes writes: notices arrive from the watcher
+	out    io.Writer  // Out, or the line editor drawing on it
+	editor *editor    // nil when piped
+	seen   map[string]approval.State
+	order  []string          // requests this session made, oldest first
+	what   map[string]string // their actions, for naming them
 }
 
-// Run reads lines until EOF, "exit" or ctx ends. Commands run one at a
-// time, in order, so a piped script behaves like typing.
+// ErrLastCommandFailed is what Run returns when the last command it ran
+// failed, so that a script's exit status says so (the error itself was
+// already shown).
+var ErrLastCommandFailed = errors.New("the last command failed")
+
+// Run reads lines until EOF (Ctrl-D on a terminal), "exit" or ctx ends.
+// Commands run one at a time, in order, so a piped script behaves like
+// typing. It returns ErrLastCommandFailed when the last command run
+// failed, or the error that ended reading.
 func (s *Shell) Run(ctx context.Context) error {
 	s.mu.Lock()
 	if s.seen == nil {
@@ -44,19 +58,39 @@ func (s *Shell) Run(ctx context.Context) error {
 	if s.what == nil {
 		s.what = map[string]string{}
 	}
+	s.out = s.Out
 	s.mu.Unlock()
 	lines := make(chan string)
 	readErr := make(chan error, 1)
-	go readLines(s.In, lines, ctx.Done(), readErr)
+	want := make(chan struct{}, 1) // the editor reads a line when asked
 	if s.Interactive {
+		keep := func(line string) bool { return !s.Runner.Registry().Sensitive(line) }
+		ed := newEditor(s.In, s.Out, s.TTY, keep)
+		s.mu.Lock()
+		s.editor, s.out = ed, ed
+		s.mu.Unlock()
+		defer ed.close()
+		go ed.run(want, lines, ctx.Done(), readErr)
 		s.printf("vpsops shell as %s. Type `help`, or `exit` to leave.\n", s.Principal)
+	} else {
+		go readLines(s.In, lines, ctx.Done(), readErr)
 	}
 	s.showWaiting(ctx)
+	failed := false
+	end := func() error {
+		if failed {
+			return ErrLastCommandFailed
+		}
+		return nil
+	}
 	for {
-		s.prompt()
+		select {
+		case want <- struct{}{}:
+		default:
+		}
 		select {
 		case <-ctx.Done():
-			return nil
+			return end()
 		case line, ok := <-lines:
 			if !ok {
 				select {
@@ -66,23 +100,24 @@ func (s *Shell) Run(ctx context.Context) error {
 					}
 				default:
 				}
-				return nil
+				return end()
 			}
 			line = strings.TrimSpace(line)
 			switch {
 			case line == "" || strings.HasPrefix(line, "#"):
 				continue
 			case line == "exit" || line == "quit":
-				return nil
+				return end()
 			}
-			s.handle(ctx, line)
+			failed = !s.handle(ctx, line)
 		}
 	}
 }
 
 // handle runs one line with a context that outlives ctx by Grace, so that
-// a shutdown lets the command in flight finish.
-func (s *Shell) handle(ctx context.Context, line string) {
+// a shutdown lets the command in flight finish. It reports whether the
+// command succeeded.
+func (s *Shell) handle(ctx context.Context, line string) bool {
 	work, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancel()
 	stop := context.AfterFunc(ctx, func() {
@@ -91,10 +126,10 @@ func (s *Shell) handle(ctx context.Context, line string) {
 	})
 	defer stop()
 
-	line, err := s.expandShortcuts(line)
+	line, err := s.expandShortcuts(work, line)
 	if err != nil {
 		s.printf("error: %v\n", err)
-		return
+		return false
 	}
 	q := commands.Request{
 		Source: "shell", Principal: commands.Principal(s.Principal), CanConfirm: true,
@@ -107,38 +142,57 @@ func (s *Shell) handle(ctx context.Context, line string) {
 		if len(res.Secret) > 0 { // e.g. the password of a reinstall that started
 			s.printf("%s", commands.Plain(commands.Result{Secret: res.Secret}, true))
 		}
-		return
+		return false
 	}
 	s.printf("%s", commands.Plain(res, true))
+	return true
 }
 
-// expandShortcuts lets `confirm` and `cancel` without an id mean this
-// session's one open confirmation, as a Confirm button would. With several
+// expandShortcuts lets `confirm` and `cancel` without an id mean the one
+// request waiting for this user's confirmation, as a Confirm button
+// would: the one this session asked for, or, when this session asked for
+// none (say, after a restart), the one waiting in the store. With several
 // open it names them instead of guessing.
-func (s *Shell) expandShortcuts(line string) (string, error) {
+func (s *Shell) expandShortcuts(ctx context.Context, line string) (string, error) {
 	f := strings.Fields(line)
 	if len(f) != 1 || (f[0] != "confirm" && f[0] != "cancel") {
 		return line, nil
 	}
 	s.mu.Lock()
-	var open []string
+	var open, names []string
 	for _, id := range s.order {
 		if s.seen[id] == approval.Confirming {
 			open = append(open, id)
+			names = append(names, id+" ("+s.what[id]+")")
 		}
 	}
 	s.mu.Unlock()
+	if len(open) == 0 {
+		open, names = s.storedConfirmations(ctx)
+	}
 	switch len(open) {
 	case 0:
 		return line, nil // the runner explains what is missing
 	case 1:
 		return f[0] + " " + open[0], nil
 	}
-	var names []string
-	for _, id := range open {
-		names = append(names, id+" ("+s.what[id]+")")
-	}
 	return "", fmt.Errorf("%d requests wait for your confirmation: %s; say which: `%s <id>`", len(open), strings.Join(names, ", "), f[0])
+}
+
+// storedConfirmations lists the user's own requests waiting in the store
+// for their confirmation, with their actions for naming them.
+func (s *Shell) storedConfirmations(ctx context.Context) (ids, names []string) {
+	reqs, err := s.Runner.Waiting(ctx, commands.Principal(s.Principal))
+	if err != nil {
+		return nil, nil // the runner explains what is missing
+	}
+	for _, req := range reqs {
+		if req.State == approval.Confirming && req.Requester == s.Principal {
+			ids = append(ids, req.ID)
+			names = append(names, req.ID+" ("+req.Command+" "+req.Target.Ref+")")
+		}
+	}
+	return ids, names
 }
 
 // remember notes the state of a request this session acted on, so the
@@ -172,16 +226,18 @@ func (s *Shell) progress(p commands.Progress) {
 	s.printf("  … %s%s\n", pct, msg)
 }
 
-func (s *Shell) prompt() {
-	if s.Interactive {
-		s.printf("vps> ")
-	}
-}
+// prompt is a no-op kept for the notices: the line editor draws the
+// prompt, and redraws it under anything printed while the user types.
+func (s *Shell) prompt() {}
 
 func (s *Shell) printf(format string, args ...any) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	fmt.Fprintf(s.Out, format, args...)
+	out := s.out
+	if out == nil { // a notice before Run started
+		out = s.Out
+	}
+	fmt.Fprintf(out, format, args...)
 }
 
 // showWaiting tells the user, as the session starts, about the requests
@@ -196,7 +252,7 @@ func (s *Shell) showWaiting(ctx context.Context) {
 		s.seen[req.ID] = req.State
 		s.mu.Unlock()
 		if req.State == approval.Confirming {
-			s.printf("[%s] waiting for your confirmation: %s. %s\n", req.ID, req.Prompt, req.Summary)
+			s.printf("[%s] waiting for your confirmation: %s %s. %s\n", req.ID, req.Command, req.Target, req.Summary)
 			continue
 		}
 		s.printf("[%s] %s\n", req.ID, req.Summary)
