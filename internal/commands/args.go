@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/vpsops/vpsops/internal/safetext"
 )
 
 // Kind is the type of an argument. The same validation applies to chat text
@@ -146,8 +148,14 @@ func (a Arg) check(raw any, echo bool) (any, error) {
 		}
 		return strings.ToLower(strings.TrimSuffix(s, ".")), nil
 	case KindText:
-		if strings.ContainsAny(s, "\x00\r\n") {
+		// Free text is stored and shown to other people (a deny reason
+		// lands on the requester's terminal): a control or format
+		// character in it is refused, whatever the source.
+		if strings.ContainsAny(s, "\r\n") {
 			return nil, fmt.Errorf("%s must be one line", a.Name)
+		}
+		if r, bad := safetext.Check(s); bad {
+			return nil, fmt.Errorf("%s holds a control or invisible character (%s); use plain text", a.Name, safetext.Quote(r))
 		}
 	case KindSecret:
 		if len(s) < 8 {
@@ -180,7 +188,7 @@ func (a Arg) check(raw any, echo bool) (any, error) {
 			return nil, fmt.Errorf("%s: %v", a.Name, err)
 		}
 	case KindPath:
-		if strings.ContainsAny(s, "\x00\r\n") {
+		if _, bad := safetext.Check(s); bad {
 			return nil, fmt.Errorf("%s is not a file path", a.Name)
 		}
 	}

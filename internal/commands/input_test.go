@@ -2,11 +2,14 @@ package commands_test
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"strings"
 	"testing"
 
+	"github.com/vpsops/vpsops/internal/approval"
 	"github.com/vpsops/vpsops/internal/commands"
+	"github.com/vpsops/vpsops/internal/fault"
 )
 
 // A password typed in the wrong place (a space before "=", where the image
@@ -75,6 +78,39 @@ func TestApprovalsByState(t *testing.T) {
 		out := commands.Plain(a.run(t, shellReq(alice), line), true)
 		if !strings.Contains(out, "1 request\n") || !strings.Contains(out, want) {
 			t.Errorf("%s:\n%s", line, out)
+		}
+	}
+}
+
+// A deny reason reaches the requester's terminal and the audit trail: an
+// escape sequence in it, quoted past the parser or sent as JSON over MCP,
+// is refused before anything is stored.
+func TestFreeTextRefusesTerminalEscapes(t *testing.T) {
+	a := newTestApp(t)
+	id := a.run(t, shellReq(alice), "delete demo-nyc/nyc-201").Pending.ID
+	a.run(t, shellReq(alice), "confirm "+id)
+	for _, reason := range []string{"\x1b]0;pwned\x07", "bell\x07", "vt\vff\f", "bidi\u202eevil"} {
+		q := shellReq(bob)
+		q.Command, q.Args = "deny", map[string]any{"id": id, "reason": reason}
+		_, err := a.Runner.Run(context.Background(), q)
+		if fault.ClassOf(err) != fault.Invalid || !strings.Contains(err.Error(), "control or invisible character") {
+			t.Fatalf("deny reason %q: %v", reason, err)
+		}
+		_, err = a.Runner.RunText(context.Background(), shellReq(bob), "deny "+id+" \""+reason+"\"")
+		if fault.ClassOf(err) != fault.Invalid {
+			t.Fatalf("typed deny reason %q: %v", reason, err)
+		}
+	}
+	if req, _ := a.Approvals.Get(context.Background(), id); req.State != approval.Pending {
+		t.Fatalf("request is %s after refused denials", req.State)
+	}
+	for _, f := range []string{a.path, a.path + "-wal"} {
+		raw, err := os.ReadFile(f)
+		if err != nil && !os.IsNotExist(err) {
+			t.Fatal(err)
+		}
+		if bytes.Contains(raw, []byte("\x1b]0;pwned")) {
+			t.Fatalf("an escape sequence reached %s", f)
 		}
 	}
 }
