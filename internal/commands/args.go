@@ -318,9 +318,7 @@ func (c *Command) Rejected(args map[string]any) map[string]any {
 	}
 	out := make(map[string]any, len(args))
 	for k := range args {
-		if !strings.HasPrefix(k, "\x00") { // runner-internal marks
-			out[k] = Redacted
-		}
+		out[k] = Redacted
 	}
 	return out
 }

@@ -25,6 +25,7 @@ func TestMisplacedPasswordNeverReachesTheAuditTrail(t *testing.T) {
 		"reinstall demo-fra/fra-101 " + pw + "!x#", // not even a valid name
 		"password=" + pw,
 		pw,
+		"reinstall " + pw + " debian-12", // typed where the server goes
 	} {
 		err := a.fail(t, shellReq(alice), line)
 		if strings.Contains(commands.PlainError(err), pw) {

@@ -207,6 +207,14 @@ func (r *Runner) target(ctx context.Context, inv *Invocation, base *audit.Record
 	visible := func(ref string) bool { return r.policy.Decide(string(q.Principal), cmd.Permission, ref).Allowed }
 	ref := inv.Args.String(cmd.Args[0].Name)
 	p, id, err := r.fleet.ResolveFor(ctx, ref, visible)
+	if err != nil && cmd.declaresSecret() {
+		// A password typed where the server goes must not come back in
+		// the answer or the record: name nothing the user typed.
+		rec := *base
+		rec.Args = r.redactedJSON(cmd, cmd.Rejected(inv.Args), nil)
+		return r.refuse(ctx, q, rec, audit.StageRejected, invalid(cmd,
+			"%s: the server given was not found (%s); `list` shows the servers you may use", cmd.Name, fault.ClassOf(err)))
+	}
 	if err != nil {
 		return r.refuse(ctx, q, *base, audit.StageRejected, err)
 	}
