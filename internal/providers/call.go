@@ -127,15 +127,3 @@ func (p *Provider) stamp(op, id string, e *fault.Error) *fault.Error {
 	e.Provider, e.Op, e.Server = p.name, op, id
 	return e
 }
-
-// sleep waits d or until ctx ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}

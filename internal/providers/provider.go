@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/vpsops/vpsops/internal/providers/driver"
+	"github.com/vpsops/vpsops/internal/providers/wire"
 )
 
 // Defaults for Options.
@@ -69,7 +70,7 @@ func New(name, typ string, d driver.Driver, o Options) *Provider {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	o.Logger = o.Logger.With("provider", name)
-	return &Provider{name: name, typ: typ, d: d, o: o, wait: sleep}
+	return &Provider{name: name, typ: typ, d: d, o: o, wait: wire.Sleep}
 }
 
 // Name is the instance name users type in references ("edis-fra").

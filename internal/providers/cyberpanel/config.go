@@ -75,7 +75,7 @@ func NewDefaultConfig() Config {
 		RateLimitPerHour:   DefaultRateLimitPerHour,
 		RateLimitMaxWait:   DefaultRateLimitMaxWait,
 		Clock:              time.Now,
-		Sleep:              sleepCtx,
+		Sleep:              wire.Sleep,
 		Logger:             slog.New(slog.DiscardHandler),
 	}
 }
@@ -135,16 +135,4 @@ func (c Config) validate() error {
 		return fmt.Errorf("cyberpanel config: %w", err)
 	}
 	return nil
-}
-
-// sleepCtx waits d or until ctx ends.
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
