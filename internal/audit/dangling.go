@@ -50,17 +50,23 @@ func (l *Log) noteOpen(ctx context.Context, tx *sql.Tx, r *Record) error {
 		if len(r.Args) > 0 {
 			args = string(r.Args)
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM audit_open_requests WHERE seq = (
-				SELECT o.seq FROM audit_open_requests o JOIN audit_records q ON q.seq = o.seq
-				WHERE o.instance = ? AND q.source = ? AND q.principal = ? AND q.command = ?
-				  AND q.target = ? AND q.args IS ? AND q.approval_id = ''
-				ORDER BY o.seq LIMIT 1)`,
+		if _, err := tx.ExecContext(ctx, closeNote,
 			l.instance, r.Source, r.Principal, r.Command, r.Target, args); err != nil {
 			return fmt.Errorf("note record %d as the outcome of an open request: %w", r.Seq, err)
 		}
 	}
 	return nil
 }
+
+// closeNote deletes this process's oldest note of the request an outcome
+// record ends. CROSS JOIN makes SQLite walk the few open notes and look
+// each record up by its key: left to itself the planner may scan the whole
+// audit_records table instead, on every command (TestCloseNoteUsesTheNotes).
+const closeNote = `DELETE FROM audit_open_requests WHERE seq = (
+	SELECT o.seq FROM audit_open_requests o CROSS JOIN audit_records q ON q.seq = o.seq
+	WHERE o.instance = ? AND q.source = ? AND q.principal = ? AND q.command = ?
+	  AND q.target = ? AND q.args IS ? AND q.approval_id = ''
+	ORDER BY o.seq LIMIT 1)`
 
 // CloseDangling appends an interrupted record for every noted request
 // without an outcome whose process is gone (alive says no), and returns
@@ -69,7 +75,7 @@ func (l *Log) noteOpen(ctx context.Context, tx *sql.Tx, r *Record) error {
 // Several processes may run it at once: each note is closed by one.
 func (l *Log) CloseDangling(ctx context.Context, alive func(instance string) bool) ([]Record, error) {
 	rows, err := l.db.QueryContext(ctx, `SELECT o.instance, `+prefixed("q.", recordColumns)+`
-		FROM audit_open_requests o JOIN audit_records q ON q.seq = o.seq ORDER BY o.seq`)
+		FROM audit_open_requests o CROSS JOIN audit_records q ON q.seq = o.seq ORDER BY o.seq`)
 	if err != nil {
 		return nil, fmt.Errorf("close dangling audit requests: %w", err)
 	}

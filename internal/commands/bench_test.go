@@ -63,6 +63,37 @@ func BenchmarkRunnerDenied(b *testing.B) {
 	}
 }
 
+// BenchmarkRunnerGated is a destructive command through its confirm
+// gate: the request stored with its created event, confirmed, claimed,
+// run and finished (an event each, in its own write transaction), and
+// its audit records. Calls take the running demo servers in turn; two
+// resets of one server at once end with the provider refusing one
+// (conflict), which counts as a call.
+func BenchmarkRunnerGated(b *testing.B) {
+	servers := []string{"demo-fra/fra-101", "demo-fra/fra-102", "demo-fra/fra-103", "demo-nyc/nyc-201", "demo-nyc/nyc-202"}
+	for _, n := range callerCounts {
+		b.Run(fmt.Sprintf("callers=%d", n), func(b *testing.B) {
+			a := newTestApp(b)
+			var next atomic.Int32
+			q := shellReq(alice)
+			benchCallers(b, n, func(ctx context.Context) error {
+				res, err := a.Runner.RunText(ctx, q, "reset "+servers[int(next.Add(1))%len(servers)])
+				if err != nil {
+					return err
+				}
+				if res.Pending == nil {
+					return fmt.Errorf("reset did not stop at its gate")
+				}
+				_, err = a.Runner.RunText(ctx, q, "confirm "+res.Pending.ID)
+				if fault.ClassOf(err) == fault.Conflict {
+					return nil
+				}
+				return err
+			})
+		})
+	}
+}
+
 // BenchmarkParse is Registry.Parse of a typical chat line with a prefix,
 // positional and named arguments and a quoted value.
 func BenchmarkParse(b *testing.B) {
