@@ -100,6 +100,7 @@ func (s *Store) Finish(ctx context.Context, id string, ok bool, outcome, errClas
 			string(state), outcome, errClass, errMsg, nanos(s.now()), id, s.instance)
 		switch {
 		case err == nil && won:
+			s.dropProgress(ctx, id)
 			return r, nil
 		case err == nil:
 			return Request{}, s.conflict(ctx, "finish", id)
@@ -114,3 +115,11 @@ func (s *Store) Finish(ctx context.Context, id string, ok bool, outcome, errClas
 // many busy timeouts (a minute by default), so a process whose database
 // stays locked still ends.
 const finishAttempts = 6
+
+// dropProgress deletes a finished request's progress events: the outcome
+// supersedes them, and a request reporting every second for an hour would
+// otherwise leave thousands. Best effort: a failure leaves them for the
+// next finish to outnumber, nothing more.
+func (s *Store) dropProgress(ctx context.Context, id string) {
+	_, _ = s.db.ExecContext(ctx, `DELETE FROM approval_events WHERE request_id = ? AND event = 'progress'`, id)
+}

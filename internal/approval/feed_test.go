@@ -20,7 +20,10 @@ func TestFeedSaysWhatHappenedInOrder(t *testing.T) {
 	if ok, err := f.store.ClaimNotify(ctx, r.ID, "bot-1"); !ok || err != nil {
 		t.Fatalf("notify: %v %v", ok, err)
 	}
-	f.ok(f.store.ReportProgress(ctx, r.ID, Progress{Text: "installing", Percent: 40}))
+	running := f.ok(f.store.ReportProgress(ctx, r.ID, Progress{Text: "installing", Percent: 40}))
+	if cs, _ := f.store.Feed(ctx, claimed.Version, 0); len(cs) != 1 || cs[0].Event != EventProgress || cs[0].Version != running.Version {
+		t.Fatalf("after progress the feed holds %+v", cs)
+	}
 	final := f.ok(f.store.Finish(ctx, r.ID, true, "reinstalled", "", ""))
 
 	changes, err := f.store.Feed(ctx, start, 0)
@@ -37,7 +40,8 @@ func TestFeedSaysWhatHappenedInOrder(t *testing.T) {
 			t.Fatalf("change %d shows %s in %s, want the request as it stands now", i, c.Request.ID, c.Request.State)
 		}
 	}
-	want := []Event{EventCreated, EventConfirmed, EventApproved, EventExecuting, EventProgress, EventFinished}
+	// The progress event was superseded by the finish, and dropped.
+	want := []Event{EventCreated, EventConfirmed, EventApproved, EventExecuting, EventFinished}
 	if !slices.Equal(events, want) {
 		t.Fatalf("events = %v, want %v (claiming a notification is no event)", events, want)
 	}
