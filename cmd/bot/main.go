@@ -10,7 +10,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
@@ -59,7 +58,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "bot: unexpected argument %q (see --help)\n", fs.Arg(0))
 		return 2
 	}
-	cfg, err := loadConfig(config.Resolve(*configPath, os.Getenv))
+	cfg, err := app.LoadConfig(config.Resolve(*configPath, os.Getenv))
 	if err != nil {
 		fmt.Fprintf(stderr, "bot: %v\n", err)
 		return 2
@@ -82,7 +81,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "bot: Slack and Discord adapters are not built yet; run with --shell, or without those keys")
 		return 2
 	}
-	logger, err := newLogger(cfg.Log, stderr)
+	logger, err := app.NewLogger(cfg.Log, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "bot: %v\n", err)
 		return 2
@@ -126,30 +125,6 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
-}
-
-func loadConfig(path string) (*config.Config, error) {
-	if path == "" {
-		return config.Default(), nil
-	}
-	return config.Load(path)
-}
-
-func newLogger(c config.Log, w io.Writer) (*slog.Logger, error) {
-	var level slog.Level
-	if c.Level != "" {
-		if err := level.UnmarshalText([]byte(c.Level)); err != nil {
-			return nil, fmt.Errorf("log.level: %q is not debug, info, warn or error", c.Level)
-		}
-	}
-	o := &slog.HandlerOptions{Level: level}
-	switch c.Format {
-	case "", "text":
-		return slog.New(slog.NewTextHandler(w, o)), nil
-	case "json":
-		return slog.New(slog.NewJSONHandler(w, o)), nil
-	}
-	return nil, fmt.Errorf("--log-format: %q is not text or json", c.Format)
 }
 
 // stdinIsTerminal is shell.IsTerminal; tests replace it to start an

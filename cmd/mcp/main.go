@@ -1,26 +1,117 @@
-// Command mcp will serve the vpsops commands as MCP tools (stdio, or
-// streamable HTTP with --http). It is built in the MCP issue; until then it
-// says so instead of pretending to serve.
+// Command mcp serves the vpsops commands as MCP tools to AI assistants:
+// over stdio by default (the client starts it), or over streamable HTTP
+// with --http for shared or remote use. It shares the database, policy and
+// providers with the bot, so an approval asked here is posted to chat and
+// approved there.
 package main
 
 import (
+	"context"
+	"errors"
+	"flag"
 	"fmt"
+	"io"
 	"os"
+	"os/signal"
+	"syscall"
+	"time"
 
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/vpsops/vpsops/internal/app"
 	"github.com/vpsops/vpsops/internal/buildinfo"
+	"github.com/vpsops/vpsops/internal/config"
+	"github.com/vpsops/vpsops/internal/mcpserver"
 )
 
 func main() {
-	for _, a := range os.Args[1:] {
-		switch a {
-		case "--version", "-version":
-			fmt.Println("vpsops mcp", buildinfo.String())
-			return
-		case "--help", "-help", "-h":
-			fmt.Println("Usage: mcp [--http ADDR] [--config FILE]\n\nThe MCP server is not built yet; use `go run ./cmd/bot` for the shell chat.")
-			return
-		}
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run is main with its inputs explicit, so tests drive the whole start-up
+// path. It returns the exit status: 2 for bad usage or configuration, 1
+// for a failure while serving.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("mcp", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var (
+		configPath   = fs.String("config", "", "configuration file (default $"+config.EnvVar+"; none: demo fleet)")
+		readOnly     = fs.Bool("read-only", false, "offer only tools that read (overrides mcp.read_only: true only)")
+		noDestroy    = fs.Bool("disable-destructive", false, "offer no destructive tool (overrides mcp.disable_destructive: true only)")
+		logFormat    = fs.String("log-format", "", "log format on stderr: text or json (overrides log.format)")
+		logLevel     = fs.String("log-level", "", "log level on stderr: debug, info, warn or error (overrides log.level)")
+		printVersion = fs.Bool("version", false, "print the version and exit")
+	)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: mcp [flags]\n\nServes the vpsops commands as MCP tools over stdio (stdout is the protocol; logs go to stderr).\n\nFlags:\n")
+		fs.PrintDefaults()
 	}
-	fmt.Fprintln(os.Stderr, "mcp: the MCP server is not built yet (it comes with the MCP issue); use `go run ./cmd/bot` for the shell chat")
-	os.Exit(1)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if *printVersion {
+		fmt.Fprintln(stdout, "vpsops mcp", buildinfo.String())
+		return 0
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "mcp: unexpected argument %q (see --help)\n", fs.Arg(0))
+		return 2
+	}
+	cfg, err := app.LoadConfig(config.Resolve(*configPath, os.Getenv))
+	if err != nil {
+		fmt.Fprintf(stderr, "mcp: %v\n", err)
+		return 2
+	}
+	if *logFormat != "" {
+		cfg.Log.Format = *logFormat
+	}
+	if *logLevel != "" {
+		cfg.Log.Level = *logLevel
+	}
+	logger, err := app.NewLogger(cfg.Log, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "mcp: %v\n", err)
+		return 2
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	context.AfterFunc(ctx, stop) // a second signal ends the process at once
+	a, err := app.Open(ctx, cfg, app.Options{Logger: logger})
+	if err != nil {
+		fmt.Fprintf(stderr, "mcp: %v\n", err)
+		if errors.As(err, new(*app.ConfigError)) {
+			return 2
+		}
+		return 1
+	}
+	defer a.Close()
+	srv, err := mcpserver.New(a.Runner, mcpserver.Options{
+		Principal: cfg.MCP.Principal,
+		Ceiling:   mcpserver.Ceiling{ReadOnly: *readOnly, DisableDestructive: *noDestroy},
+		Logger:    logger,
+	})
+	if err != nil {
+		fmt.Fprintf(stderr, "mcp: %v\n", err)
+		return 2
+	}
+
+	// The watcher expires requests, notices lost executors and runs the
+	// approved requests whose secrets only this process holds.
+	const grace = 30 * time.Second
+	bg, stopBG := context.WithCancel(ctx)
+	wait := a.Background(bg, grace, nil)
+	go srv.WatchPolicy(bg, time.Second)
+	logger.Info("vpsops mcp serving on stdio", "version", buildinfo.String(), "principal", cfg.MCP.Principal, "database", cfg.Database)
+	serveErr := server.NewStdioServer(srv.MCP()).Listen(ctx, stdin, stdout)
+	stopBG()
+	wait()
+	if serveErr != nil && !errors.Is(serveErr, context.Canceled) && !errors.Is(serveErr, io.EOF) {
+		fmt.Fprintf(stderr, "mcp: %v\n", serveErr)
+		return 1
+	}
+	return 0
 }

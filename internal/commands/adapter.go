@@ -1,0 +1,31 @@
+package commands
+
+import (
+	"context"
+
+	"github.com/vpsops/vpsops/internal/audit"
+)
+
+// What adapters ask the runner besides running commands: which commands
+// to offer a principal, and how to put on the record a request they turned
+// away before it could reach the runner (a tool disabled by a flag, a bad
+// bearer token), so that every refusal is audited in one way.
+
+// Offered reports whether principal holds the command's permission on at
+// least one server, or the command needs none: what an adapter lists (MCP
+// tools/list, Discord autocomplete). It is a view, not the check: the
+// runner decides again on every call.
+func (r *Runner) Offered(principal Principal, cmd *Command) bool {
+	return cmd.Permission == "" || r.policy.MayAnywhere(string(principal), cmd.Permission).Allowed
+}
+
+// PolicyGeneration grows each time the policy is reloaded, so an adapter
+// can tell when what it offers may have changed.
+func (r *Runner) PolicyGeneration() uint64 { return r.policy.Generation() }
+
+// Refused audits a request an adapter turned away (q says who and what;
+// q.Command may name no known command) and returns err, the one-line
+// answer to give.
+func (r *Runner) Refused(ctx context.Context, q Request, err error) error {
+	return r.refuse(ctx, &q, audit.Record{Command: q.Command}, audit.StageRejected, err)
+}

@@ -1,0 +1,111 @@
+package mcpserver
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/vpsops/vpsops/internal/commands"
+	"github.com/vpsops/vpsops/internal/fault"
+)
+
+// handler runs one tool call through the command layer. Whatever goes
+// wrong comes back as a tool error (isError) with one line and the usage,
+// never as a protocol error: the model reads it and can correct itself.
+func (s *Server) handler(cmd *commands.Command) server.ToolHandlerFunc {
+	return func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		p := s.principal(ctx)
+		args, err := arguments(req)
+		if err != nil {
+			q := commands.Request{Source: "mcp", Principal: p, Command: cmd.Name}
+			return toolError(s.runner.Refused(ctx, q, &commands.UsageError{
+				Err: fault.Errorf(fault.Invalid, "%s: %v", cmd.Tool, err), Usage: cmd.Usage()})), nil
+		}
+		q := commands.Request{
+			Source: "mcp", Principal: p, Command: cmd.Name, Args: args,
+			CanConfirm: false,
+			Progress:   s.progress(ctx, req),
+		}
+		res, err := s.runner.Run(ctx, q)
+		if err != nil {
+			return toolError(err), nil
+		}
+		return render(cmd, res), nil
+	}
+}
+
+// arguments are the call's arguments as the runner takes them: a JSON
+// object (absent means none).
+func arguments(req mcp.CallToolRequest) (map[string]any, error) {
+	switch a := req.Params.Arguments.(type) {
+	case nil:
+		return map[string]any{}, nil
+	case map[string]any:
+		return a, nil
+	}
+	return nil, errors.New("arguments must be a JSON object")
+}
+
+// render turns a result into the tool result: the structured form
+// (matching the tool's output schema) and a plain-text copy. The caller is
+// the requester, so secret fields (a generated password) are in the text
+// for them, and never in the structured form.
+func render(cmd *commands.Command, res commands.Result) *mcp.CallToolResult {
+	text := commands.Plain(res, true)
+	var structured any = res.Data
+	if cmd.Gated() {
+		switch {
+		case res.Pending != nil:
+			structured = map[string]any{"status": "pending", "request": res.Pending}
+			text += fmt.Sprintf("Nothing has happened yet. Follow the request with get_approval {\"id\": %q}.\n", res.Pending.ID)
+		case res.Data != nil:
+			structured = map[string]any{"status": "done", "result": res.Data}
+		default:
+			structured = map[string]any{"status": "done"}
+		}
+	}
+	if structured == nil {
+		return mcp.NewToolResultText(text)
+	}
+	return mcp.NewToolResultStructured(structured, text)
+}
+
+// toolError is a failed call as the model sees it: "error [class]: what
+// failed", the usage when the input was at fault, and how long to wait
+// when the provider said.
+func toolError(err error) *mcp.CallToolResult {
+	var b strings.Builder
+	fmt.Fprintf(&b, "error [%s]: %s", fault.ClassOf(err), err.Error())
+	if u := commands.UsageOf(err); u != "" {
+		b.WriteString("\nusage: " + u)
+	}
+	var fe *fault.Error
+	if errors.As(err, &fe) && fe.RetryAfter > 0 {
+		fmt.Fprintf(&b, "\nretry_after: %ds", int(fe.RetryAfter.Seconds()+0.5))
+	}
+	return mcp.NewToolResultError(b.String())
+}
+
+// progress relays the runner's (already throttled) progress as MCP
+// progress notifications when the client asked for them with a token.
+func (s *Server) progress(ctx context.Context, req mcp.CallToolRequest) func(commands.Progress) {
+	if req.Params.Meta == nil || req.Params.Meta.ProgressToken == nil {
+		return nil
+	}
+	token := req.Params.Meta.ProgressToken
+	return func(p commands.Progress) {
+		params := map[string]any{"progressToken": token, "message": p.Message}
+		if f, ok := p.Fraction(); ok {
+			params["progress"], params["total"] = f*100, 100
+		} else {
+			params["progress"] = 0
+		}
+		if err := s.mcp.SendNotificationToClient(ctx, "notifications/progress", params); err != nil {
+			s.o.Logger.Debug("progress notification not sent", "err", err)
+		}
+	}
+}

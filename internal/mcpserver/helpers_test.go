@@ -1,0 +1,121 @@
+package mcpserver
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/mcp"
+
+	vpsops "github.com/vpsops/vpsops"
+	"github.com/vpsops/vpsops/internal/app"
+	"github.com/vpsops/vpsops/internal/commands"
+	"github.com/vpsops/vpsops/internal/config"
+)
+
+// revisions are the protocol revisions every client test runs under: the
+// stateless one (multi round-trip requests) and the last with the
+// initialize handshake (server-sent elicitation).
+var revisions = []string{mcp.ProtocolVersion20260728, mcp.ProtocolVersion20251125}
+
+// principalKey carries a test's principal for a call, as the HTTP
+// transport's bearer token would.
+type principalKey struct{}
+
+// fixture is the real wiring (SQLite file, demo fleet, policy file) behind
+// an MCP server.
+type fixture struct {
+	app *app.App
+	srv *Server
+	dir string
+}
+
+// testPolicy adds to the default policy an MCP principal that may do
+// everything on the demo fleet (mcp:admin) and one that may do nothing
+// (mcp:nobody is still an agent through "g, mcp:*, agent").
+const testPolicy = "\ng, mcp:admin, admin\n"
+
+func newFixture(t testing.TB, o Options) *fixture {
+	t.Helper()
+	dir := t.TempDir()
+	policyPath := filepath.Join(dir, "policy.csv")
+	if err := os.WriteFile(policyPath, []byte(vpsops.DefaultPolicy+testPolicy), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg := config.Default()
+	cfg.Database = filepath.Join(dir, "vpsops.db")
+	cfg.Demo.Speed = 1000
+	cfg.Policy.Policy = policyPath
+	a, err := app.Open(context.Background(), cfg, app.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	if o.PrincipalFrom == nil {
+		o.PrincipalFrom = func(ctx context.Context) (string, bool) {
+			p, ok := ctx.Value(principalKey{}).(string)
+			return p, ok
+		}
+	}
+	srv, err := New(a.Runner, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &fixture{app: a, srv: srv, dir: dir}
+}
+
+// client starts an in-process client speaking revision, with the given
+// options (an elicitation handler, capabilities).
+func (f *fixture) client(t testing.TB, revision string, opts ...client.ClientOption) *client.Client {
+	t.Helper()
+	opts = append([]client.ClientOption{client.WithProtocolVersion(revision)}, opts...)
+	c, err := client.NewInProcessClientWithOptions(f.srv.MCP(), opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := c.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	init := mcp.InitializeRequest{}
+	init.Params.ProtocolVersion = revision
+	init.Params.ClientInfo = mcp.Implementation{Name: "vpsops-test", Version: "1"}
+	if _, err := c.Initialize(ctx, init); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+func as(principal string) context.Context {
+	return context.WithValue(context.Background(), principalKey{}, principal)
+}
+
+func call(t testing.TB, c *client.Client, ctx context.Context, tool string, args map[string]any) *mcp.CallToolResult {
+	t.Helper()
+	req := mcp.CallToolRequest{}
+	req.Params.Name = tool
+	req.Params.Arguments = args
+	res, err := c.CallTool(ctx, req)
+	if err != nil {
+		t.Fatalf("%s(%v): protocol error %v", tool, args, err)
+	}
+	return res
+}
+
+func text(res *mcp.CallToolResult) string {
+	var b strings.Builder
+	for _, c := range res.Content {
+		if t, ok := c.(mcp.TextContent); ok {
+			b.WriteString(t.Text)
+		}
+	}
+	return b.String()
+}
+
+func shellRequest(principal string) commands.Request {
+	return commands.Request{Source: "shell", Principal: commands.Principal(principal), CanConfirm: true}
+}
