@@ -47,8 +47,8 @@ func newSealer(t testing.TB, db *sql.DB, key []byte, clock *fakeClock) *Sealer {
 	return s
 }
 
-// fixture is a Sealer on a fresh database and one state sealed with it.
-type fixture struct {
+// sealFixture is a Sealer on a fresh database and one state sealed with it.
+type sealFixture struct {
 	db     *sql.DB
 	clock  *fakeClock
 	sealer *Sealer
@@ -56,9 +56,9 @@ type fixture struct {
 	token  string
 }
 
-func newFixture(t testing.TB) *fixture {
+func newSealFixture(t testing.TB) *sealFixture {
 	t.Helper()
-	f := &fixture{db: openDB(t, filepath.Join(t.TempDir(), "x.db")), clock: &fakeClock{now: t0}}
+	f := &sealFixture{db: openDB(t, filepath.Join(t.TempDir(), "x.db")), clock: &fakeClock{now: t0}}
 	f.sealer = newSealer(t, f.db, testKey, f.clock)
 	f.st = State{Principal: "mcp:alice", Tool: "reinstall",
 		ArgsDigest: ArgsDigest(map[string]any{"server": "demo-fra/fra-101", "image": "debian-12"}),
@@ -70,12 +70,12 @@ func newFixture(t testing.TB) *fixture {
 	return f
 }
 
-func (f *fixture) open(token string) (State, error) {
+func (f *sealFixture) open(token string) (State, error) {
 	return f.sealer.Open(context.Background(), token, f.st.Principal, f.st.Tool, f.st.ArgsDigest)
 }
 
 func TestSealRoundTrip(t *testing.T) {
-	f := newFixture(t)
+	f := newSealFixture(t)
 	if !strings.HasPrefix(f.token, "v1.") || len(f.token) > MaxTokenSize {
 		t.Fatalf("token of %d bytes is not a v1 token", len(f.token))
 	}
@@ -101,7 +101,7 @@ func TestSealRoundTrip(t *testing.T) {
 // TestSealHidesTheState: the token carries nothing readable, the argument
 // digest least of all (it could be guessed at offline).
 func TestSealHidesTheState(t *testing.T) {
-	f := newFixture(t)
+	f := newSealFixture(t)
 	for _, v := range []string{f.st.Principal, f.st.Tool, f.st.RequestID, f.st.ArgsDigest, f.st.ArgsDigest[:12]} {
 		if strings.Contains(f.token, v) {
 			t.Fatalf("the token shows %q", v)
@@ -112,7 +112,7 @@ func TestSealHidesTheState(t *testing.T) {
 // TestOpenRefusesEveryFlippedBit: flipping any bit of any byte of the token
 // is refused as invalid, and none of those attempts uses the state up.
 func TestOpenRefusesEveryFlippedBit(t *testing.T) {
-	f := newFixture(t)
+	f := newSealFixture(t)
 	for i := range len(f.token) {
 		for bit := range 8 {
 			b := []byte(f.token)
@@ -131,7 +131,7 @@ func TestOpenRefusesEveryFlippedBit(t *testing.T) {
 // tool and arguments, its nonce recorded in the same database, but with
 // another key (a forger's) is invalid.
 func TestOpenRefusesAnotherKey(t *testing.T) {
-	f := newFixture(t)
+	f := newSealFixture(t)
 	forger := newSealer(t, f.db, bytes.Repeat([]byte{8}, StateKeySize), f.clock)
 	forged, err := forger.Seal(context.Background(), f.st)
 	if err != nil {
@@ -150,7 +150,7 @@ func TestOpenRefusesAnotherKey(t *testing.T) {
 }
 
 func TestOpenRefusesExpired(t *testing.T) {
-	f := newFixture(t)
+	f := newSealFixture(t)
 	f.clock.Set(t0.Add(ttl))
 	if _, err := f.open(f.token); !errors.Is(err, ErrStateExpired) {
 		t.Fatalf("Open at the expiry = %v, want ErrStateExpired", err)
@@ -162,7 +162,7 @@ func TestOpenRefusesExpired(t *testing.T) {
 }
 
 func TestOpenRefusesReplay(t *testing.T) {
-	f := newFixture(t)
+	f := newSealFixture(t)
 	if _, err := f.open(f.token); err != nil {
 		t.Fatal(err)
 	}
@@ -170,7 +170,7 @@ func TestOpenRefusesReplay(t *testing.T) {
 		t.Fatalf("second Open = %v, want ErrStateReplayed", err)
 	}
 	// A token whose nonce was pruned (or never recorded here) is as spent.
-	other := newFixture(t)
+	other := newSealFixture(t)
 	if _, err := other.db.Exec(`DELETE FROM mcp_nonces`); err != nil {
 		t.Fatal(err)
 	}
@@ -182,7 +182,7 @@ func TestOpenRefusesReplay(t *testing.T) {
 // TestOpenConcurrentRetries: many retries of one token at once, through two
 // *sql.DB on the file (two processes), and exactly one gets through.
 func TestOpenConcurrentRetries(t *testing.T) {
-	f := newFixture(t)
+	f := newSealFixture(t)
 	second := newSealer(t, openDB(t, dbPath(t, f.db)), testKey, f.clock)
 	sealers := []*Sealer{f.sealer, second}
 	const n = 32
@@ -226,7 +226,7 @@ func dbPath(t testing.TB, db *sql.DB) string {
 // tool or set of arguments is foreign, and those attempts leave it usable
 // by its owner.
 func TestOpenRefusesForeign(t *testing.T) {
-	f := newFixture(t)
+	f := newSealFixture(t)
 	otherArgs := ArgsDigest(map[string]any{"server": "demo-nyc/nyc-204", "image": "debian-12"})
 	for _, c := range []struct{ name, principal, tool, digest string }{
 		{"principal", "mcp:mallory", f.st.Tool, f.st.ArgsDigest},
@@ -246,7 +246,7 @@ func TestOpenRefusesForeign(t *testing.T) {
 }
 
 func TestOpenRefusesGarbage(t *testing.T) {
-	f := newFixture(t)
+	f := newSealFixture(t)
 	body := strings.TrimPrefix(f.token, "v1.")
 	for name, tok := range map[string]string{
 		"empty":            "",
@@ -296,7 +296,7 @@ func sealRaw(t testing.TB, s *Sealer, p sealed) string {
 // TestRefusalsAreClassedAndQuiet: each refusal has its fault class, and no
 // message repeats the token or any part of it.
 func TestRefusalsAreClassedAndQuiet(t *testing.T) {
-	f := newFixture(t)
+	f := newSealFixture(t)
 	check := func(err error, sentinel error, class fault.Class) {
 		t.Helper()
 		if !errors.Is(err, sentinel) || fault.ClassOf(err) != class {
@@ -322,7 +322,7 @@ func TestRefusalsAreClassedAndQuiet(t *testing.T) {
 }
 
 func TestSealRefusesIncompleteState(t *testing.T) {
-	f := newFixture(t)
+	f := newSealFixture(t)
 	ok := f.st
 	for name, st := range map[string]State{
 		"no principal":     {Tool: ok.Tool, ArgsDigest: ok.ArgsDigest, RequestID: ok.RequestID},
@@ -389,7 +389,7 @@ func TestArgsDigest(t *testing.T) {
 // FuzzOpen: no input makes Open panic, every refusal is one of the four,
 // and nothing opens but the one token Seal made.
 func FuzzOpen(f *testing.F) {
-	fx := newFixture(f)
+	fx := newSealFixture(f)
 	body := strings.TrimPrefix(fx.token, "v1.")
 	for _, seed := range []string{fx.token, "", "v1.", "v1." + body[:20], "v2." + body,
 		fx.token[:len(fx.token)-1] + "B", "v1.AAAA.AAAA", strings.Repeat("v1.", 10)} {
