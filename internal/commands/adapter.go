@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/vpsops/vpsops/internal/audit"
+	"github.com/vpsops/vpsops/internal/fault"
 )
 
 // What adapters ask the runner besides running commands: which commands
@@ -28,4 +29,17 @@ func (r *Runner) PolicyGeneration() uint64 { return r.policy.Generation() }
 // answer to give.
 func (r *Runner) Refused(ctx context.Context, q Request, err error) error {
 	return r.refuse(ctx, &q, audit.Record{Command: q.Command}, audit.StageRejected, err)
+}
+
+// Lookup is request id as viewer sees it: the requester always, others
+// with approval.read or approval.grant on its server. Absent and hidden
+// are the same not-found answer, so ids are no oracle.
+func (r *Runner) Lookup(ctx context.Context, id string, viewer Principal) (RequestView, error) {
+	req, err := r.approvals.Get(ctx, id)
+	if err == nil && (req.Principal == string(viewer) ||
+		r.policy.Decide(string(viewer), "approval.read", req.Target).Allowed ||
+		r.policy.Decide(string(viewer), "approval.grant", req.Target).Allowed) {
+		return r.View(req, viewer), nil
+	}
+	return RequestView{}, fault.Errorf(fault.NotFound, "no request %s; `approvals` lists the open ones", id)
 }

@@ -27,12 +27,19 @@ func (s *Server) handler(cmd *commands.Command) server.ToolHandlerFunc {
 		}
 		q := commands.Request{
 			Source: "mcp", Principal: p, Command: cmd.Name, Args: args,
-			CanConfirm: false,
+			// Only a human can confirm, and only through a form.
+			CanConfirm: s.o.Sealer != nil && canElicitForm(ctx),
 			Progress:   s.progress(ctx, req),
+		}
+		if req.Params.RequestState != "" || len(req.Params.InputResponses) > 0 {
+			return s.resume(ctx, cmd, q, req)
 		}
 		res, err := s.runner.Run(ctx, q)
 		if err != nil {
 			return toolError(err), nil
+		}
+		if res.Pending != nil && res.Pending.Gate == "confirm" {
+			return s.askConfirm(ctx, cmd, q, res.Pending)
 		}
 		return render(cmd, res), nil
 	}

@@ -5,7 +5,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
@@ -54,6 +56,9 @@ func newFixture(t testing.TB, o Options) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { a.Close() })
+	if o.Sealer == nil {
+		o.Sealer = testSealer(t, a)
+	}
 	if o.PrincipalFrom == nil {
 		o.PrincipalFrom = func(ctx context.Context) (string, bool) {
 			p, ok := ctx.Value(principalKey{}).(string)
@@ -118,4 +123,45 @@ func text(res *mcp.CallToolResult) string {
 
 func shellRequest(principal string) commands.Request {
 	return commands.Request{Source: "shell", Principal: commands.Principal(principal), CanConfirm: true}
+}
+
+// testClock is the sealer's clock in tests, moved by hand.
+type testClock struct {
+	mu sync.Mutex
+	at time.Time
+}
+
+func (c *testClock) now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.at }
+func (c *testClock) add(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock(); c.at = c.at.Add(d) }
+
+var sealClock = &testClock{at: time.Now()}
+
+func testSealer(t testing.TB, a *app.App) *Sealer {
+	t.Helper()
+	ctx := context.Background()
+	key, err := StateKey(ctx, a.DB, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nonces, err := OpenNonces(ctx, a.DB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := NewSealer(key, nonces, sealClock.now, 10*time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// typing answers every confirmation form by typing name (or declining
+// when name is "").
+type typing struct{ name string }
+
+func (h typing) Elicit(ctx context.Context, req mcp.ElicitationRequest) (*mcp.ElicitationResult, error) {
+	if h.name == "" {
+		return &mcp.ElicitationResult{ElicitationResponse: mcp.ElicitationResponse{Action: mcp.ElicitationResponseActionDecline}}, nil
+	}
+	return &mcp.ElicitationResult{ElicitationResponse: mcp.ElicitationResponse{
+		Action: mcp.ElicitationResponseActionAccept, Content: map[string]any{"server_name": h.name}}}, nil
 }

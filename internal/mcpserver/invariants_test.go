@@ -2,6 +2,8 @@ package mcpserver
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 
@@ -53,7 +55,9 @@ func TestEveryToolAnswersWithinItsSchema(t *testing.T) {
 	json.Unmarshal(b, &p)
 	samples["get_approval"] = map[string]any{"id": p.Request.ID}
 
-	for name, cmd := range f.srv.tools {
+	// In name order: mount_iso comes before unmount_iso.
+	for _, name := range slices.Sorted(maps.Keys(f.srv.tools)) {
+		cmd := f.srv.tools[name]
 		args, ok := samples[name]
 		if !ok {
 			t.Errorf("no sample arguments for tool %s", name)

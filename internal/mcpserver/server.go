@@ -29,6 +29,9 @@ type Options struct {
 	PrincipalFrom func(ctx context.Context) (string, bool)
 	Ceiling       Ceiling
 	Logger        *slog.Logger
+	// Sealer seals the state of confirm elicitations. Without one no
+	// client is asked to confirm: destructive calls go to approval.
+	Sealer *Sealer
 }
 
 // Server is the vpsops MCP server.
