@@ -185,16 +185,16 @@ func unauthorized(w http.ResponseWriter, reason string) {
 	_, _ = w.Write([]byte(body + "\n"))
 }
 
-type principalKey struct{}
+type principalCtxKey struct{}
 
 // WithPrincipal returns ctx carrying the authenticated principal.
 func WithPrincipal(ctx context.Context, principal string) context.Context {
-	return context.WithValue(ctx, principalKey{}, principal)
+	return context.WithValue(ctx, principalCtxKey{}, principal)
 }
 
 // PrincipalFrom returns the principal RequireBearer put in ctx.
 func PrincipalFrom(ctx context.Context) (string, bool) {
-	p, ok := ctx.Value(principalKey{}).(string)
+	p, ok := ctx.Value(principalCtxKey{}).(string)
 	return p, ok && p != ""
 }
 
