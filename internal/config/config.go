@@ -155,6 +155,19 @@ type MCP struct {
 	// Tokens are the bearer tokens accepted in HTTP mode; the token's name
 	// makes the principal mcp:<name>.
 	Tokens []MCPToken `yaml:"tokens" json:"tokens,omitempty"`
+	// HTTP is the host:port of the streamable HTTP listener; empty means
+	// stdio. The --http flag overrides it.
+	HTTP string `yaml:"http" json:"http,omitempty"`
+	// ReadOnly offers only the tools that change nothing, to every client
+	// (as --read-only does).
+	ReadOnly bool `yaml:"read_only" json:"read_only,omitempty"`
+	// DisableDestructive withholds the destructive tools (delete,
+	// reinstall, poweroff, reset) from every client (as
+	// --disable-destructive does).
+	DisableDestructive bool `yaml:"disable_destructive" json:"disable_destructive,omitempty"`
+	// StateKey seals the confirm states handed to MCP clients, so that a
+	// client cannot forge one. Optional; at least 16 bytes.
+	StateKey Secret `yaml:"state_key" json:"state_key,omitempty"`
 }
 
 // MCPToken is one accepted bearer token, stored as the hex SHA-256 of the

@@ -159,6 +159,7 @@ func exampleEnv() map[string]string {
 		"SLACK_SIGNING_SECRET": "slack-signing-1",
 		"DISCORD_TOKEN":        "discord-token-1",
 		"DISCORD_PUBLIC_KEY":   strings.Repeat("ab", 32),
+		"VPSOPS_MCP_STATE_KEY": "mcp-state-key-0123456789",
 	}
 }
 

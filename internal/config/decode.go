@@ -68,6 +68,17 @@ func (d *decoder) decode(path string, n *yaml.Node, v reflect.Value) {
 		if s, ok := d.scalar(path, n); ok {
 			v.SetString(s)
 		}
+	case reflect.Bool:
+		s, ok := d.scalar(path, n)
+		if !ok {
+			return
+		}
+		b, ok := parseBool(s)
+		if !ok {
+			d.problems.add(path, n.Line, "must be true or false")
+			return
+		}
+		v.SetBool(b)
 	case reflect.Float64:
 		s, ok := d.scalar(path, n)
 		if !ok {
@@ -327,4 +338,16 @@ func didYouMean(unknown string, fields map[string]field) string {
 		return ""
 	}
 	return fmt.Sprintf("; did you mean %q?", best)
+}
+
+// parseBool accepts YAML 1.2's spellings of a boolean, not YAML 1.1's
+// yes/no/on/off: "no" meaning false surprises people (the Norway problem).
+func parseBool(s string) (b, ok bool) {
+	switch strings.TrimSpace(s) {
+	case "true", "True", "TRUE":
+		return true, true
+	case "false", "False", "FALSE":
+		return false, true
+	}
+	return false, false
 }

@@ -29,6 +29,7 @@ func FuzzParse(f *testing.F) {
 		"aliases: {web: demo-fra/1}\n",
 		"approvals: {ttl: ${S_TTL}}\n",
 		"slack: {bot_token: '$${S}', app_token: \"${S_A:-xapp-}\"}\n",
+		"mcp: {read_only: true, disable_destructive: ${S_B}, state_key_file: /s, http: ':8080'}\n",
 	} {
 		f.Add([]byte(seed))
 	}

@@ -26,10 +26,12 @@ import (
 // syntax (',' '[' ']' '{') inside a flow collection must be quoted.
 //
 // For every secret key X (password, api_key, token, bot_token, app_token,
-// signing_secret, hmac_key, and public_key), X_file names a file whose
+// signing_secret, hmac_key, state_key, and public_key), X_file names a file whose
 // content, minus one trailing newline, is the value. The path may use
 // ${VAR}; the content is used verbatim. Setting both X and X_file is an
 // error.
+//
+// Booleans are true or false (YAML 1.2: not yes/no/on/off).
 //
 // A null value (key: with nothing after it, ~, null) keeps the default.
 // YAML aliases, merge keys, custom tags and multiple documents are refused.

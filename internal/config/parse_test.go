@@ -186,3 +186,51 @@ func TestParseScalarsAsStrings(t *testing.T) {
 		t.Errorf("normalized = %+v %+v", cfg.Log, cfg.Audit)
 	}
 }
+
+func TestParseMCP(t *testing.T) {
+	doc := `mcp:
+  http: ${MCP_ADDR:-127.0.0.1:8080}
+  read_only: True
+  disable_destructive: ${NO_DESTRUCTIVE}
+  state_key_file: /run/secrets/state
+  tokens: [{name: ci-bot, sha256: 9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08}]
+`
+	cfg, err := Parse([]byte(doc), envOf(map[string]string{"NO_DESTRUCTIVE": "true"}),
+		filesOf(map[string]string{"/run/secrets/state": "state-key-0123456789\n"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := cfg.MCP
+	if m.HTTP != "127.0.0.1:8080" || !m.ReadOnly || !m.DisableDestructive || m.StateKey.Reveal() != "state-key-0123456789" {
+		t.Errorf("mcp = http %q read_only %v disable_destructive %v state_key len %d",
+			m.HTTP, m.ReadOnly, m.DisableDestructive, len(m.StateKey.Reveal()))
+	}
+	// The hash is kept as HashToken writes it, whatever case the file used.
+	if m.Tokens[0].SHA256 != "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08" {
+		t.Errorf("sha256 = %q, want lowercase", m.Tokens[0].SHA256)
+	}
+	if d := Default().MCP; d.ReadOnly || d.DisableDestructive || d.HTTP != "" || d.StateKey.IsSet() {
+		t.Errorf("default MCP = %+v, want stdio with every tool", d)
+	}
+}
+
+// Only YAML 1.2's true and false are booleans: "no" must not quietly mean
+// false for a switch that withholds destructive tools.
+func TestParseMCPErrors(t *testing.T) {
+	tests := []struct{ doc, key, msg string }{
+		{"mcp: {read_only: yes}\n", "mcp.read_only", "must be true or false"},
+		{"mcp: {disable_destructive: 1}\n", "mcp.disable_destructive", "must be true or false"},
+		{"mcp: {read_only: 'off'}\n", "mcp.read_only", "must be true or false"},
+		{"mcp: {read_only: [true]}\n", "mcp.read_only", "expected a single value"},
+		{"mcp: {read_only: ${UNSET}}\n", "mcp.read_only", "UNSET is not set"},
+		{"mcp: {read_only_file: /x}\n", "mcp.read_only_file", "unknown key"},
+		{"mcp: {state_key: short}\n", "mcp.state_key", "at least 16 bytes"},
+		{"mcp: {http: localhost}\n", "mcp.http", "host:port"},
+	}
+	for _, tt := range tests {
+		_, err := Parse([]byte(tt.doc), envOf(nil), filesOf(nil))
+		if p := wantProblem(t, err, tt.key, tt.msg); p.Line != 1 {
+			t.Errorf("%s: line %d, want 1", tt.key, p.Line)
+		}
+	}
+}

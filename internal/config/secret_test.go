@@ -124,7 +124,7 @@ providers:
 aliases: {w: %s}
 slack: {bot_token: %s, app_token: %s, api_url: %s}
 discord: {token: %s, app_id: %s, guild_id: %s, public_key: %s, approvals_channel: %s}
-mcp: {principal: %s, tokens: [{name: %s, sha256: %s}]}
+mcp: {principal: %s, tokens: [{name: %s, sha256: %s}], http: %s, read_only: %s, state_key: %s}
 log: {format: %s, level: %s}
 demo: {speed: %s}
 `, "''", ref("HMAC"), ref("SYNC"), ref("TTL"), ref("CTTL"), ref("LISTEN"),
@@ -135,12 +135,13 @@ demo: {speed: %s}
 		ref("ALIAS"),
 		ref("BOT"), ref("APP"), ref("SLACKURL"),
 		ref("DTOKEN"), ref("APPID"), ref("GUILD"), ref("PUBKEY"), ref("CHAN"),
-		ref("PRINCIPAL"), ref("TOKNAME"), ref("SHA"),
+		ref("PRINCIPAL"), ref("TOKNAME"), ref("SHA"), ref("MCPHTTP"), ref("READONLY"), ref("STATEKEY"),
 		ref("FORMAT"), ref("LEVEL"), ref("DEMOSPEED"))
 	env["HMAC"] = "LEAK-short" // short enough to be rejected
+	env["STATEKEY"] = "LEAK-short"
 	_, err := Parse([]byte(doc), envOf(env), filesOf(nil))
 	ps := problemsOf(t, err)
-	if len(ps) < 25 {
+	if len(ps) < 29 {
 		t.Errorf("expected most keys to be rejected, got %d problems:\n%v", len(ps), err)
 	}
 	assertNoLeak(t, "error", err.Error(), env)

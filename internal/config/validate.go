@@ -31,9 +31,11 @@ const maxTTL = 24 * time.Hour
 
 var (
 	providerNameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,31}$`)
-	// identRE is the shape of alias and MCP token names.
-	identRE     = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
-	snowflakeRE = regexp.MustCompile(`^[0-9]{1,20}$`)
+	// identRE is the shape of alias names and of the stdio MCP principal's.
+	identRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+	// mcpTokenNameRE: see ValidMCPTokenName.
+	mcpTokenNameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,62}$`)
+	snowflakeRE    = regexp.MustCompile(`^[0-9]{1,20}$`)
 )
 
 func (c *Config) validate() problems {
@@ -178,30 +180,50 @@ func (c *Config) validateDiscord(v *validator) {
 }
 
 func (c *Config) validateMCP(v *validator) {
-	name, ok := strings.CutPrefix(c.MCP.Principal, "mcp:")
+	m := c.MCP
+	name, ok := strings.CutPrefix(m.Principal, "mcp:")
 	if !ok || !identRE.MatchString(name) {
 		v.add("mcp.principal", "must be mcp:<name> (name: letters, digits, '.', '_', '-')")
 	}
+	if m.HTTP != "" && !validListen(m.HTTP) {
+		v.add("mcp.http", "must be host:port, e.g. 127.0.0.1:8080")
+	}
+	// The key seals confirm states; a short one could be brute-forced,
+	// letting a client forge a confirmation.
+	if m.StateKey.IsSet() && len(m.StateKey.Reveal()) < 16 {
+		v.add("mcp.state_key", "too short: use at least 16 bytes (e.g. openssl rand -hex 32)")
+	}
 	names := map[string]int{}
 	hashes := map[string]int{}
-	for i, t := range c.MCP.Tokens {
+	for i, t := range m.Tokens {
 		key := fmt.Sprintf("mcp.tokens[%d]", i)
-		if !identRE.MatchString(t.Name) {
-			v.add(key+".name", "must be letters, digits, '.', '_' or '-' (at most 64)")
+		if !ValidMCPTokenName(t.Name) {
+			v.add(key+".name", "must be lowercase letters, digits, '_' or '-', starting with a letter or digit (at most 63)")
 		} else if j, dup := names[t.Name]; dup {
 			v.add(key+".name", "duplicate of mcp.tokens[%d].name", j)
 		} else {
 			names[t.Name] = i
 		}
-		h := strings.ToLower(t.SHA256)
-		if !isHex(h, 64) {
-			v.add(key+".sha256", "must be the SHA-256 of the token: 64 hex digits")
-		} else if j, dup := hashes[h]; dup {
+		// Parse lowercases the hash (normalize); a Config built in code
+		// must hold it as HashToken writes it.
+		if !isLowerHex(t.SHA256, 64) {
+			v.add(key+".sha256", "must be the SHA-256 of the token: 64 lowercase hex digits (mcp token new prints it)")
+		} else if j, dup := hashes[t.SHA256]; dup {
 			v.add(key+".sha256", "same token as mcp.tokens[%d]: each token must be unique", j)
 		} else {
-			hashes[h] = i
+			hashes[t.SHA256] = i
 		}
 	}
+}
+
+// ValidMCPTokenName reports whether name may name an MCP token. The name
+// becomes the principal mcp:<name> in policy lines and audit records, so it
+// is lowercase (two names never differ only in case) and has no characters
+// that policy globs or chat text treat specially.
+func ValidMCPTokenName(name string) bool { return mcpTokenNameRE.MatchString(name) }
+
+func isLowerHex(s string, n int) bool {
+	return isHex(s, n) && strings.ToLower(s) == s
 }
 
 func isHex(s string, n int) bool {

@@ -32,7 +32,10 @@ func validBase() *Config {
 	c.Aliases = map[string]string{"web": "demo-fra/srv-1", "db.example.com": "glesys/wps1"}
 	c.Slack = Slack{BotToken: "xoxb-1", AppToken: "xapp-1", SigningSecret: "s", ApprovalsChannel: "C1", APIURL: "http://127.0.0.1:9000/api/"}
 	c.Discord = Discord{Token: "t", AppID: "1", GuildID: "2", PublicKey: strings.Repeat("a", 64), ApprovalsChannel: "3"}
-	c.MCP.Tokens = []MCPToken{{Name: "claude-laptop", SHA256: strings.Repeat("0", 64)}, {Name: "ci", SHA256: strings.Repeat("F", 64)}}
+	c.MCP.Tokens = []MCPToken{{Name: "claude-laptop", SHA256: strings.Repeat("0", 64)}, {Name: "ci", SHA256: strings.Repeat("f", 64)}}
+	c.MCP.HTTP = "127.0.0.1:8081"
+	c.MCP.ReadOnly, c.MCP.DisableDestructive = true, true
+	c.MCP.StateKey = "0123456789abcdef"
 	return c
 }
 
@@ -50,6 +53,10 @@ func TestValidateAccepts(t *testing.T) {
 		{"ttl 24h", func(c *Config) { c.Approvals.TTL = Duration(24 * time.Hour) }},
 		{"policy files", func(c *Config) { c.Policy = Policy{Model: "m.conf", Policy: "p.csv"} }},
 		{"no hmac key", func(c *Config) { c.Audit.HMACKey = "" }},
+		{"mcp stdio only", func(c *Config) { c.MCP = MCP{Principal: "mcp:local"} }},
+		{"mcp token name longest", func(c *Config) { c.MCP.Tokens[0].Name = strings.Repeat("a", 63) }},
+		{"mcp token name digits, _ and -", func(c *Config) { c.MCP.Tokens[0].Name = "0ci_bot-2" }},
+		{"mcp http any port", func(c *Config) { c.MCP.HTTP = ":0" }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -135,11 +142,23 @@ func TestValidateRejects(t *testing.T) {
 		{"discord api_url", func(c *Config) { c.Discord.APIURL = "ws://x" }, "discord.api_url", "URL"},
 		{"mcp principal prefix", func(c *Config) { c.MCP.Principal = "local" }, "mcp.principal", "mcp:<name>"},
 		{"mcp principal empty name", func(c *Config) { c.MCP.Principal = "mcp:" }, "mcp.principal", "mcp:<name>"},
-		{"mcp token name", func(c *Config) { c.MCP.Tokens[0].Name = "" }, "mcp.tokens[0].name", "letters"},
+		{"mcp token name", func(c *Config) { c.MCP.Tokens[0].Name = "" }, "mcp.tokens[0].name", "lowercase letters"},
+		{"mcp token name uppercase", func(c *Config) { c.MCP.Tokens[0].Name = "Laptop" }, "mcp.tokens[0].name", "lowercase letters"},
+		{"mcp token name dot", func(c *Config) { c.MCP.Tokens[0].Name = "a.b" }, "mcp.tokens[0].name", "lowercase letters"},
+		{"mcp token name colon", func(c *Config) { c.MCP.Tokens[0].Name = "a:b" }, "mcp.tokens[0].name", "lowercase letters"},
+		{"mcp token name leading dash", func(c *Config) { c.MCP.Tokens[0].Name = "-a" }, "mcp.tokens[0].name", "lowercase letters"},
+		{"mcp token name leading underscore", func(c *Config) { c.MCP.Tokens[0].Name = "_a" }, "mcp.tokens[0].name", "lowercase letters"},
+		{"mcp token name too long", func(c *Config) { c.MCP.Tokens[0].Name = strings.Repeat("a", 64) }, "mcp.tokens[0].name", "at most 63"},
+		{"mcp token name glob", func(c *Config) { c.MCP.Tokens[0].Name = "a*" }, "mcp.tokens[0].name", "lowercase letters"},
 		{"mcp token name duplicate", func(c *Config) { c.MCP.Tokens[1].Name = "claude-laptop" }, "mcp.tokens[1].name", "duplicate of mcp.tokens[0].name"},
-		{"mcp sha256 short", func(c *Config) { c.MCP.Tokens[0].SHA256 = "abc" }, "mcp.tokens[0].sha256", "64 hex"},
-		{"mcp sha256 not hex", func(c *Config) { c.MCP.Tokens[0].SHA256 = strings.Repeat("z", 64) }, "mcp.tokens[0].sha256", "64 hex"},
+		{"mcp sha256 short", func(c *Config) { c.MCP.Tokens[0].SHA256 = "abc" }, "mcp.tokens[0].sha256", "64 lowercase hex"},
+		{"mcp sha256 not hex", func(c *Config) { c.MCP.Tokens[0].SHA256 = strings.Repeat("z", 64) }, "mcp.tokens[0].sha256", "64 lowercase hex"},
 		{"mcp sha256 duplicate", func(c *Config) { c.MCP.Tokens[1].SHA256 = strings.Repeat("0", 64) }, "mcp.tokens[1].sha256", "same token"},
+		{"mcp sha256 uppercase in code", func(c *Config) { c.MCP.Tokens[1].SHA256 = strings.Repeat("F", 64) }, "mcp.tokens[1].sha256", "64 lowercase hex"},
+		{"mcp sha256 long", func(c *Config) { c.MCP.Tokens[0].SHA256 = strings.Repeat("0", 65) }, "mcp.tokens[0].sha256", "64 lowercase hex"},
+		{"mcp http no port", func(c *Config) { c.MCP.HTTP = "localhost" }, "mcp.http", "host:port"},
+		{"mcp http bad port", func(c *Config) { c.MCP.HTTP = "127.0.0.1:65536" }, "mcp.http", "host:port"},
+		{"mcp state_key short", func(c *Config) { c.MCP.StateKey = "0123456789abcde" }, "mcp.state_key", "at least 16 bytes"},
 		{"log format", func(c *Config) { c.Log.Format = "xml" }, "log.format", "text or json"},
 		{"log level", func(c *Config) { c.Log.Level = "trace" }, "log.level", "debug, info, warn or error"},
 		{"demo speed zero", func(c *Config) { c.Demo.Speed = 0 }, "demo.speed", "positive"},
