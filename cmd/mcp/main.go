@@ -32,10 +32,14 @@ func main() {
 // path. It returns the exit status: 2 for bad usage or configuration, 1
 // for a failure while serving.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "token" {
+		return runToken(args[1:], stdout, stderr)
+	}
 	fs := flag.NewFlagSet("mcp", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var (
 		configPath   = fs.String("config", "", "configuration file (default $"+config.EnvVar+"; none: demo fleet)")
+		httpAddr     = fs.String("http", "", "serve streamable HTTP at ADDR/mcp (e.g. 127.0.0.1:8080; overrides mcp.http) instead of stdio")
 		readOnly     = fs.Bool("read-only", false, "offer only tools that read (overrides mcp.read_only: true only)")
 		noDestroy    = fs.Bool("disable-destructive", false, "offer no destructive tool (overrides mcp.disable_destructive: true only)")
 		logFormat    = fs.String("log-format", "", "log format on stderr: text or json (overrides log.format)")
@@ -43,7 +47,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		printVersion = fs.Bool("version", false, "print the version and exit")
 	)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: mcp [flags]\n\nServes the vpsops commands as MCP tools over stdio (stdout is the protocol; logs go to stderr).\n\nFlags:\n")
+		fmt.Fprintf(stderr, "Usage: mcp [flags]\n       mcp token new NAME\n\nServes the vpsops commands as MCP tools: over stdio (stdout is the protocol;\nlogs go to stderr), or streamable HTTP with --http and bearer tokens.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -89,10 +93,27 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer a.Close()
+	if *httpAddr == "" {
+		*httpAddr = cfg.MCP.HTTP
+	}
+	var tokens *mcpserver.Tokens
+	if *httpAddr != "" {
+		if tokens, err = mcpserver.NewTokens(cfg.MCP.Tokens); err != nil {
+			fmt.Fprintf(stderr, "mcp: mcp.tokens: %v (create one with `mcp token new NAME`)\n", err)
+			return 2
+		}
+	}
+	sealer, nonces, err := newSealer(ctx, a, cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "mcp: %v\n", err)
+		return 1
+	}
 	srv, err := mcpserver.New(a.Runner, mcpserver.Options{
-		Principal: cfg.MCP.Principal,
-		Ceiling:   mcpserver.Ceiling{ReadOnly: *readOnly, DisableDestructive: *noDestroy},
-		Logger:    logger,
+		Principal:     cfg.MCP.Principal,
+		PrincipalFrom: mcpserver.PrincipalFrom,
+		Ceiling:       mcpserver.Ceiling{ReadOnly: *readOnly || cfg.MCP.ReadOnly, DisableDestructive: *noDestroy || cfg.MCP.DisableDestructive},
+		Logger:        logger,
+		Sealer:        sealer,
 	})
 	if err != nil {
 		fmt.Fprintf(stderr, "mcp: %v\n", err)
@@ -105,8 +126,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	bg, stopBG := context.WithCancel(ctx)
 	wait := a.Background(bg, grace, nil)
 	go srv.WatchPolicy(bg, time.Second)
-	logger.Info("vpsops mcp serving on stdio", "version", buildinfo.String(), "principal", cfg.MCP.Principal, "database", cfg.Database)
-	serveErr := server.NewStdioServer(srv.MCP()).Listen(ctx, stdin, stdout)
+	go pruneNonces(bg, nonces)
+	var serveErr error
+	if *httpAddr != "" {
+		serveErr = serveHTTP(ctx, srv, tokens, *httpAddr, logger)
+	} else {
+		logger.Info("vpsops mcp serving on stdio", "version", buildinfo.String(), "principal", cfg.MCP.Principal, "database", cfg.Database)
+		serveErr = server.NewStdioServer(srv.MCP()).Listen(ctx, stdin, stdout)
+	}
 	stopBG()
 	wait()
 	if serveErr != nil && !errors.Is(serveErr, context.Canceled) && !errors.Is(serveErr, io.EOF) {

@@ -71,7 +71,7 @@ func TestConfirmByTypingTheServerName(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if tc.status == "pending" && (req.DecidedBy != "mcp:admin" || !req.NeedsApproval) {
+				if !req.NeedsConfirm || tc.status == "pending" && (req.DecidedBy != "mcp:admin" || !req.NeedsApproval) {
 					t.Fatalf("confirmed request: %+v", req)
 				}
 			})
