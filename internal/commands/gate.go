@@ -88,7 +88,16 @@ func (r *Runner) hold(ctx context.Context, q *Request, inv *Invocation, base aud
 		r.held.forget(created.ID)
 		return Result{}, fault.Errorf(fault.Unavailable, "the audit log cannot be written, so the %s request was withdrawn; nothing was done", gate)
 	}
-	return pendingResult(r.View(created, q.Principal)), nil
+	res := pendingResult(r.View(created, q.Principal))
+	// A value vpsops generated (a root password) is the requester's to
+	// keep from now: an MCP client's call ends here, long before the
+	// request runs, and this is its only chance to be told.
+	for _, a := range cmd.Args {
+		if inv.Generated[a.Name] {
+			res.Secret = append(res.Secret, Field{Name: a.Name + " (set when it runs)", Value: inv.Args.String(a.Name)})
+		}
+	}
+	return res, nil
 }
 
 // pendingResult is the answer of a request stopped at a gate.

@@ -165,3 +165,16 @@ func (h typing) Elicit(ctx context.Context, req mcp.ElicitationRequest) (*mcp.El
 	return &mcp.ElicitationResult{ElicitationResponse: mcp.ElicitationResponse{
 		Action: mcp.ElicitationResponseActionAccept, Content: map[string]any{"server_name": h.name}}}, nil
 }
+
+func toolRequest(tool string, args any) mcp.CallToolRequest {
+	req := mcp.CallToolRequest{}
+	req.Params.Name, req.Params.Arguments = tool, args
+	return req
+}
+
+func (f *fixture) serverExistsT(t testing.TB, id string) bool {
+	t.Helper()
+	p, _ := f.app.Fleet.Get("demo-fra")
+	_, err := p.GetServer(context.Background(), id)
+	return err == nil
+}
