@@ -257,9 +257,10 @@ func (r *Runner) deny(ctx context.Context, q *Request, base audit.Record, cmd *C
 }
 
 // execute runs an authorized, ungated (or already cleared) invocation and
-// audits its outcome. A command stopped by shutdown (its context cancelled
-// while the provider was working) is recorded as interrupted: its outcome
-// is unknown, and it is never re-run.
+// audits its outcome. A command whose caller stopped waiting (shutdown, or
+// an MCP client cancelling its call) while the provider was working is
+// recorded as interrupted: the action may well go on at the provider, its
+// outcome is unknown, and it is never re-run.
 func (r *Runner) execute(ctx context.Context, inv *Invocation, base audit.Record, start time.Time) (Result, error) {
 	q := inv.Request
 	res, err := inv.Command.Run(ctx, inv)
@@ -275,7 +276,7 @@ func (r *Runner) execute(ctx context.Context, inv *Invocation, base audit.Record
 	switch {
 	case err != nil && ctx.Err() != nil:
 		rec.Stage, rec.Outcome, rec.ErrorClass = audit.StageInterrupted, audit.OutcomeError, string(fault.ClassOf(err))
-		rec.Error = "stopped by shutdown before the provider reported the end: " + safeMessage(err)
+		rec.Error = "stopped waiting (shutdown or the caller cancelled) before the provider reported the end; the action may still be running there: " + safeMessage(err)
 	case err != nil:
 		rec.Outcome, rec.ErrorClass, rec.Error = audit.OutcomeError, string(fault.ClassOf(err)), safeMessage(err)
 	default:

@@ -42,6 +42,13 @@ const testPolicy = "\ng, mcp:admin, admin\n"
 
 func newFixture(t testing.TB, o Options) *fixture {
 	t.Helper()
+	return newFixtureSpeed(t, o, 1000)
+}
+
+// newFixtureSpeed is newFixture with the demo fleet at speed (1: real
+// time, a reboot takes seconds; 1000: instant).
+func newFixtureSpeed(t testing.TB, o Options, speed float64) *fixture {
+	t.Helper()
 	dir := t.TempDir()
 	policyPath := filepath.Join(dir, "policy.csv")
 	if err := os.WriteFile(policyPath, []byte(vpsops.DefaultPolicy+testPolicy), 0o600); err != nil {
@@ -49,7 +56,7 @@ func newFixture(t testing.TB, o Options) *fixture {
 	}
 	cfg := config.Default()
 	cfg.Database = filepath.Join(dir, "vpsops.db")
-	cfg.Demo.Speed = 1000
+	cfg.Demo.Speed = speed
 	cfg.Policy.Policy = policyPath
 	a, err := app.Open(context.Background(), cfg, app.Options{})
 	if err != nil {
