@@ -116,7 +116,7 @@ func TestStdioEndToEnd(t *testing.T) {
 				t.Fatalf("delete_server: %v %+v", err, res)
 			}
 			b, _ := json.Marshal(res.StructuredContent)
-			if !strings.Contains(string(b), `"status":"pending"`) {
+			if !strings.Contains(string(b), `"status":"approval_pending"`) {
 				t.Fatalf("delete_server did not wait for approval: %s", b)
 			}
 			if code := stop(); code != 0 {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
@@ -67,7 +68,7 @@ func render(cmd *commands.Command, res commands.Result) *mcp.CallToolResult {
 	if cmd.Gated() {
 		switch {
 		case res.Pending != nil:
-			structured = map[string]any{"status": "pending", "request": res.Pending}
+			structured = approvalPending(res.Pending)
 			text += fmt.Sprintf("Nothing has happened yet. Follow the request with get_approval {\"id\": %q}.\n", res.Pending.ID)
 		case res.Data != nil:
 			structured = map[string]any{"status": "done", "result": res.Data}
@@ -79,6 +80,18 @@ func render(cmd *commands.Command, res commands.Result) *mcp.CallToolResult {
 		return mcp.NewToolResultText(text)
 	}
 	return mcp.NewToolResultStructured(structured, text)
+}
+
+// approvalPending is the structured answer of a request waiting for a
+// human approver: what to follow, until when, and who can end the wait.
+func approvalPending(v *commands.RequestView) map[string]any {
+	return map[string]any{
+		"status":         "approval_pending",
+		"approval_id":    v.ID,
+		"expires_at":     v.ExpiresAt.UTC().Format(time.RFC3339),
+		"approvers_hint": fmt.Sprintf("a person the policy lets approve it (approval.grant on %s), never an MCP client, runs `approve %s` in chat or the shell, or presses Approve on the posted request", v.Target.Ref, v.ID),
+		"request":        v,
+	}
 }
 
 // toolError is a failed call as the model sees it: "error [class]: what

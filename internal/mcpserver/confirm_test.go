@@ -49,7 +49,7 @@ func TestConfirmByTypingTheServerName(t *testing.T) {
 		for _, tc := range []struct {
 			typed, status, state string
 		}{
-			{"web-2", "pending", string(approval.Pending)},
+			{"web-2", "approval_pending", string(approval.Pending)},
 			{"web-1", "cancelled", string(approval.Cancelled)},
 			{"", "cancelled", string(approval.Cancelled)}, // declined
 		} {
@@ -71,7 +71,7 @@ func TestConfirmByTypingTheServerName(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if !req.NeedsConfirm || tc.status == "pending" && (req.DecidedBy != "mcp:admin" || !req.NeedsApproval) {
+				if !req.NeedsConfirm || tc.status == "approval_pending" && (req.DecidedBy != "mcp:admin" || !req.NeedsApproval) {
 					t.Fatalf("confirmed request: %+v", req)
 				}
 			})
@@ -130,7 +130,7 @@ func TestRequestStateIsSealed(t *testing.T) {
 		}
 	}
 	ok := modernCall(f, "mcp:admin", "delete_server", args, token, "web-2")
-	if o := outcomeOf(t, ok); ok.IsError || o.Status != "pending" || o.Request.Gate != "approval" {
+	if o := outcomeOf(t, ok); ok.IsError || o.Status != "approval_pending" || o.Request.Gate != "approval" {
 		t.Fatalf("the genuine state after refusals: %s", text(ok))
 	}
 	if replay := modernCall(f, "mcp:admin", "delete_server", args, token, "web-2"); !replay.IsError || !strings.Contains(text(replay), "confirmation refused") {
@@ -168,7 +168,7 @@ func TestClientWithoutFormsGoesToApproval(t *testing.T) {
 	f := newFixture(t, Options{})
 	c := f.client(t, revisions[1]) // no elicitation handler: no capability
 	res := call(t, c, as("mcp:admin"), "delete_server", map[string]any{"server": "demo-fra/fra-102"})
-	if o := outcomeOf(t, res); o.Status != "pending" || o.Request.Gate != "approval" {
+	if o := outcomeOf(t, res); o.Status != "approval_pending" || o.Request.Gate != "approval" {
 		t.Fatalf("%+v", o)
 	}
 }

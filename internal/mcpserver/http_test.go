@@ -90,7 +90,7 @@ func TestHTTPTokensArePrincipals(t *testing.T) {
 				t.Fatalf("whoami as claude: %s", text(res))
 			}
 			res = call(t, admin, ctx, "delete_server", map[string]any{"server": "demo-fra/fra-102"})
-			if o := outcomeOf(t, res); res.IsError || o.Status != "pending" || o.Request.Gate != "approval" {
+			if o := outcomeOf(t, res); res.IsError || o.Status != "approval_pending" || o.Request.Gate != "approval" {
 				t.Fatalf("confirm over HTTP: %+v %s", o, text(res))
 			}
 			if !f.serverExists(t, "fra-102") {

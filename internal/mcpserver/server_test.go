@@ -175,16 +175,22 @@ func TestDestructiveToolWaitsForApproval(t *testing.T) {
 				t.Fatalf("delete_server: %q", text(res))
 			}
 			var got struct {
-				Status  string `json:"status"`
-				Request struct {
+				Status     string `json:"status"`
+				ApprovalID string `json:"approval_id"`
+				ExpiresAt  string `json:"expires_at"`
+				Hint       string `json:"approvers_hint"`
+				Request    struct {
 					ID    string `json:"id"`
 					State string `json:"state"`
 					Gate  string `json:"gate"`
 				} `json:"request"`
 			}
 			b, _ := json.Marshal(res.StructuredContent)
-			if json.Unmarshal(b, &got) != nil || got.Status != "pending" || got.Request.State != string(approval.Pending) || got.Request.Gate != "approval" {
+			if json.Unmarshal(b, &got) != nil || got.Status != "approval_pending" || got.Request.State != string(approval.Pending) || got.Request.Gate != "approval" {
 				t.Fatalf("structured content %s", b)
+			}
+			if got.ApprovalID != got.Request.ID || got.ExpiresAt == "" || !strings.Contains(got.Hint, "approve "+got.ApprovalID) {
+				t.Fatalf("approval_pending fields: %s", b)
 			}
 			if !strings.Contains(text(res), "get_approval") {
 				t.Fatalf("text does not say how to follow it: %q", text(res))

@@ -98,17 +98,20 @@ func description(cmd *commands.Command) string {
 }
 
 // outputSchema is the tool's structured result. A command that may stop
-// at a gate returns either what it did or the request that waits, so its
-// schema says both, under an explicit status.
+// at a gate returns either what it did or the request that waits for an
+// approver, so its schema says both, under an explicit status.
 func outputSchema(cmd *commands.Command) map[string]any {
 	out := cmd.OutputSchema()
 	if !cmd.Gated() {
 		return out
 	}
 	props := map[string]any{
-		"status": map[string]any{"type": "string", "enum": []string{"done", "pending", "cancelled"},
-			"description": "done: it ran and result says what changed; pending: it waits at a gate and request says for what; cancelled: the user declined and nothing was done"},
-		"request": withDescription(requestSchema(), "the gated request, when status is pending or cancelled"),
+		"status": map[string]any{"type": "string", "enum": []string{"done", "approval_pending", "cancelled"},
+			"description": "done: it ran and result says what changed; approval_pending: nothing happened yet, a human approver must approve it (request says what waits); cancelled: the user declined and nothing was done"},
+		"approval_id":    map[string]any{"type": "string", "description": "the request to follow with get_approval, when approval_pending"},
+		"expires_at":     map[string]any{"type": "string", "format": "date-time", "description": "when the request expires unless decided, when approval_pending"},
+		"approvers_hint": map[string]any{"type": "string", "description": "where and how a human approves it, when approval_pending"},
+		"request":        withDescription(requestSchema(), "the gated request, when approval_pending or cancelled"),
 	}
 	if out != nil {
 		props["result"] = withDescription(out, "what the command did, when status is done")
