@@ -1,35 +1,65 @@
 package mcpserver
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http/httptest"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
+	"github.com/vpsops/vpsops/internal/commands"
 	"github.com/vpsops/vpsops/internal/config"
 )
 
 // The tool-call benchmarks time one tools/call get_server through the
 // whole server on a real transport, and the same call against a bare
 // mcp-go server whose one tool returns a fixed result of the same shape,
-// on the same transport in the same run: the ratio is what vpsops adds
+// on the same transport in the same run. Ours does the command's work
 // (argument checks, policy, the demo driver's read, two audit records)
-// to mcp-go's own cost. Run them with -benchtime 200x for a smoke check,
-// or -benchtime 3s -count 3 for figures (docs/benchmarks.md).
+// and the bare tool none, so BenchmarkToolCallRunner times that work
+// alone: ours minus it is what the MCP layer adds. Each reports calls/s
+// and CPU time per call. Run them with -benchtime 200x for a smoke
+// check, or -benchtime 3s -count 3 for figures (docs/benchmarks.md).
 
 const benchRef = "demo-fra/fra-101"
 
 // benchArgs are the call's arguments, the same for both servers so the
 // requests are the same bytes.
 var benchArgs = map[string]any{"server": benchRef}
+
+// BenchmarkToolCallRunner is the baseline under both: the same request
+// the get_server tool makes, straight to the command runner, with no MCP
+// and no transport. Ours minus this is what the MCP layer costs.
+func BenchmarkToolCallRunner(b *testing.B) {
+	f := newFixture(b, Options{})
+	q := commands.Request{Source: "mcp", Principal: "mcp:admin", Command: "status", Args: benchArgs}
+	ctx := context.Background()
+	res, err := f.app.Runner.Run(ctx, q)
+	if err != nil {
+		b.Fatalf("status: %v", err)
+	}
+	if !strings.Contains(commands.Plain(res, true), "web-1") {
+		b.Fatalf("status answered %q", commands.Plain(res, true))
+	}
+	cpu0, cpuOK := processCPU()
+	for b.Loop() {
+		if _, err := f.app.Runner.Run(ctx, q); err != nil {
+			b.Fatalf("status: %v", err)
+		}
+	}
+	reportRates(b, cpu0, cpuOK)
+}
 
 // BenchmarkToolCallStdio serves over mcp-go's stdio server on in-memory
 // pipes, as cmd/mcp does on its stdin and stdout; the caller is the
@@ -88,6 +118,7 @@ func benchCalls(b *testing.B, c *client.Client) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	cpu0, cpuOK := processCPU()
 	for b.Loop() {
 		res, err := c.CallTool(ctx, req)
 		if err != nil {
@@ -97,8 +128,46 @@ func benchCalls(b *testing.B, c *client.Client) {
 			b.Fatalf("get_server failed: %s", text(res))
 		}
 	}
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "calls/s")
+	reportRates(b, cpu0, cpuOK)
 	b.ReportMetric(float64(size), "result-B")
+}
+
+// reportRates reports calls/s and, where the process's CPU time can be
+// read, the CPU time per call since cpu0.
+func reportRates(b *testing.B, cpu0 time.Duration, cpuOK bool) {
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "calls/s")
+	if cpu1, ok := processCPU(); ok && cpuOK {
+		b.ReportMetric(float64(cpu1-cpu0)/float64(time.Microsecond)/float64(b.N), "cpu-µs/op")
+	}
+}
+
+// processCPU is the CPU time this process has used (user and system, all
+// threads: client, server and audit writer alike), from /proc on Linux.
+// On a machine shared with other work, wall time per call moves with the
+// load; CPU time per call moves much less, so it is the steadier basis
+// for comparing the two servers.
+func processCPU() (time.Duration, bool) {
+	stat, err := os.ReadFile("/proc/self/stat")
+	if err != nil {
+		return 0, false
+	}
+	// The fields after the command name, which is in parentheses and may
+	// hold spaces: utime and stime are the 12th and 13th, in clock ticks
+	// of 10 ms (USER_HZ is 100 on Linux).
+	i := bytes.LastIndexByte(stat, ')')
+	if i < 0 {
+		return 0, false
+	}
+	f := strings.Fields(string(stat[i+1:]))
+	if len(f) < 13 {
+		return 0, false
+	}
+	utime, err1 := strconv.ParseInt(f[11], 10, 64)
+	stime, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, false
+	}
+	return time.Duration(utime+stime) * 10 * time.Millisecond, true
 }
 
 // checkServerResult checks that a call answered with the benchmarked
