@@ -90,8 +90,8 @@ func BenchmarkToolCallHTTP(b *testing.B) {
 }
 
 // benchBothServers runs, for each protocol revision, the call against
-// ours and then against the bare server, so each pair shares the
-// machine's load of the moment.
+// ours and then against the bare server, one right after the other, so
+// each pair runs under much the same load from other work.
 func benchBothServers(b *testing.B, ours, bare func(*testing.B, string) *client.Client) {
 	for _, rev := range revisions {
 		b.Run(rev, func(b *testing.B) {
@@ -103,8 +103,8 @@ func benchBothServers(b *testing.B, ours, bare func(*testing.B, string) *client.
 
 // benchCalls times one caller making get_server calls back to back. The
 // first, untimed call must come back right; it also warms the policy
-// cache and the connections. It reports calls/s and the size of the
-// result as JSON, which shows the two servers answer alike.
+// cache and the connections. It reports calls/s, CPU per call and the
+// size of the result as JSON, which shows the two servers answer alike.
 func benchCalls(b *testing.B, c *client.Client) {
 	ctx := context.Background()
 	req := mcp.CallToolRequest{}
