@@ -108,9 +108,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "mcp: %v\n", err)
 		return 1
 	}
+	var principalFrom func(context.Context) (string, bool) // stdio: the configured principal
+	if *httpAddr != "" {
+		principalFrom = mcpserver.PrincipalFrom // HTTP: the bearer token's, or nobody
+	}
 	srv, err := mcpserver.New(a.Runner, mcpserver.Options{
 		Principal:     cfg.MCP.Principal,
-		PrincipalFrom: mcpserver.PrincipalFrom,
+		PrincipalFrom: principalFrom,
 		Ceiling:       mcpserver.Ceiling{ReadOnly: *readOnly || cfg.MCP.ReadOnly, DisableDestructive: *noDestroy || cfg.MCP.DisableDestructive},
 		Logger:        logger,
 		Sealer:        sealer,

@@ -64,7 +64,7 @@ func (s *Store) sweepInterrupted(ctx context.Context) ([]Request, error) {
 		return nil, nil
 	}
 	out, err := queryRequests(ctx, tx, `UPDATE approval_requests SET state = 'interrupted',
-			error = 'executor ' || executor || ' stopped renewing its lease', updated_at = ?
+			error = 'the process running it stopped renewing its lease', updated_at = ?
 		WHERE state = 'executing' AND lease_until < ?
 		RETURNING `+columns, nanos(now), nanos(now))
 	if err != nil {

@@ -26,6 +26,7 @@ func (r *Runner) Confirm(ctx context.Context, q Request, id string) (Result, err
 		r.record(ctx, &q, rec)
 		res := pendingResult(r.View(req, q.Principal))
 		res.Request = res.Pending
+		res.Secret = r.generatedFields(req.ID, r.reg.Lookup(req.Command))
 		return res, nil
 	}
 	// The requester is here, in the process holding any secrets: run it.

@@ -24,7 +24,12 @@ func (r *Runner) gateFor(q *Request, cmd *Command, target string) (policy.Gate, 
 	if pg, rule := r.policy.Gate(string(q.Principal), cmd.Name, target); policy.Stricter(gate, pg) != gate {
 		gate, reason = pg, rule
 	}
-	if gate == policy.GateConfirm && !q.CanConfirm {
+	switch {
+	case gate == policy.GateConfirm && q.mcp():
+		// A form any client can answer by itself proves no person was
+		// there: from an AI client, a confirm rule means an approver.
+		gate, reason = policy.GateApproval, reason+"; an MCP client's confirmation is no person's"
+	case gate == policy.GateConfirm && !q.CanConfirm:
 		gate, reason = policy.GateApproval, reason+"; the requester cannot confirm from "+q.Source
 	}
 	return gate, reason
@@ -89,14 +94,7 @@ func (r *Runner) hold(ctx context.Context, q *Request, inv *Invocation, base aud
 		return Result{}, fault.Errorf(fault.Unavailable, "the audit log cannot be written, so the %s request was withdrawn; nothing was done", gate)
 	}
 	res := pendingResult(r.View(created, q.Principal))
-	// A value vpsops generated (a root password) is the requester's to
-	// keep from now: an MCP client's call ends here, long before the
-	// request runs, and this is its only chance to be told.
-	for _, a := range cmd.Args {
-		if inv.Generated[a.Name] {
-			res.Secret = append(res.Secret, Field{Name: a.Name + " (set when it runs)", Value: inv.Args.String(a.Name)})
-		}
-	}
+	res.Secret = r.generatedFields(created.ID, cmd)
 	return res, nil
 }
 

@@ -75,3 +75,22 @@ func (h *heldSecrets) done(id string) {
 	defer h.mu.Unlock()
 	delete(h.running, id)
 }
+
+// generatedFields are the values vpsops generated for held request id (a
+// root password), as secret fields for its requester. They are the
+// requester's to keep from the moment the request waits: an MCP client's
+// call ends long before the request runs, so every answer to the
+// requester while it waits carries them.
+func (r *Runner) generatedFields(id string, cmd *Command) []Field {
+	h, ok := r.held.get(id)
+	if !ok || cmd == nil {
+		return nil
+	}
+	var out []Field
+	for _, a := range cmd.Args {
+		if h.generated[a.Name] {
+			out = append(out, Field{Name: a.Name + " (set when it runs)", Value: h.args.String(a.Name)})
+		}
+	}
+	return out
+}

@@ -86,7 +86,11 @@ func (r *Runner) Watch(ctx context.Context, interval, grace time.Duration, notif
 			stopAfter := time.AfterFunc(grace, cancelWork)
 			r.inflight.Wait()
 			stopAfter.Stop()
-			r.releaseHeld(work)
+			// Not work: past the grace it is cancelled, and the requests
+			// only this process could run must still be withdrawn.
+			release, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+			r.releaseHeld(release)
+			cancel()
 			return
 		case <-t.C:
 		}

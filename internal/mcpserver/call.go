@@ -19,7 +19,11 @@ import (
 // never as a protocol error: the model reads it and can correct itself.
 func (s *Server) handler(cmd *commands.Command) server.ToolHandlerFunc {
 	return func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-		p := s.principal(ctx)
+		p, ok := s.principal(ctx)
+		if !ok {
+			q := commands.Request{Source: "mcp", Principal: unauthenticated, Command: cmd.Name}
+			return toolError(s.runner.Refused(ctx, q, fault.Errorf(fault.Unauthenticated, "%s: the request carries no principal", cmd.Tool))), nil
+		}
 		args, err := arguments(req)
 		if err != nil {
 			q := commands.Request{Source: "mcp", Principal: p, Command: cmd.Name}

@@ -3,6 +3,8 @@ package mcpserver
 import (
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +13,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
+	vpsops "github.com/vpsops/vpsops"
 	"github.com/vpsops/vpsops/internal/approval"
 	"github.com/vpsops/vpsops/internal/audit"
 )
@@ -170,5 +173,23 @@ func TestClientWithoutFormsGoesToApproval(t *testing.T) {
 	res := call(t, c, as("mcp:admin"), "delete_server", map[string]any{"server": "demo-fra/fra-102"})
 	if o := outcomeOf(t, res); o.Status != "approval_pending" || o.Request.Gate != "approval" {
 		t.Fatalf("%+v", o)
+	}
+}
+
+// A policy confirm rule cannot be met by an AI client: a form any client
+// can fill in proves no person was there, so it asks an approver.
+func TestPolicyConfirmMeansApprovalOverMCP(t *testing.T) {
+	f := newFixture(t, Options{})
+	policy := filepath.Join(f.dir, "policy.csv")
+	if err := os.WriteFile(policy, []byte(vpsops.DefaultPolicy+testPolicy+"p2, *, demo-fra/*, stop, confirm\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.app.Policy.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	c := f.client(t, revisions[0], client.WithElicitationHandler(typing{"web-2"}))
+	res := call(t, c, as("mcp:admin"), "stop_server", map[string]any{"server": "demo-fra/fra-102"})
+	if o := outcomeOf(t, res); res.IsError || o.Status != "approval_pending" {
+		t.Fatalf("stop_server under a confirm rule: %+v %s", o, text(res))
 	}
 }

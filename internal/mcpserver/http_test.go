@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/client/transport"
@@ -156,7 +157,40 @@ func TestHTTPRefusals(t *testing.T) {
 			}
 		}
 	}
-	if n != 3 {
-		t.Fatalf("%d refused HTTP requests on record, want 3", n)
+	// Three refusals from one address within a minute: one durable
+	// record, so a flood cannot grow the audit chain at will.
+	if n != 1 {
+		t.Fatalf("%d refused HTTP requests on record, want 1", n)
+	}
+
+	// A page that rebound its domain to 127.0.0.1 is refused before the
+	// token is looked at.
+	req, _ = http.NewRequest(http.MethodPost, hs.URL+"/mcp", strings.NewReader(body))
+	req.Host = "rebound.example:80"
+	req.Header.Set("Authorization", "Bearer "+tokens["admin"])
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("rebound Host: %d", resp.StatusCode)
+	}
+}
+
+func TestFailureLogWritesOnceAMinutePerAddress(t *testing.T) {
+	l := &failureLog{every: time.Minute, seen: map[string]*refusals{}}
+	t0 := time.Now()
+	var writes []int
+	for i := range 100 {
+		if n, ok := l.note("192.0.2.1", t0.Add(time.Duration(i)*time.Second)); ok {
+			writes = append(writes, n)
+		}
+	}
+	if !slices.Equal(writes, []int{1, 60}) {
+		t.Fatalf("records for 100 refusals over 100 s: %v, want [1 60]", writes)
+	}
+	if _, ok := l.note("198.51.100.7", t0); !ok {
+		t.Fatal("another address is not recorded")
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mark3labs/mcp-go/client"
 	"github.com/vpsops/vpsops/internal/approval"
 )
 
@@ -20,12 +21,21 @@ import (
 // request then runs in this process once approved; the password is never
 // stored.
 func TestReinstallPasswordGoesOnlyToTheCaller(t *testing.T) {
+	t.Run("without forms", func(t *testing.T) { reinstallPassword(t) })
+	// The confirm form's answer is the call's last result: the password
+	// must come with it (it was lost there once).
+	t.Run("through the confirm form", func(t *testing.T) {
+		reinstallPassword(t, client.WithElicitationHandler(typing{"web-1"}))
+	})
+}
+
+func reinstallPassword(t *testing.T, opts ...client.ClientOption) {
 	f := newFixture(t, Options{})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go f.app.Runner.Watch(ctx, 5*time.Millisecond, time.Second, nil)
 
-	c := f.client(t, revisions[0])
+	c := f.client(t, revisions[0], opts...)
 	res := call(t, c, as("mcp:admin"), "reinstall_server", map[string]any{"server": "demo-fra/fra-101", "image": "debian-12"})
 	if res.IsError {
 		t.Fatalf("reinstall_server: %s", text(res))

@@ -25,7 +25,8 @@ type Options struct {
 	// (stdio): "mcp:local" by default.
 	Principal string
 	// PrincipalFrom returns the principal a transport established for a
-	// request (an HTTP bearer token); nil for stdio.
+	// request (an HTTP bearer token); nil for stdio. When set, a request
+	// it names nobody for is refused: never the configured principal.
 	PrincipalFrom func(ctx context.Context) (string, bool)
 	Ceiling       Ceiling
 	Logger        *slog.Logger
@@ -98,25 +99,28 @@ const instructions = `vpsops runs a fleet of virtual servers across hosting prov
 // MCP is the mcp-go server, for transports and tests.
 func (s *Server) MCP() *server.MCPServer { return s.mcp }
 
-// principal is who is calling: the transport's principal, else the
-// configured one.
-func (s *Server) principal(ctx context.Context) commands.Principal {
-	if s.o.PrincipalFrom != nil {
-		if p, ok := s.o.PrincipalFrom(ctx); ok {
-			return commands.Principal(p)
-		}
+// principal is who is calling: the transport's principal, or the
+// configured one when the transport names nobody by design (stdio). ok is
+// false when the transport should have named someone and did not.
+func (s *Server) principal(ctx context.Context) (commands.Principal, bool) {
+	if s.o.PrincipalFrom == nil {
+		return commands.Principal(s.o.Principal), true
 	}
-	return commands.Principal(s.o.Principal)
+	p, ok := s.o.PrincipalFrom(ctx)
+	return commands.Principal(p), ok && commands.Principal(p).MCP()
 }
+
+// unauthenticated is the principal recorded for a call nobody vouched for.
+const unauthenticated commands.Principal = "mcp:unauthenticated"
 
 // offerTools trims tools/list to what the caller may call: a tool whose
 // permission the principal holds nowhere is not offered. The runner still
 // decides on every call.
 func (s *Server) offerTools(ctx context.Context, _ any, _ *mcp.ListToolsRequest, result *mcp.ListToolsResult) {
-	p := s.principal(ctx)
+	p, ok := s.principal(ctx)
 	kept := result.Tools[:0]
 	for _, t := range result.Tools {
-		if cmd := s.tools[t.Name]; cmd != nil && s.runner.Offered(p, cmd) {
+		if cmd := s.tools[t.Name]; ok && cmd != nil && s.runner.Offered(p, cmd) {
 			kept = append(kept, t)
 		}
 	}
@@ -134,7 +138,11 @@ func (s *Server) refuseDisabled(ctx context.Context, _ any, req *mcp.CallToolReq
 	if !disabled {
 		why = "no such tool"
 	}
-	q := commands.Request{Source: "mcp", Principal: s.principal(ctx), Command: s.commandFor(name)}
+	p, ok := s.principal(ctx)
+	if !ok {
+		p = unauthenticated
+	}
+	q := commands.Request{Source: "mcp", Principal: p, Command: s.commandFor(name)}
 	_ = s.runner.Refused(ctx, q, fault.Errorf(fault.PermissionDenied, "tool %s refused: %s", clip(name), why))
 }
 
