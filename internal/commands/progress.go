@@ -53,88 +53,93 @@ const DefaultProgressInterval = time.Second
 // steps that arrive in between replace each other, and the last one is
 // delivered when the interval ends or at Flush. So a chatty provider never
 // exceeds a chat platform's edit rate, and nobody is left looking at a
-// stale step. It is safe for concurrent use; deliver is never called
-// concurrently with itself.
+// stale step. Report never waits for a delivery: one goroutine of the
+// throttle's own delivers, and the interval runs from the end of a
+// delivery, so a slow sink (a busy database, a rate-limited chat edit) is
+// throttled too. Call Flush when the operation ends.
 type Throttle struct {
 	interval time.Duration
 	deliver  func(Progress)
 
-	mu       sync.Mutex
-	last     time.Time // when deliver was last called
-	pending  *Progress
-	timer    *time.Timer
-	sending  sync.Mutex     // serializes deliver
-	inflight sync.WaitGroup // deliveries started; Flush waits for them
-	stopped  bool
+	mu      sync.Mutex
+	pending *Progress
+	stopped bool
+
+	wake     chan struct{} // a step is pending (buffered: one wake is enough)
+	stop     chan struct{} // closed by Flush
+	done     chan struct{} // closed when the delivering goroutine ends
+	stopOnce sync.Once
 }
 
 // NewThrottle returns a Throttle delivering to deliver.
 func NewThrottle(interval time.Duration, deliver func(Progress)) *Throttle {
-	return &Throttle{interval: interval, deliver: deliver}
+	t := &Throttle{interval: interval, deliver: deliver,
+		wake: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
+	go t.loop()
+	return t
 }
 
-// Report offers a step. It returns at once; deliver runs now, or later on
-// the throttle's timer.
+// Report offers a step; it returns at once. A step reported after Flush
+// is dropped.
 func (t *Throttle) Report(p Progress) {
 	t.mu.Lock()
 	if t.stopped {
 		t.mu.Unlock()
 		return
 	}
-	wait := t.interval - time.Since(t.last)
-	if wait <= 0 && t.timer == nil {
-		t.last = time.Now()
-		t.inflight.Add(1)
-		t.mu.Unlock()
-		t.send(p)
-		return
-	}
 	t.pending = &p
-	if t.timer == nil {
-		t.timer = time.AfterFunc(max(wait, 0), t.fire)
-	}
 	t.mu.Unlock()
+	select {
+	case t.wake <- struct{}{}:
+	default:
+	}
 }
 
-func (t *Throttle) fire() {
+// take returns the pending step, if any, and whether Flush was called.
+func (t *Throttle) take() (*Progress, bool) {
 	t.mu.Lock()
+	defer t.mu.Unlock()
 	p := t.pending
-	t.pending, t.timer = nil, nil
-	if p == nil || t.stopped {
-		t.mu.Unlock()
-		return
+	t.pending = nil
+	return p, t.stopped
+}
+
+func (t *Throttle) loop() {
+	defer close(t.done)
+	for {
+		select {
+		case <-t.wake:
+		case <-t.stop:
+		}
+		p, stopped := t.take()
+		if p != nil {
+			t.deliver(*p)
+		}
+		if stopped {
+			if p, _ := t.take(); p != nil { // reported while the last one was delivered
+				t.deliver(*p)
+			}
+			return
+		}
+		if p == nil {
+			continue
+		}
+		wait := time.NewTimer(t.interval)
+		select {
+		case <-wait.C:
+		case <-t.stop: // the operation ended: deliver its last step now
+		}
+		wait.Stop()
 	}
-	t.last = time.Now()
-	t.inflight.Add(1)
-	t.mu.Unlock()
-	t.send(*p)
 }
 
-// send delivers p; the caller has counted it in inflight.
-func (t *Throttle) send(p Progress) {
-	defer t.inflight.Done()
-	t.sending.Lock()
-	defer t.sending.Unlock()
-	t.deliver(p)
-}
-
-// Flush delivers the step still waiting, if any, and stops the throttle:
-// later reports are dropped. Call it when the operation ends, before
-// reporting the outcome, so the last step is never lost or late.
+// Flush delivers the step still waiting, if any, and stops the throttle;
+// it returns once every delivery is done, so the outcome reported after
+// it never overtakes a progress step.
 func (t *Throttle) Flush() {
 	t.mu.Lock()
-	p := t.pending
-	t.pending, t.stopped = nil, true
-	if t.timer != nil {
-		t.timer.Stop()
-		t.timer = nil
-	}
+	t.stopped = true
 	t.mu.Unlock()
-	// A delivery already started on the timer's goroutine goes first;
-	// stopped keeps new ones from starting.
-	t.inflight.Wait()
-	if p != nil {
-		t.inflight.Add(1)
-		t.send(*p)
-	}
+	t.stopOnce.Do(func() { close(t.stop) })
+	<-t.done
 }
