@@ -12,11 +12,18 @@ import (
 )
 
 // Unsafe reports whether r must not be printed as is: C0 and C1 control
-// characters (ESC, BEL, VT, FF, CR, LF, TAB...), DEL, and the invisible
-// format characters that reorder or hide text (bidi overrides, zero-width
-// joiners).
+// characters (ESC, BEL, VT, FF, CR, LF, TAB...), DEL, the invisible format
+// characters that reorder or hide text (bidi overrides, zero-width
+// joiners), line and paragraph separators, private-use and unassigned
+// code points, and the blank "letters" that render as nothing (Hangul
+// fillers, the braille blank).
 func Unsafe(r rune) bool {
-	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError
+	switch r {
+	case utf8.RuneError, '\u115F', '\u1160', '\u3164', '\uFFA0', '\u2800':
+		return true
+	}
+	return unicode.IsControl(r) || unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp, unicode.Co) ||
+		!unicode.In(r, unicode.L, unicode.M, unicode.N, unicode.P, unicode.S, unicode.Z) // unassigned
 }
 
 // Check returns the first unsafe rune of s and true, or 0 and false. Input
@@ -35,8 +42,9 @@ func Check(s string) (rune, bool) {
 }
 
 // Line returns s as one printable line: every run of whitespace and unsafe
-// characters becomes one space, the ends are trimmed, and the result is cut
-// to max bytes (on a rune boundary, with "…") when max > 0.
+// characters becomes one space, the ends are trimmed, and when max > 0 the
+// result is at most max bytes, cut on a rune boundary and ended with "…"
+// when it was cut.
 func Line(s string, max int) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	var b strings.Builder
@@ -55,11 +63,15 @@ func Line(s string, max int) string {
 	}
 	out := b.String()
 	if max > 0 && len(out) > max {
-		cut := max
+		ellipsis := "…"
+		if max < len(ellipsis) {
+			ellipsis = ""
+		}
+		cut := max - len(ellipsis)
 		for cut > 0 && !utf8.RuneStart(out[cut]) {
 			cut--
 		}
-		out = strings.TrimRight(out[:cut], " ") + "…"
+		out = strings.TrimRight(out[:cut], " ") + ellipsis
 	}
 	return out
 }
