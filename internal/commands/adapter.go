@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 
+	"github.com/vpsops/vpsops/internal/approval"
 	"github.com/vpsops/vpsops/internal/audit"
 	"github.com/vpsops/vpsops/internal/fault"
 )
@@ -36,10 +37,22 @@ func (r *Runner) Refused(ctx context.Context, q Request, err error) error {
 // are the same not-found answer, so ids are no oracle.
 func (r *Runner) Lookup(ctx context.Context, id string, viewer Principal) (RequestView, error) {
 	req, err := r.approvals.Get(ctx, id)
-	if err == nil && (req.Principal == string(viewer) ||
-		r.policy.Decide(string(viewer), "approval.read", req.Target).Allowed ||
-		r.policy.Decide(string(viewer), "approval.grant", req.Target).Allowed) {
+	if err == nil && r.maySee(viewer, req) {
 		return r.View(req, viewer), nil
 	}
-	return RequestView{}, fault.Errorf(fault.NotFound, "no request %s; `approvals` lists the open ones", id)
+	return RequestView{}, noSuchRequest(id)
+}
+
+// maySee: requesters always see their own requests; others need
+// approval.read or approval.grant on the request's server.
+func (r *Runner) maySee(viewer Principal, req approval.Request) bool {
+	return req.Principal == string(viewer) ||
+		r.policy.Decide(string(viewer), "approval.read", req.Target).Allowed ||
+		r.policy.Decide(string(viewer), "approval.grant", req.Target).Allowed
+}
+
+// noSuchRequest is the one answer for an id that is absent or that the
+// asker may not see, so ids are no oracle.
+func noSuchRequest(id string) error {
+	return fault.Errorf(fault.NotFound, "no request %s; `approvals` lists the open ones", id)
 }

@@ -86,10 +86,8 @@ func expiry(q approval.Request) string {
 	return ShowTime(q.ExpiresAt)
 }
 
-// maySee: requesters always see their own requests; others need
-// approval.read (or approval.grant) on the target.
 func (inv *Invocation) maySee(q approval.Request) bool {
-	return q.Principal == inv.Principal || inv.May("approval.read", q.Target).Allowed || inv.May("approval.grant", q.Target).Allowed
+	return inv.runner.maySee(Principal(inv.Principal), q)
 }
 
 func approveCmd() *Command {

@@ -69,6 +69,11 @@ func (r *Runner) Decide(ctx context.Context, q Request, id string, approve bool,
 	d := r.policy.Decide(string(q.Principal), "approval.grant", current.Target)
 	if !d.Allowed {
 		attempt.Rule = d.Rule
+		if !r.maySee(q.Principal, current) {
+			// Someone who may not even see the request learns nothing
+			// of it, not even that it exists: the not-found answer.
+			return Result{}, r.refuse(ctx, &q, attempt, audit.StageDenied, noSuchRequest(id))
+		}
 		return Result{}, r.refuse(ctx, &q, attempt, audit.StageDenied,
 			denied("%s may not approve requests on %s (needs approval.grant)", q.Principal, current.Target))
 	}
@@ -206,8 +211,7 @@ func (r *Runner) decisionError(ctx context.Context, q *Request, verb, id string,
 	var ce *approval.ConflictError
 	switch {
 	case errors.Is(err, approval.ErrNotFound):
-		e := fault.Errorf(fault.NotFound, "no request %s; `approvals` lists the open ones", id)
-		return r.refuse(ctx, q, audit.Record{Command: verb, ApprovalID: id}, audit.StageRejected, e)
+		return r.refuse(ctx, q, audit.Record{Command: verb, ApprovalID: id}, audit.StageRejected, noSuchRequest(id))
 	case errors.As(err, &ce):
 		if ce.JustExpired {
 			// This click found it past its deadline and expired it; no
@@ -224,10 +228,13 @@ func (r *Runner) decisionError(ctx context.Context, q *Request, verb, id string,
 		if errors.Is(err, approval.ErrSelfApproval) {
 			why = "you cannot approve or deny your own request"
 		}
-		e := denied("cannot %s request %s: %s", verb, id, why)
+		var e error = denied("cannot %s request %s: %s", verb, id, why)
 		rec := audit.Record{ApprovalID: id}
 		if cur, gerr := r.approvals.Get(ctx, id); gerr == nil {
 			rec = decisionRecord(cur, "", "", "")
+			if !r.maySee(q.Principal, cur) {
+				e = noSuchRequest(id)
+			}
 		}
 		rec.Command = verb
 		return r.refuse(ctx, q, rec, audit.StageDenied, e)

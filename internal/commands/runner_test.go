@@ -135,8 +135,12 @@ func TestApprovalFlow(t *testing.T) {
 	if fault.ClassOf(err) != fault.PermissionDenied {
 		t.Fatalf("mcp approval: %v", err)
 	}
-	if err := a.fail(t, shellReq(carol), "approve "+id); fault.ClassOf(err) != fault.PermissionDenied {
-		t.Fatalf("approval without approval.grant: %v", err)
+	// carol may not even see the request: she is told what she would be
+	// told of an id that does not exist (ids are no oracle), and the
+	// attempt is on the record as denied.
+	err = a.fail(t, shellReq(carol), "approve "+id)
+	if nf := a.fail(t, shellReq(carol), "approve r-zzzzzzzz"); fault.ClassOf(err) != fault.NotFound || strings.ReplaceAll(err.Error(), id, "r-zzzzzzzz") != nf.Error() {
+		t.Fatalf("approval by someone who may not see it: %v (unknown id: %v)", err, nf)
 	}
 	res = a.run(t, shellReq(bob), "approve "+id)
 	contains(t, res.Title, "deleted")
