@@ -4,8 +4,8 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
-	"unicode/utf8"
+
+	"github.com/vpsops/vpsops/internal/canonical"
 )
 
 // ArgsHash binds an approval to the exact action: HMAC-SHA256, keyed with
@@ -30,49 +30,11 @@ import (
 // so such input (and anything JSON cannot encode) yields "": no hash, which
 // Create and Claim refuse.
 func ArgsHash(salt []byte, command, target string, args map[string]any) string {
-	if !utf8.ValidString(command) || !utf8.ValidString(target) || !validUTF8(args) {
-		return ""
-	}
-	enc, err := json.Marshal([]any{"vpsops-args-v1", command, target, args})
+	enc, err := canonical.JSON([]any{"vpsops-args-v1", command, target, args})
 	if err != nil {
 		return ""
 	}
 	mac := hmac.New(sha256.New, salt)
 	mac.Write(enc)
 	return hex.EncodeToString(mac.Sum(nil))
-}
-
-// validUTF8 reports whether every string in v, keys included, is valid
-// UTF-8. It walks the shapes decoded JSON and command arguments take; other
-// values are left to encoding/json.
-func validUTF8(v any) bool {
-	switch v := v.(type) {
-	case string:
-		return utf8.ValidString(v)
-	case []string:
-		for _, s := range v {
-			if !utf8.ValidString(s) {
-				return false
-			}
-		}
-	case []any:
-		for _, e := range v {
-			if !validUTF8(e) {
-				return false
-			}
-		}
-	case map[string]any:
-		for k, e := range v {
-			if !utf8.ValidString(k) || !validUTF8(e) {
-				return false
-			}
-		}
-	case map[string]string:
-		for k, e := range v {
-			if !utf8.ValidString(k) || !utf8.ValidString(e) {
-				return false
-			}
-		}
-	}
-	return true
 }

@@ -18,6 +18,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/vpsops/vpsops/internal/canonical"
 	"github.com/vpsops/vpsops/internal/fault"
 )
 
@@ -103,50 +104,12 @@ func ArgsDigest(args map[string]any) string {
 	if args == nil {
 		args = map[string]any{}
 	}
-	if !validUTF8(args) {
-		return ""
-	}
-	enc, err := json.Marshal(args)
+	enc, err := canonical.JSON(args)
 	if err != nil {
 		return ""
 	}
 	sum := sha256.Sum256(enc)
 	return hex.EncodeToString(sum[:])
-}
-
-// validUTF8 reports whether every string in v, keys included, is valid
-// UTF-8. It walks the shapes decoded JSON and command arguments take; other
-// values are left to encoding/json.
-func validUTF8(v any) bool {
-	switch v := v.(type) {
-	case string:
-		return utf8.ValidString(v)
-	case []string:
-		for _, s := range v {
-			if !utf8.ValidString(s) {
-				return false
-			}
-		}
-	case []any:
-		for _, e := range v {
-			if !validUTF8(e) {
-				return false
-			}
-		}
-	case map[string]any:
-		for k, e := range v {
-			if !utf8.ValidString(k) || !validUTF8(e) {
-				return false
-			}
-		}
-	case map[string]string:
-		for k, e := range v {
-			if !utf8.ValidString(k) || !utf8.ValidString(e) {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // Sealer seals and opens requestStates. It is safe for concurrent use.
