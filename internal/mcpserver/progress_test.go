@@ -3,6 +3,7 @@ package mcpserver
 import (
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
 )
@@ -31,11 +32,23 @@ func TestProgressNotifications(t *testing.T) {
 			if err != nil || res.IsError {
 				t.Fatalf("reboot_server: %v %s", err, text(res))
 			}
+			// The client hands notifications to its handler on a goroutine
+			// of its own: wait for it (a generous bound, not a timing).
+			deadline := time.Now().Add(20 * time.Second)
+			for {
+				mu.Lock()
+				n := len(seen)
+				mu.Unlock()
+				if n > 0 {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatal("no progress notification")
+				}
+				time.Sleep(2 * time.Millisecond)
+			}
 			mu.Lock()
 			defer mu.Unlock()
-			if len(seen) == 0 {
-				t.Fatal("no progress notification")
-			}
 			last := seen[len(seen)-1]
 			if last["progressToken"] != "tok-1" || last["total"] == nil || last["message"] == "" {
 				t.Fatalf("progress %v", last)

@@ -218,7 +218,7 @@ func TestDestructiveToolWaitsForApproval(t *testing.T) {
 // Where the transport names the principal (HTTP), a call it names nobody
 // for is refused, never served as the configured stdio principal.
 func TestNoPrincipalNoService(t *testing.T) {
-	f := newFixture(t, Options{Principal: "mcp:admin"})
+	f := newFixture(t, Options{Principal: "mcp:admin", PrincipalFrom: PrincipalFrom})
 	res, err := f.srv.handler(f.srv.tools["get_server"])(context.Background(), toolRequest("get_server", map[string]any{"server": "demo-fra/fra-101"}))
 	if err != nil || !res.IsError || !strings.Contains(text(res), "unauthenticated") {
 		t.Fatalf("a call without a principal: %v %s", err, text(res))
