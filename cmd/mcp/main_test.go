@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,24 +18,12 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	vpsops "github.com/vpsops/vpsops"
+	"github.com/vpsops/vpsops/internal/testutil"
 )
-
-// syncBuffer is stderr shared between the server goroutine and the test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 // serveStdio runs the binary's whole start-up path with a configuration
 // file in dir and connects an mcp-go client to its stdin and stdout.
-func serveStdio(t *testing.T, dir, extraConfig, revision string, args ...string) (*client.Client, func() int, *syncBuffer) {
+func serveStdio(t *testing.T, dir, extraConfig, revision string, args ...string) (*client.Client, func() int, *testutil.LogBuffer) {
 	t.Helper()
 	policy := filepath.Join(dir, "policy.csv")
 	if err := os.WriteFile(policy, []byte(vpsops.DefaultPolicy+"\ng, mcp:admin, admin\n"), 0o600); err != nil {
@@ -49,7 +36,7 @@ func serveStdio(t *testing.T, dir, extraConfig, revision string, args ...string)
 	}
 	inR, inW := io.Pipe()
 	outR, outW := io.Pipe()
-	stderr := &syncBuffer{}
+	stderr := &testutil.LogBuffer{}
 	done := make(chan int, 1)
 	go func() {
 		code := run(append([]string{"--config", cfgPath}, args...), inR, outW, stderr)
