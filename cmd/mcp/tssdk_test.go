@@ -18,6 +18,7 @@ import (
 
 	vpsops "github.com/vpsops/vpsops"
 	"github.com/vpsops/vpsops/internal/mcpserver"
+	"github.com/vpsops/vpsops/internal/testutil"
 )
 
 // tssdkDir holds the black-box script and its pinned npm dependencies
@@ -50,7 +51,7 @@ func TestTSSDKBlackBox(t *testing.T) {
 	})
 	t.Run("http", func(t *testing.T) {
 		addr := freeLoopbackAddr(t)
-		var stderr syncBuffer
+		var stderr testutil.LogBuffer
 		srv := exec.CommandContext(ctx, bin, "--config", cfg, "--http", addr)
 		srv.Stderr = &stderr
 		if err := srv.Start(); err != nil {
