@@ -66,7 +66,8 @@ func NewVerifier(signingSecret string, clock func() time.Time, maxBody int64) (*
 // body is refused without reading or hashing it all, then checks the headers,
 // the window and the signature, in that order. It returns the raw body for
 // the caller to parse, or an error that wraps one of ErrTooLarge, ErrStale,
-// ErrBadSignature and ErrMalformed.
+// ErrBadSignature and ErrMalformed; a body that cannot be read (the client
+// went away) is an Invalid fault.Error of its own, its cause in Err.
 func (v *Verifier) Verify(r *http.Request) ([]byte, error) {
 	body, err := v.readBody(r)
 	if err != nil {
