@@ -1,0 +1,33 @@
+package slack
+
+import (
+	"net/http"
+)
+
+// Handler verifies each request before next sees it. A request that fails
+// verification is answered 401 with one line and reported to onFail (where
+// the caller audits it); next is not called. An exact replay of a verified
+// request is answered 200 with an empty body and dropped, so a request Slack
+// sends twice acts once. Otherwise next gets the verified raw body. replays
+// and onFail may be nil.
+func (v *Verifier) Handler(replays *Replays, onFail func(r *http.Request, err error), next func(w http.ResponseWriter, r *http.Request, body []byte)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := v.Verify(r)
+		if err != nil {
+			if onFail != nil {
+				onFail(r, err)
+			}
+			// One line of fixed text naming what failed: Verify's errors
+			// carry no header value, and a read failure's cause stays in
+			// err for onFail.
+			http.Error(w, err.Error(), http.StatusUnauthorized)
+			return
+		}
+		// Verify accepted exactly one signature header.
+		if replays != nil && replays.Seen(r.Header.Get(SignatureHeader)) {
+			w.WriteHeader(http.StatusOK)
+			return
+		}
+		next(w, r, body)
+	})
+}
