@@ -228,16 +228,16 @@ func stdioClient(b *testing.B, s *server.MCPServer, rev string) *client.Client {
 	go func() { stopped <- server.NewStdioServer(s).Listen(ctx, serverRead, serverWrite) }()
 	c := client.NewClient(transport.NewIO(clientRead, clientWrite, io.NopCloser(strings.NewReader(""))),
 		client.WithProtocolVersion(rev))
+	// Runs after started's cleanup (cleanups run last-first), whose
+	// c.Close closes the server's input: Listen ends at EOF.
 	b.Cleanup(func() {
-		c.Close() // closes the server's input: Listen ends at EOF
 		if err := <-stopped; err != nil {
 			b.Errorf("stdio server: %v", err)
 		}
 		cancel()
 		serverWrite.Close()
 	})
-	initialize(b, c, rev)
-	return c
+	return started(b, c, rev)
 }
 
 func httpBenchClient(b *testing.B, url string, headers map[string]string, rev string) *client.Client {
@@ -245,23 +245,7 @@ func httpBenchClient(b *testing.B, url string, headers map[string]string, rev st
 	if err != nil {
 		b.Fatal(err)
 	}
-	c := client.NewClient(tr, client.WithProtocolVersion(rev))
-	b.Cleanup(func() { c.Close() })
-	initialize(b, c, rev)
-	return c
-}
-
-func initialize(b *testing.B, c *client.Client, rev string) {
-	ctx := context.Background()
-	if err := c.Start(ctx); err != nil {
-		b.Fatal(err)
-	}
-	init := mcp.InitializeRequest{}
-	init.Params.ProtocolVersion = rev
-	init.Params.ClientInfo = mcp.Implementation{Name: "vpsops-bench", Version: "1"}
-	if _, err := c.Initialize(ctx, init); err != nil {
-		b.Fatalf("initialize: %v", err)
-	}
+	return started(b, client.NewClient(tr, client.WithProtocolVersion(rev)), rev)
 }
 
 // adminToken makes a bearer token named admin (principal mcp:admin).

@@ -90,6 +90,13 @@ func (f *fixture) client(t testing.TB, revision string, opts ...client.ClientOpt
 	if err != nil {
 		t.Fatal(err)
 	}
+	return started(t, c, revision)
+}
+
+// started starts c, initializes it under revision, and closes it when the
+// test ends: every test and benchmark client goes through here.
+func started(t testing.TB, c *client.Client, revision string) *client.Client {
+	t.Helper()
 	ctx := context.Background()
 	if err := c.Start(ctx); err != nil {
 		t.Fatal(err)
@@ -98,7 +105,7 @@ func (f *fixture) client(t testing.TB, revision string, opts ...client.ClientOpt
 	init.Params.ProtocolVersion = revision
 	init.Params.ClientInfo = mcp.Implementation{Name: "vpsops-test", Version: "1"}
 	if _, err := c.Initialize(ctx, init); err != nil {
-		t.Fatal(err)
+		t.Fatalf("initialize: %v", err)
 	}
 	t.Cleanup(func() { c.Close() })
 	return c

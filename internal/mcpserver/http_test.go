@@ -48,19 +48,7 @@ func httpClient(t *testing.T, url, token, revision string, opts ...client.Client
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := client.NewClient(tr, append([]client.ClientOption{client.WithProtocolVersion(revision)}, opts...)...)
-	ctx := context.Background()
-	if err := c.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	init := mcp.InitializeRequest{}
-	init.Params.ProtocolVersion = revision
-	init.Params.ClientInfo = mcp.Implementation{Name: "http-test", Version: "1"}
-	if _, err := c.Initialize(ctx, init); err != nil {
-		t.Fatalf("initialize over HTTP: %v", err)
-	}
-	t.Cleanup(func() { c.Close() })
-	return c
+	return started(t, client.NewClient(tr, append([]client.ClientOption{client.WithProtocolVersion(revision)}, opts...)...), revision)
 }
 
 // Over streamable HTTP each token is its principal: the tool list, the
