@@ -8,7 +8,6 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/vpsops/vpsops/internal/commands"
-	"github.com/vpsops/vpsops/internal/providers/driver"
 )
 
 // Ceiling removes tools for every client, whatever the policy says: the
@@ -63,9 +62,10 @@ func toolFor(cmd *commands.Command) (mcp.Tool, error) {
 }
 
 // openWorld: the tool talks to a hosting provider, whose answers vpsops
-// does not control, rather than reading vpsops' own records.
+// does not control, rather than reading vpsops' own records (approvals,
+// the audit trail, who you are). Its permission says which.
 func openWorld(cmd *commands.Command) bool {
-	return cmd.Target() || cmd.Needs != driver.CapNone || cmd.Name == "list" || cmd.Name == "providers"
+	return strings.HasPrefix(cmd.Permission, "server.") || strings.HasPrefix(cmd.Permission, "provider.")
 }
 
 func title(cmd *commands.Command) string {
