@@ -35,12 +35,16 @@ type Reply struct {
 	Mention commands.Principal
 }
 
-// Page is one page of a table too long for one message. Token names the
-// kept result the page buttons carry; Index counts from 0.
+// Page is which page of a result's table to show. The renderer decides
+// how many rows fit a message by its platform's limits, shows page Index
+// (from 0) and, when there are more pages, buttons made with PageButton
+// carrying Token, the conversation's name for the kept result. Without a
+// Token (nothing kept) a table too long for one message is cut with a line
+// saying how many rows are not shown and how to narrow the list: never
+// silently.
 type Page struct {
 	Token string
 	Index int
-	Count int
 }
 
 // Step is a long operation as its message shows it while it runs.
