@@ -16,3 +16,11 @@ func (p Principal) Kind() string { k, _, _ := strings.Cut(string(p), ":"); retur
 // assistant's: it never approves, and its destructive requests always
 // need a human approver. This is the one place that decides it.
 func (p Principal) MCP() bool { return p.Kind() == "mcp" }
+
+// Approvers is the viewer an approvals channel is rendered for: whoever
+// reads it and may approve. Its view of a request that waits for an
+// approver offers approve and deny; each press is still decided against
+// the person who pressed (Runner.Decide), never against this viewer. It
+// is not a principal anyone can be: no adapter makes it from a platform
+// identity, and the policy grants it nothing.
+const Approvers Principal = "approvers:"

@@ -137,7 +137,7 @@ func (r *Runner) actions(req approval.Request, viewer Principal, cmd *Command) [
 		return []Action{{ActionConfirm, "Confirm", go_}, {ActionCancel, "Cancel", "default"}}
 	case req.State == approval.Pending && string(viewer) == req.Principal:
 		return []Action{{ActionCancel, "Withdraw", "default"}}
-	case req.State == approval.Pending && r.CanApprove(viewer, req):
+	case req.State == approval.Pending && (viewer == Approvers || r.CanApprove(viewer, req)):
 		return []Action{{ActionApprove, "Approve", go_}, {ActionDeny, "Deny", "default"}}
 	}
 	return nil

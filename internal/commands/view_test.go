@@ -50,6 +50,9 @@ func TestViewOffersEachViewerTheirActions(t *testing.T) {
 		bob:         {"approve", "deny"},
 		carol:       nil, // no approval.grant
 		"mcp:agent": nil, // MCP clients never approve
+		// An approvals channel offers the buttons to whoever reads it;
+		// each press is decided against who pressed.
+		string(commands.Approvers): {"approve", "deny"},
 	} {
 		v := a.Runner.View(req, commands.Principal(viewer))
 		if got := actionIDs(v); !slices.Equal(got, want) {
@@ -67,6 +70,12 @@ func TestViewOffersEachViewerTheirActions(t *testing.T) {
 	}
 	if v := a.Runner.View(req, bob); !strings.Contains(v.Summary, "asks to") || !strings.Contains(v.Summary, "approve "+req.ID) {
 		t.Fatalf("approver's summary: %q", v.Summary)
+	}
+	// The approvals channel's buttons give nobody a right: carol has no
+	// approval.grant, whatever message she pressed on (and may not even
+	// see the request: the same answer as for an unknown id).
+	if _, err := a.Runner.Decide(ctx, shellReq(carol), req.ID, true, ""); fault.ClassOf(err) != fault.NotFound {
+		t.Fatalf("carol approving from the approvals channel: %v", err)
 	}
 	done := a.run(t, shellReq(bob), "approve "+req.ID).Request
 	if done == nil || done.State != approval.Succeeded || done.DecidedBy != bob || len(done.Actions) != 0 {
