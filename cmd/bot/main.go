@@ -1,7 +1,10 @@
-// Command bot runs vpsops for chat: the Slack and Discord adapters that are
-// configured, and the shell adapter (stdin) when stdin is a terminal, when
-// --shell is given, or when no chat platform is configured. With no
-// configuration it runs the shell on the built-in demo fleet.
+// Command bot runs vpsops for chat: the Slack adapter when it is
+// configured, and the shell adapter (stdin) when stdin is a terminal or
+// no chat platform is configured. With a chat platform and no terminal it
+// runs headless; --shell runs the shell alone (no chat adapter, no HTTP
+// listener), to join a running installation's database from a second
+// terminal. With no configuration it runs the shell on the built-in demo
+// fleet.
 package main
 
 import (
@@ -18,6 +21,7 @@ import (
 	"github.com/vpsops/vpsops/internal/app"
 	"github.com/vpsops/vpsops/internal/buildinfo"
 	"github.com/vpsops/vpsops/internal/chat/shell"
+	"github.com/vpsops/vpsops/internal/commands"
 	"github.com/vpsops/vpsops/internal/config"
 )
 
@@ -76,11 +80,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		// it twice. Warnings still show; --log-level info brings the rest.
 		cfg.Log.Level = "warn"
 	}
-	chatConfigured := cfg.Slack.Enabled() || cfg.Discord.Enabled()
-	if chatConfigured && !*forceShell && !interactive {
-		fmt.Fprintln(stderr, "bot: Slack and Discord adapters are not built yet; run with --shell, or without those keys")
+	if cfg.Discord.Enabled() && !*forceShell {
+		fmt.Fprintln(stderr, "bot: the Discord adapter is not built yet; run with --shell, or without the discord keys")
 		return 2
 	}
+	// --shell runs the shell alone: a second terminal joining the
+	// database of a bot that serves chat.
+	serveChat := cfg.Slack.Enabled() && !*forceShell
+	runShell := *forceShell || interactive || !serveChat
 	logger, err := app.NewLogger(cfg.Log, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "bot: %v\n", err)
@@ -107,15 +114,48 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	defer a.Close()
 
 	const grace = 30 * time.Second
-	sh := &shell.Shell{Runner: a.Runner, Principal: principal, In: stdin, Out: stdout, Interactive: interactive, Grace: grace}
-	if f, ok := stdin.(*os.File); ok && interactive {
-		sh.TTY = shell.FileTTY(f)
+	var sh *shell.Shell
+	if runShell {
+		sh = &shell.Shell{Runner: a.Runner, Principal: principal, In: stdin, Out: stdout, Interactive: interactive, Grace: grace}
+		if f, ok := stdin.(*os.File); ok && interactive {
+			sh.TTY = shell.FileTTY(f)
+		}
+	}
+	var chats *chatAdapters
+	if serveChat {
+		if chats, err = openChat(ctx, a, logger); err != nil {
+			fmt.Fprintf(stderr, "bot: %v\n", err)
+			return 2
+		}
 	}
 	bg, stopBG := context.WithCancel(ctx)
-	wait := a.Background(bg, grace, sh.Notify)
-	logger.Info("vpsops bot started", "version", buildinfo.String(), "principal", principal, "database", cfg.Database, "providers", len(cfg.Providers))
-	runErr := sh.Run(ctx)
+	wait := a.Background(bg, grace, func(n commands.Notice) {
+		if sh != nil {
+			sh.Notify(n)
+		}
+		if chats != nil {
+			chats.notify(bg, n)
+		}
+	})
+	waitChat := func() {}
+	if chats != nil {
+		if waitChat, err = chats.run(bg, grace); err != nil {
+			stopBG()
+			wait()
+			fmt.Fprintf(stderr, "bot: %v\n", err)
+			return 2
+		}
+	}
+	logger.Info("vpsops bot started", "version", buildinfo.String(), "shell", runShell, "slack", serveChat,
+		"database", cfg.Database, "providers", len(cfg.Providers))
+	var runErr error
+	if sh != nil {
+		runErr = sh.Run(ctx)
+	} else {
+		<-ctx.Done() // headless: serve chat until a signal
+	}
 	stopBG()
+	waitChat()
 	wait()
 	switch {
 	case errors.Is(runErr, shell.ErrLastCommandFailed):

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/vpsops/vpsops/internal/app"
+	slackchat "github.com/vpsops/vpsops/internal/chat/slack"
+	"github.com/vpsops/vpsops/internal/commands"
+	"github.com/vpsops/vpsops/internal/mcpserver"
+)
+
+// chatAdapters are the chat platforms this process serves, and the HTTP
+// listener their endpoints (and /healthz) are served on.
+type chatAdapters struct {
+	slack  *slackchat.Adapter
+	mux    *http.ServeMux
+	listen string
+	log    *slog.Logger
+}
+
+// openChat builds the configured chat adapters and checks their
+// credentials with the platform, so a wrong token stops the start with
+// one line.
+func openChat(ctx context.Context, a *app.App, log *slog.Logger) (*chatAdapters, error) {
+	cfg := a.Config
+	c := &chatAdapters{mux: http.NewServeMux(), listen: cfg.HTTP.Listen, log: log}
+	c.mux.HandleFunc("/healthz", mcpserver.Health)
+	if cfg.Slack.Enabled() {
+		s := cfg.Slack
+		ad, err := slackchat.New(ctx, a.Runner, slackchat.Config{
+			BotToken: s.BotToken.Reveal(), AppToken: s.AppToken.Reveal(), SigningSecret: s.SigningSecret.Reveal(),
+			ApprovalsChannel: s.ApprovalsChannel, APIURL: s.APIURL, Logger: log,
+		})
+		if err != nil {
+			return nil, err
+		}
+		if err := ad.Start(ctx); err != nil {
+			return nil, err
+		}
+		if !s.AppToken.IsSet() {
+			if err := ad.Routes(c.mux); err != nil {
+				return nil, err
+			}
+		}
+		c.slack = ad
+	}
+	return c, nil
+}
+
+// notify passes a watcher notice to every adapter.
+func (c *chatAdapters) notify(ctx context.Context, n commands.Notice) {
+	if c.slack != nil {
+		c.slack.Notify(ctx, n)
+	}
+}
+
+// run serves until ctx ends; wait returns once everything has stopped
+// (commands under way included, up to grace).
+func (c *chatAdapters) run(ctx context.Context, grace time.Duration) (wait func(), err error) {
+	var wg sync.WaitGroup
+	var srv *http.Server
+	if c.listen != "" {
+		ln, err := net.Listen("tcp", c.listen)
+		if err != nil {
+			return nil, fmt.Errorf("http.listen %s: %w", c.listen, err)
+		}
+		srv = &http.Server{Handler: c.mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+			ErrorLog: slog.NewLogLogger(c.log.Handler(), slog.LevelWarn)}
+		c.log.Info("serving HTTP", "listen", ln.Addr().String())
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				c.log.Error("HTTP listener stopped", "err", err)
+			}
+		}()
+	}
+	if c.slack != nil {
+		wg.Add(1)
+		go func() { defer wg.Done(); c.slack.Run(ctx) }()
+	}
+	return func() {
+		<-ctx.Done()
+		if srv != nil {
+			sctx, cancel := context.WithTimeout(context.Background(), grace)
+			_ = srv.Shutdown(sctx)
+			cancel()
+		}
+		wg.Wait()
+		if c.slack != nil {
+			done := make(chan struct{})
+			go func() { c.slack.Wait(); close(done) }()
+			select {
+			case <-done:
+			case <-time.After(grace):
+				c.log.Warn("stopping with chat commands still under way")
+			}
+		}
+	}, nil
+}

@@ -1,0 +1,168 @@
+package slack
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/vpsops/vpsops/internal/chat"
+	"github.com/vpsops/vpsops/internal/commands"
+	"github.com/vpsops/vpsops/internal/fault"
+)
+
+// Config is what the adapter needs of the configuration.
+type Config struct {
+	BotToken string // xoxb-...
+	// AppToken (xapp-...) selects Socket Mode: no public URL needed.
+	AppToken string
+	// SigningSecret checks the HTTP endpoints' requests (HTTP mode).
+	SigningSecret    string
+	ApprovalsChannel string
+	// APIURL replaces https://slack.com/api/ (tests, proxies).
+	APIURL     string
+	HTTPClient *http.Client
+	Logger     *slog.Logger
+	Clock      func() time.Time
+}
+
+// SocketMode reports whether the adapter connects out to Slack (an app
+// token is set) rather than serving HTTP endpoints.
+func (c Config) SocketMode() bool { return c.AppToken != "" }
+
+// Adapter is the Slack adapter: it turns slash commands and button presses
+// (over Socket Mode or signed HTTP requests) into chat.Commands and
+// chat.Presses, and lays out replies and approval messages as Block Kit.
+// It decides nothing: chat.Conversations and chat.Approvals do.
+type Adapter struct {
+	cfg       Config
+	api       *slack.Client
+	http      *http.Client
+	runner    *commands.Runner
+	log       *slog.Logger
+	conv      *chat.Conversations
+	approvals *chat.Approvals
+	// delivered remembers the trigger ids (or envelope ids) of what was
+	// acted on, so that Slack's redelivery of a slash command or a press
+	// acts once.
+	delivered *Replays
+	verifier  *Verifier
+	replays   *Replays
+	refusals  *refusals
+}
+
+// callTimeout bounds one Web API call or response_url post.
+const callTimeout = 10 * time.Second
+
+// New builds the adapter. It checks the configuration it needs (a bot
+// token, and an app token or a signing secret) but makes no call: Start
+// does. ctx bounds the work started for requests (see chat.Conversations).
+func New(ctx context.Context, runner *commands.Runner, cfg Config) (*Adapter, error) {
+	if cfg.BotToken == "" {
+		return nil, fault.Errorf(fault.Invalid, "slack: bot token is empty")
+	}
+	if cfg.AppToken == "" && cfg.SigningSecret == "" {
+		return nil, fault.Errorf(fault.Invalid, "slack: needs an app token (Socket Mode) or a signing secret (HTTP mode)")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{Timeout: callTimeout}
+	}
+	opts := []slack.Option{slack.OptionHTTPClient(cfg.HTTPClient)}
+	if cfg.APIURL != "" {
+		opts = append(opts, slack.OptionAPIURL(cfg.APIURL))
+	}
+	if cfg.AppToken != "" {
+		opts = append(opts, slack.OptionAppLevelToken(cfg.AppToken))
+	}
+	a := &Adapter{
+		cfg: cfg, api: slack.New(cfg.BotToken, opts...), http: cfg.HTTPClient, runner: runner,
+		log: cfg.Logger.With("platform", "slack"), delivered: NewReplays(Window, cfg.Clock),
+		refusals: newRefusals(time.Minute),
+	}
+	if cfg.SigningSecret != "" {
+		v, err := NewVerifier(cfg.SigningSecret, cfg.Clock, 0)
+		if err != nil {
+			return nil, err
+		}
+		a.verifier, a.replays = v, NewReplays(Window, cfg.Clock)
+	}
+	a.conv = chat.NewConversations(ctx, runner, chat.Options{
+		Source: Source, ReplierFor: a.replierFor, Logger: cfg.Logger, Clock: cfg.Clock,
+	})
+	a.approvals = chat.New(runner, platform{a}, cfg.Logger)
+	return a, nil
+}
+
+// Source is the adapter's name in requests, audit records and posts.
+const Source = "slack"
+
+// Start checks the bot token with auth.test, so a wrong token stops the
+// bot at start with one line rather than failing every reply later.
+func (a *Adapter) Start(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, callTimeout)
+	defer cancel()
+	who, err := a.api.AuthTestContext(ctx)
+	if err != nil {
+		return fmt.Errorf("slack: checking the bot token: %w", classify("auth.test", err))
+	}
+	a.log.Info("slack: bot token accepted", "team", who.TeamID, "bot_user", who.UserID,
+		"mode", map[bool]string{true: "socket", false: "http"}[a.cfg.SocketMode()])
+	return nil
+}
+
+// Notify is the runner watcher's callback: approval messages follow the
+// change, and requesters hear how their requests ended.
+func (a *Adapter) Notify(ctx context.Context, n commands.Notice) {
+	a.approvals.Handle(ctx, n)
+	a.conv.Notify(ctx, n)
+}
+
+// Run keeps the adapter going until ctx ends: failed approval-message
+// deliveries are retried every round, and in Socket Mode the connection
+// to Slack is kept up. It returns when everything it started has stopped.
+func (a *Adapter) Run(ctx context.Context) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		a.approvals.Run(ctx, time.Second)
+	}()
+	if a.cfg.SocketMode() {
+		a.runSocket(ctx)
+	}
+	<-done
+}
+
+// Wait blocks until every command and press under way has answered.
+func (a *Adapter) Wait() { a.conv.Wait() }
+
+// principal is who a signed payload says acted.
+func principal(team, user string) (commands.Principal, error) {
+	if !slackID(team) || !slackID(user) {
+		return "", fault.Errorf(fault.Invalid, "slack request: malformed team or user id")
+	}
+	return commands.Principal("slack:" + team + ":" + user), nil
+}
+
+// slackID reports whether s looks like a Slack id (T0123ABC, U0456DEF):
+// upper-case letters and digits. Anything else in an identity field is a
+// malformed payload, and never becomes part of a principal.
+func slackID(s string) bool {
+	if s == "" || len(s) > 32 {
+		return false
+	}
+	for _, r := range s {
+		if (r < 'A' || r > 'Z') && (r < '0' || r > '9') {
+			return false
+		}
+	}
+	return true
+}
