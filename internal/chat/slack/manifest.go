@@ -23,10 +23,8 @@ const (
 	interactivityPath = "/slack/interactions"
 )
 
-// Slack's limits on what a manifest may hold (app manifest reference).
-const (
-	maxAppNameLen = 35
-)
+// maxAppNameLen is Slack's limit on an app's name (app manifest reference).
+const maxAppNameLen = 35
 
 // ManifestOptions says which app Manifest describes.
 type ManifestOptions struct {
@@ -138,6 +136,8 @@ func Manifest(o ManifestOptions) ([]byte, error) {
 		Settings: settings{
 			Interactivity:     interactivity{IsEnabled: true},
 			SocketModeEnabled: o.SocketMode,
+			// One workspace: org-wide deploy is for Enterprise Grid apps.
+			OrgDeployEnabled: false,
 			// No token rotation: the bot keeps one long-lived xoxb- token
 			// from the config and has no refresh flow.
 			TokenRotationEnabled: false,
