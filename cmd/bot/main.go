@@ -34,6 +34,9 @@ func main() {
 // configuration, 1 for a failure while running or when the last command
 // of the session failed (so scripts and cron can check it), else 0.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "slack-manifest" {
+		return slackManifest(args[1:], stdout, stderr, os.Getenv)
+	}
 	fs := flag.NewFlagSet("bot", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var (
@@ -45,7 +48,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		version    = fs.Bool("version", false, "print the version and exit")
 	)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: bot [flags]\n\nRuns the vpsops chat bot. With no configuration: a shell chat on the demo fleet.\n\nFlags:\n")
+		fmt.Fprintf(stderr, "Usage: bot [flags]\n       bot slack-manifest [--config FILE] [--url https://HOST] [--name NAME]\n\nRuns the vpsops chat bot. With no configuration: a shell chat on the demo fleet.\nslack-manifest prints the Slack app manifest for the configured mode.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {

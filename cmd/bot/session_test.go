@@ -3,18 +3,24 @@ package main
 import (
 	"bytes"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"regexp"
 	"strings"
 	"testing"
 )
 
-// Stdin from /dev/null is no terminal (it is a character device): with
-// chat keys configured and no --shell, the bot refuses to start headless
-// instead of printing a prompt and exiting 0.
-func TestHeadlessStartWithChatKeysRefuses(t *testing.T) {
+// With Slack configured and no terminal the bot serves Slack headless,
+// and checks its token first: Slack that cannot be reached stops the
+// start with one line, before any shell. --shell with the same
+// configuration runs the shell alone and never calls Slack.
+func TestHeadlessStartChecksSlackAndShellRunsAlone(t *testing.T) {
+	dead := httptest.NewServer(http.NotFoundHandler())
+	deadURL := dead.URL + "/api/"
+	dead.Close()
 	t.Setenv("SLACK_BOT_TOKEN", "xoxb-test-1")
-	cfg := writeConfig(t, t.TempDir(), "slack: {bot_token: \"${SLACK_BOT_TOKEN}\", app_token: xapp-test-1, signing_secret: s3-test}\n")
+	cfg := writeConfig(t, t.TempDir(), "slack: {bot_token: \"${SLACK_BOT_TOKEN}\", app_token: xapp-test-1, approvals_channel: C1, api_url: \""+deadURL+"\"}\n")
 	null, err := os.Open(os.DevNull)
 	if err != nil {
 		t.Fatal(err)
@@ -22,8 +28,17 @@ func TestHeadlessStartWithChatKeysRefuses(t *testing.T) {
 	defer null.Close()
 	var out, errOut bytes.Buffer
 	code := run([]string{"--config", cfg}, null, &out, &errOut)
-	if code != 2 || strings.Contains(out.String(), "vps>") || !strings.Contains(errOut.String(), "--shell") {
+	if code != 2 || strings.Contains(out.String(), "vps>") || !strings.Contains(errOut.String(), "bot: slack: checking the bot token") {
 		t.Fatalf("exit %d\nstdout: %q\nstderr: %s", code, out.String(), errOut.String())
+	}
+	if strings.Contains(errOut.String(), "xoxb-test-1") {
+		t.Fatalf("the bot token reached stderr: %s", errOut.String())
+	}
+	out.Reset()
+	errOut.Reset()
+	code = run([]string{"--config", cfg, "--shell", "--as", "shell:alice"}, strings.NewReader("whoami\n"), &out, &errOut)
+	if code != 0 || !strings.Contains(out.String(), "shell:alice") {
+		t.Fatalf("--shell: exit %d\nstdout: %q\nstderr: %s", code, out.String(), errOut.String())
 	}
 }
 
