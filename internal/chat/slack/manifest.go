@@ -15,14 +15,6 @@ import (
 // DefaultAppName names the app when ManifestOptions.AppName is empty.
 const DefaultAppName = "vpsops"
 
-// The paths under the public base URL where the bot takes Slack's requests
-// in HTTP mode. The adapter must serve these: the manifest tells Slack to
-// call them.
-const (
-	slashCommandPath  = "/slack/commands"
-	interactivityPath = "/slack/interactions"
-)
-
 // maxAppNameLen is Slack's limit on an app's name (app manifest reference).
 const maxAppNameLen = 35
 
@@ -54,7 +46,6 @@ var botScopes = []botScope{
 	// invited to: the approvals channel would stay silent until someone
 	// remembered to /invite it. A private channel still needs the invite.
 	{"chat:write.public", "post to the approvals channel without being invited to it"},
-	{"files:write", "upload exports too large for a message (audit export)"},
 }
 
 // The manifest's shape. Field order follows the field tables of Slack's
@@ -154,8 +145,8 @@ func Manifest(o ManifestOptions) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		m.Features.SlashCommands[0].URL = base + slashCommandPath
-		m.Settings.Interactivity.RequestURL = base + interactivityPath
+		m.Features.SlashCommands[0].URL = base + CommandsPath
+		m.Settings.Interactivity.RequestURL = base + InteractionsPath
 	}
 	return encodeManifest(m, o.SocketMode)
 }

@@ -163,7 +163,7 @@ func TestManifestHasWhatEachModeNeeds(t *testing.T) {
 			for _, s := range at(t, m, "oauth_config", "scopes", "bot").([]any) {
 				scopes = append(scopes, s.(string))
 			}
-			if want := []string{"commands", "chat:write", "chat:write.public", "files:write"}; !slices.Equal(scopes, want) {
+			if want := []string{"commands", "chat:write", "chat:write.public"}; !slices.Equal(scopes, want) {
 				t.Errorf("bot scopes %v, want exactly %v", scopes, want)
 			}
 			if has(at(t, m, "oauth_config", "scopes"), "user") {
