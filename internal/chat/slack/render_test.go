@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/slack-go/slack"
@@ -282,5 +283,91 @@ func TestCheckLimitsCatchesEachLimit(t *testing.T) {
 	}
 	if err := CheckLimits(Message{Text: "t", Blocks: blocks(MaxBlocks)}); err != nil {
 		t.Errorf("50 blocks refused: %v", err)
+	}
+}
+
+func TestCrowdedResultKeepsItsPageButtons(t *testing.T) {
+	res := servers(187)
+	res.Text = strings.Repeat(strings.Repeat("word ", 100)+"\n", 200)
+	for i := range 60 {
+		f := commands.Field{Name: "field", Value: strings.Repeat("v", 1900+i)}
+		res.Fields = append(res.Fields, f)
+		res.Secret = append(res.Secret, f)
+		res.Notes = append(res.Notes, strings.Repeat("n", 2000))
+	}
+	msg := Render(chat.Reply{Result: res, Page: chat.Page{Token: "k7", Index: 1}, Mention: requester})
+	if err := CheckLimits(msg); err != nil {
+		t.Fatal(err)
+	}
+	all := strings.Join(texts(t, msg), "\n")
+	for _, want := range []string{"more lines not shown", "21 more fields not shown", "41 more fields not shown", "41 more notes not shown", "Only you can see the following", "<@U02EFGH>"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("crowded result does not say %q", want)
+		}
+	}
+	if bs := buttons(msg); len(bs) != 2 {
+		t.Fatalf("crowded page 2 shows %d page buttons, want Previous and Next", len(bs))
+	}
+}
+
+func TestOverfullLayoutKeepsItsTail(t *testing.T) {
+	var d layout
+	for range 60 {
+		d.add(textSection("s"))
+	}
+	d.tail = []slack.Block{contextLine("request"), slack.NewActionBlock("", pageButton(labelNext, chat.PageButton("k", 1)))}
+	d.fallback = "f"
+	msg := d.message()
+	if err := CheckLimits(msg); err != nil {
+		t.Fatal(err)
+	}
+	n := len(msg.Blocks)
+	if _, ok := msg.Blocks[n-1].(*slack.ActionBlock); !ok {
+		t.Fatalf("the buttons were cut")
+	}
+	if got := strings.Join(texts(t, Message{Blocks: msg.Blocks[n-3 : n-2]}), ""); !strings.Contains(got, "13 more blocks not shown") {
+		t.Fatalf("the cut is not said: %q", got)
+	}
+}
+
+func TestLongTitleKeepsItsEnd(t *testing.T) {
+	title := strings.Repeat("reinstall demo-fra/fra-101 ", 6) + "(request r-k2m9xw4q)"
+	msg := Render(chat.Reply{Result: &commands.Result{Title: title}})
+	s, ok := msg.Blocks[0].(*slack.SectionBlock)
+	if !ok || s.Text.Text != "*"+title+"*" {
+		t.Fatalf("a title longer than a header shows as %#v, want it whole in bold", msg.Blocks[0])
+	}
+}
+
+func TestMentionOfATableOnlyResultTakesItsOwnBlock(t *testing.T) {
+	res := &commands.Result{Table: servers(2).Table}
+	msg := Render(chat.Reply{Result: res, Mention: requester})
+	first := msg.Blocks[0].(*slack.SectionBlock).Text.Text
+	if first != "<@U02EFGH>" {
+		t.Fatalf("first block %q, want the mention alone: a code block must not start with it", first)
+	}
+}
+
+func TestStep(t *testing.T) {
+	for _, c := range []struct {
+		step chat.Step
+		want string
+	}{
+		{chat.Step{Title: "Rebooting web-1", Progress: commands.Progress{Message: "stopping", Percent: 0}, Elapsed: 3 * time.Second},
+			"*Rebooting web-1*\n`░░░░░░░░░░` 0% stopping · 3s"},
+		{chat.Step{Title: "Rebooting web-1", Progress: commands.Progress{Message: "waiting for the provider", Percent: -1}, Elapsed: 65 * time.Second},
+			"*Rebooting web-1*\nwaiting for the provider · 1m05s"},
+		{chat.Step{Title: "Reinstalling", Progress: commands.Progress{Message: "done", Percent: 100}, Elapsed: time.Hour + 2*time.Minute + 5*time.Second},
+			"*Reinstalling*\n`██████████` 100% done · 1h02m05s"},
+		{chat.Step{Title: "<!here> *x*", Progress: commands.Progress{Percent: -1}},
+			"*&lt;!here&gt; *x**"},
+	} {
+		msg := Render(chat.Reply{Step: &c.step})
+		if len(msg.Blocks) != 1 {
+			t.Fatalf("%d blocks, want one section", len(msg.Blocks))
+		}
+		if got := msg.Blocks[0].(*slack.SectionBlock).Text.Text; got != c.want {
+			t.Errorf("step shows %q, want %q", got, c.want)
+		}
 	}
 }

@@ -32,20 +32,19 @@ var mdEscape = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Repla
 const cutMark = "…"
 
 // mdClip escapes s and cuts the result to at most max (as Slack counts, see
-// textLen), ending it with an cutMark when cut. It cuts between runes of
-// s, so never inside a UTF-8 sequence or an entity.
+// textLen), ending it with cutMark when cut. It cuts between runes of s,
+// so never inside a UTF-8 sequence or an entity.
 func mdClip(s string, max int) string {
 	e := mdEscape(s)
 	if textLen(e) <= max {
 		return e
 	}
-	n, room, cut := 0, max-textLen(cutMark), 0
+	n, room, cut := 0, max-textLen(cutMark), len(s)
 	for i, r := range s {
-		n += escapedLen(r)
-		if n > room {
+		if n += escapedLen(r); n > room {
+			cut = i
 			break
 		}
-		cut = i + utf8.RuneLen(r)
 	}
 	return strings.TrimRight(mdEscape(s[:cut]), " ") + cutMark
 }
@@ -67,14 +66,12 @@ func mdCut(s string, max int) string {
 	if textLen(s) <= max {
 		return s
 	}
-	room, n, cut := max-textLen(cutMark), 0, 0
+	n, room, cut := 0, max-textLen(cutMark), len(s)
 	for i, r := range s {
-		w := utf16.RuneLen(r)
-		if n+w > room {
+		if n += utf16.RuneLen(r); n > room {
+			cut = i
 			break
 		}
-		n += w
-		cut = i + len(string(r))
 	}
 	s = s[:cut]
 	if amp := strings.LastIndexByte(s, '&'); amp >= 0 && !strings.Contains(s[amp:], ";") {
@@ -134,8 +131,8 @@ func mdText(s string) *slack.TextBlockObject {
 	return slack.NewTextBlockObject(slack.MarkdownType, s, false, true)
 }
 
-// plainText is a plain text object (headers, button labels). Slack decodes the
-// three entities there too, so it is escaped like mrkdwn.
+// plainText is a plain text object (headers, button labels). Slack decodes
+// the three entities there too, so it is escaped like mrkdwn.
 func plainText(s string) *slack.TextBlockObject {
 	return slack.NewTextBlockObject(slack.PlainTextType, s, false, false)
 }
@@ -150,8 +147,8 @@ func Mention(p commands.Principal) string {
 	return mdClip(oneLine(string(p)), 100)
 }
 
-// looksLikeSlackID reports whether s looks like a Slack id (T0123ABCD, U0456EFGH):
-// only such an id goes between "<@" and ">".
+// looksLikeSlackID reports whether s looks like a Slack id (T0123ABCD,
+// U0456EFGH): only such an id goes between "<@" and ">".
 func looksLikeSlackID(s string) bool {
 	if s == "" || len(s) > 32 {
 		return false
@@ -170,7 +167,8 @@ func dateToken(t time.Time) string {
 	return fmt.Sprintf("<!date^%d^{date_short_pretty} {time}|%s>", t.Unix(), commands.ShowTime(t))
 }
 
-// progressBar draws a percentage as ten cells in a code span: "`████░░░░░░`".
+// progressBar draws a percentage as ten cells in a code span:
+// "`████░░░░░░`".
 func progressBar(percent int) string {
 	percent = min(max(percent, 0), 100)
 	full := (percent + 5) / 10
