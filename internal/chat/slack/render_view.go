@@ -43,10 +43,10 @@ func viewDoc(v commands.RequestView) layout {
 		d.add(textSection(mark + mdClip(s, MaxText-textLen(mark))))
 	}
 	if p := oneLine(v.Prompt); p != "" && v.Gate != "" {
-		mark := ""
-		if destructive(v.Actions) {
-			mark = ":warning: "
-		}
+		// Only a risky or policy-gated command waits at a gate: its
+		// question, with the command's danger line, is marked for each reader
+		// alike, whatever buttons they have.
+		const mark = ":warning: "
 		d.add(textSection(mark + boldText(mdClip(p, MaxText-textLen(mark)-2))))
 	}
 	d.add(fieldSections(viewFieldTexts(v), maxViewFieldSections)...)
@@ -102,15 +102,4 @@ func viewFieldTexts(v commands.RequestView) []string {
 		}
 	}
 	return out
-}
-
-// destructive reports whether the request's go-ahead is styled danger:
-// the command can lose data, so its question is marked.
-func destructive(actions []commands.Action) bool {
-	for _, a := range actions {
-		if a.Style == "danger" {
-			return true
-		}
-	}
-	return false
 }
