@@ -10,7 +10,8 @@ import (
 )
 
 // Message is what Slack is sent for one reply: blocks plus the
-// notification/fallback text.
+// notification/fallback text. Both are escaped already: send Text as it
+// is (slack.MsgOptionText(msg.Text, false)), or "&" shows as "&amp;".
 type Message struct {
 	Blocks []slack.Block `json:"blocks"`
 	Text   string        `json:"text"`
