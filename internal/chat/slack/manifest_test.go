@@ -2,7 +2,6 @@ package slack
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -16,18 +15,9 @@ import (
 	"github.com/vpsops/vpsops/internal/fault"
 )
 
-// -update rewrites the golden manifests. Another golden test of this
-// package may define the flag first; the flag set refuses a second one.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite golden files in testdata")
-	}
-}
-
-func updateGolden() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
+// updateGolden says -update was given (the flag is defined once for the
+// package, in render_golden_test.go).
+func updateGolden() bool { return *update }
 
 var manifestModes = []struct {
 	golden string

@@ -15,7 +15,8 @@ import (
 	"github.com/vpsops/vpsops/internal/fault"
 )
 
-var updateBlocks = flag.Bool("update", false, "rewrite golden files")
+// update rewrites the package's golden files (blocks and manifests).
+var update = flag.Bool("update", false, "rewrite golden files in testdata")
 
 // goldenReplies are the replies whose messages are pinned in
 // testdata/blocks: a change of layout shows in review as a diff of them.
@@ -120,7 +121,7 @@ func TestRenderGoldens(t *testing.T) {
 			assertNoSlackCommands(t, msg)
 			got := goldenJSON(t, msg)
 			path := filepath.Join(dir, name+".json")
-			if *updateBlocks {
+			if *update {
 				os.MkdirAll(dir, 0o755)
 				if err := os.WriteFile(path, got, 0o644); err != nil {
 					t.Fatal(err)
