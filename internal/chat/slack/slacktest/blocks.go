@@ -56,11 +56,19 @@ type textObj struct {
 	Text string `json:"text"`
 }
 
+// element is an interactive element or a context item: a context item's
+// text is a plain string, a button's a text object, hence RawMessage.
 type element struct {
-	Type     string   `json:"type"`
-	Text     *textObj `json:"text"`
-	ActionID string   `json:"action_id"`
-	Value    string   `json:"value"`
+	Type     string          `json:"type"`
+	Text     json.RawMessage `json:"text"`
+	ActionID string          `json:"action_id"`
+	Value    string          `json:"value"`
+}
+
+// label is a button's text object.
+func (e element) label() (textObj, bool) {
+	var t textObj
+	return t, json.Unmarshal(e.Text, &t) == nil && t.Type == "plain_text"
 }
 
 func checkBlocks(raw json.RawMessage, max int) error {
@@ -140,10 +148,11 @@ func checkElement(e element) error {
 	if e.Type != "button" {
 		return nil
 	}
-	if e.Text == nil || e.Text.Type != "plain_text" {
+	t, ok := e.label()
+	if !ok {
 		return fmt.Errorf("button text is not plain_text")
 	}
-	if err := atMost("button text", e.Text.Text, MaxButtonText); err != nil {
+	if err := atMost("button text", t.Text, MaxButtonText); err != nil {
 		return err
 	}
 	return atMost("button value", e.Value, MaxButtonValue)

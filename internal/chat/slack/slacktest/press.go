@@ -45,8 +45,8 @@ func findButton(blocks json.RawMessage, actionID string) (Action, bool) {
 		for _, e := range es {
 			if e.Type == "button" && e.ActionID == actionID {
 				a := Action{ActionID: e.ActionID, BlockID: b.BlockID, Value: e.Value, Type: "button"}
-				if e.Text != nil {
-					a.Text = e.Text.Text
+				if t, ok := e.label(); ok {
+					a.Text = t.Text
 				}
 				return a, true
 			}
