@@ -1,11 +1,14 @@
 package slacktest
 
-import "encoding/json"
+import (
+	"bytes"
+	"encoding/json"
+)
 
 // content reads and checks what a message shows (text and blocks) the way
 // Slack refuses it: no_text, msg_too_long, invalid_blocks.
 func content(p params) (Version, string) {
-	v := Version{Text: p.str("text"), Blocks: p.raw("blocks")}
+	v := Version{Text: p.str("text"), Blocks: noBlocks(p.raw("blocks"))}
 	if v.Text == "" && len(v.Blocks) == 0 {
 		return v, "no_text"
 	}
@@ -20,6 +23,16 @@ func checkVersion(v Version) string {
 		return "invalid_blocks"
 	}
 	return ""
+}
+
+// noBlocks reads an empty or null blocks array as no blocks: slack-go
+// sends "blocks":[] to a response_url that was given none.
+func noBlocks(raw json.RawMessage) json.RawMessage {
+	switch string(bytes.TrimSpace(raw)) {
+	case "", "[]", "null":
+		return nil
+	}
+	return raw
 }
 
 func (s *Server) knownChannel(id string) bool {
@@ -108,10 +121,7 @@ func (s *Server) update(p params) (reply, string) {
 		v.Text = p.str("text")
 	}
 	if p.has("blocks") {
-		v.Blocks = p.raw("blocks")
-		if string(v.Blocks) == "[]" {
-			v.Blocks = nil
-		}
+		v.Blocks = noBlocks(p.raw("blocks"))
 	}
 	if v.Text == "" && len(v.Blocks) == 0 {
 		return nil, "no_text"

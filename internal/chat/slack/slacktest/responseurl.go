@@ -70,9 +70,7 @@ func (s *Server) serveResponseURL(w http.ResponseWriter, r *http.Request) {
 		writeError(w, "invalid_payload")
 		return
 	}
-	if string(body.Blocks) == "null" {
-		body.Blocks = nil
-	}
+	body.Blocks = noBlocks(body.Blocks)
 	url := s.srv.URL + r.URL.Path
 	s.mu.Lock()
 	status, code := s.respondLocked(url, body)
