@@ -2,10 +2,12 @@ package slacktest
 
 import (
 	"context"
+	"net/http"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/gorilla/websocket"
 	"github.com/slack-go/slack"
 )
 
@@ -67,4 +69,17 @@ func slackErr(err error) string {
 		return e.Err
 	}
 	return ""
+}
+
+// websocketDial connects to the fake's Socket Mode endpoint by hand.
+func websocketDial(t *testing.T, url string) (*websocket.Conn, *http.Response, error) {
+	t.Helper()
+	ws, resp, err := websocket.DefaultDialer.DialContext(t.Context(), url, nil)
+	if err == nil {
+		t.Cleanup(func() { ws.Close() })
+	}
+	if resp != nil && resp.Body != nil {
+		resp.Body.Close()
+	}
+	return ws, resp, err
 }

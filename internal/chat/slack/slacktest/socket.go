@@ -48,7 +48,9 @@ func (s *Server) serveSocket(w http.ResponseWriter, r *http.Request) {
 	case <-s.closed:
 		valid = false
 	default:
-		s.wsWG.Add(1) // under mu, so never after Close started waiting
+		if valid {
+			s.wsWG.Add(1) // under mu, so never after Close started waiting
+		}
 	}
 	s.mu.Unlock()
 	if !valid {
