@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"testing"
+	"time"
 
+	"github.com/gorilla/websocket"
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
 )
@@ -193,5 +195,27 @@ func TestHelloCarriesTheConnectionCount(t *testing.T) {
 	}
 	if _, _, err := websocketDial(t, url); err == nil {
 		t.Fatal("a ticket was used twice")
+	}
+
+	// The fake answers the app's pings (pongs arrive while reading).
+	pong := make(chan string, 1)
+	ws.SetPongHandler(func(data string) error { pong <- data; return nil })
+	go func() {
+		for {
+			if _, _, err := ws.ReadMessage(); err != nil {
+				return
+			}
+		}
+	}()
+	if err := ws.WriteControl(websocket.PingMessage, []byte("are you there"), time.Now().Add(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case data := <-pong:
+		if data != "are you there" {
+			t.Fatalf("pong %q", data)
+		}
+	case <-ctx(t).Done():
+		t.Fatal("no pong")
 	}
 }
