@@ -1,6 +1,7 @@
 package slacktest
 
 import (
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -49,6 +50,7 @@ func (o Options) withDefaults() Options {
 	if o.Channels == nil {
 		o.Channels = map[string]string{"C0APPROVALS": "approvals"}
 	}
+	o.Channels = maps.Clone(o.Channels) // the caller's map stays the caller's
 	if o.Clock == nil {
 		o.Clock = time.Now
 	}
@@ -121,7 +123,11 @@ func (s *Server) URL() string { return s.srv.URL }
 func (s *Server) APIURL() string { return s.srv.URL + "/api/" }
 
 // Options returns the options in force, defaults filled in.
-func (s *Server) Options() Options { return s.opts }
+func (s *Server) Options() Options {
+	o := s.opts
+	o.Channels = maps.Clone(o.Channels)
+	return o
+}
 
 // socketURL is the ws:// address of the Socket Mode endpoint.
 func (s *Server) socketURL() string {

@@ -186,3 +186,24 @@ func TestUploadFileStoresItsContent(t *testing.T) {
 		t.Fatal("upload to an unknown channel succeeded")
 	}
 }
+
+func TestOpenViewSaysWhyABlockIsRefused(t *testing.T) {
+	s, _ := start(t)
+	var bs []slack.Block
+	for range MaxViewBlocks + 1 {
+		bs = append(bs, slack.NewDividerBlock())
+	}
+	view := slack.ModalViewRequest{
+		Type:   slack.VTModal,
+		Title:  slack.NewTextBlockObject("plain_text", "Too long", false, false),
+		Blocks: slack.Blocks{BlockSet: bs},
+	}
+	_, err := client(s).OpenView(s.TriggerID(), view)
+	e, ok := err.(slack.SlackErrorResponse)
+	if !ok || e.Err != "invalid_arguments" || len(e.ResponseMetadata.Messages) != 1 {
+		t.Fatalf("view with %d blocks: %#v", MaxViewBlocks+1, err)
+	}
+	if len(s.State().Views) != 0 {
+		t.Fatal("a refused view was stored")
+	}
+}
