@@ -207,3 +207,17 @@ func TestOpenViewSaysWhyABlockIsRefused(t *testing.T) {
 		t.Fatal("a refused view was stored")
 	}
 }
+
+func TestChannelsAreTheWorkspacesOwn(t *testing.T) {
+	chans := map[string]string{general: "general"}
+	s := New(Options{Channels: chans})
+	defer s.Close()
+	chans["C0LATER"] = "later"
+	s.Options().Channels["C0SNEAKY"] = "sneaky"
+	c := slack.New(s.Options().BotToken, slack.OptionAPIURL(s.APIURL()))
+	for _, ch := range []string{"C0LATER", "C0SNEAKY"} {
+		if _, _, err := c.PostMessage(ch, slack.MsgOptionText("x", false)); slackErr(err) != "channel_not_found" {
+			t.Errorf("post to %s, added after New: %v, want channel_not_found", ch, err)
+		}
+	}
+}
