@@ -112,7 +112,7 @@ type State struct {
 	Files       []File
 	Sent        []Envelope // Socket Mode envelopes, deliveries and redeliveries
 	Acks        []Ack
-	Calls       map[string]int // Web API method → calls, refused ones included
+	Calls       map[string]int // method → calls, refused ones included; see Fail for the names
 	Connections int            // Socket Mode connections accepted so far
 	Live        int            // Socket Mode connections open now
 }
@@ -226,7 +226,8 @@ func (s *Server) Wait(ctx context.Context, cond func(State) bool) (State, error)
 	}
 }
 
-// Calls returns how many times method was called, refused calls included.
+// Calls returns how many times method was called, refused calls included:
+// a Web API method, "response_url" or "files.upload" (the upload URL).
 func (s *Server) Calls(method string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
