@@ -33,7 +33,7 @@ func (cv *Conversations) confirmOrCancel(ctx context.Context, p Press) {
 	confirm := p.Button.Action == string(commands.ActionConfirm)
 	if confirm {
 		if v, err := cv.runner.Lookup(ctx, id, p.Principal); err == nil {
-			prog = cv.newProgress(ctx, p.Reply, v.Title, p.Principal)
+			prog = cv.newProgress(ctx, p.Reply, v.Command+" "+v.Target.String(), p.Principal)
 			q.Progress = prog.step
 		}
 	}

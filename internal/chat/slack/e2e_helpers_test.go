@@ -15,6 +15,7 @@ import (
 
 	vpsops "github.com/vpsops/vpsops"
 	"github.com/vpsops/vpsops/internal/app"
+	"github.com/vpsops/vpsops/internal/audit"
 	slackchat "github.com/vpsops/vpsops/internal/chat/slack"
 	"github.com/vpsops/vpsops/internal/chat/slack/slacktest"
 	"github.com/vpsops/vpsops/internal/commands"
@@ -264,3 +265,5 @@ func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimSuffix(string(p), "\n"))
 	return len(p), nil
 }
+
+func auditFilter(principal string) audit.Filter { return audit.Filter{Principal: principal} }
