@@ -34,6 +34,12 @@ func main() {
 // configuration, 1 for a failure while running or when the last command
 // of the session failed (so scripts and cron can check it), else 0.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return runContext(context.Background(), args, stdin, stdout, stderr)
+}
+
+// runContext is run ending when ctx ends, as on a signal: tests stop a
+// headless bot with it.
+func runContext(parent context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "slack-manifest" {
 		return slackManifest(args[1:], stdout, stderr, os.Getenv)
 	}
@@ -102,7 +108,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	// After the first signal, a second one ends the process at once.
 	context.AfterFunc(ctx, stop)
