@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/slack-go/slack"
@@ -40,7 +41,7 @@ func viewDoc(v commands.RequestView) layout {
 		if mark != "" {
 			mark += " "
 		}
-		d.add(textSection(mark + mdClip(s, MaxText-textLen(mark))))
+		d.add(textSection(mark + mentionPrincipals(mdClip(s, MaxText-textLen(mark)))))
 	}
 	if p := oneLine(v.Prompt); p != "" && v.Gate != "" {
 		// Only a risky or policy-gated command waits at a gate: its
@@ -102,4 +103,15 @@ func viewFieldTexts(v commands.RequestView) []string {
 		}
 	}
 	return out
+}
+
+// slackPrincipal is a Slack principal in text the command layer wrote
+// ("slack:T0123:U0456 asks to ..."): only ids, so it survives escaping.
+var slackPrincipal = regexp.MustCompile(`\bslack:[A-Z0-9]{1,32}:([A-Z0-9]{1,32})\b`)
+
+// mentionPrincipals shows the Slack principals in escaped text as
+// mentions, which Slack renders as the person's name. A mention is shorter
+// than the principal, so the text stays within its limit.
+func mentionPrincipals(escaped string) string {
+	return slackPrincipal.ReplaceAllString(escaped, "<@$1>")
 }
