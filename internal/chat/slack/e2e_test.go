@@ -169,9 +169,29 @@ func TestRequestsRaisedElsewhereArePostedOnceAndFollowed(t *testing.T) {
 	posted := messageWith(t, fake, approvals, id, "vps:approve", "shell:dave")
 	b1.press(t, fake, bob, approvals, posted.TS, "vps:approve")
 	messageWith(t, fake, approvals, id, ":white_check_mark:")
-	// Give the second bot a round to (wrongly) post it too.
+
+	// An AI assistant's delete needs an approver; the shell approves it,
+	// and the Slack message follows.
+	res, err = shell.Runner.Run(context.Background(), commands.Request{Source: "mcp", Principal: "mcp:ops-agent",
+		Command: "delete", Args: map[string]any{"server": "demo-nyc/nyc-204"}})
+	if err == nil && res.Pending == nil {
+		t.Fatal("an MCP delete ran without approval")
+	}
+	if err != nil {
+		t.Fatalf("mcp delete: %v", err)
+	}
+	mcpID := res.Pending.ID
+	messageWith(t, fake, approvals, mcpID, "vps:approve", "mcp:ops-agent")
+	if _, err := shell.Runner.Decide(context.Background(), q, mcpID, true, ""); err != nil {
+		t.Fatal(err)
+	}
+	decided := messageWith(t, fake, approvals, mcpID, ":white_check_mark:", "shell:dave")
+	if strings.Contains(unJSON(decided.Blocks()), "vps:approve") {
+		t.Fatalf("decided in the shell, the Slack message still offers Approve")
+	}
+	// Give the second bot a round to (wrongly) post them again.
 	time.Sleep(300 * time.Millisecond)
-	if n := len(fake.State().Messages[approvals]); n != 1 {
-		t.Fatalf("%d approval messages for one request raised in the shell", n)
+	if n := len(fake.State().Messages[approvals]); n != 2 {
+		t.Fatalf("%d approval messages for two requests raised elsewhere", n)
 	}
 }
