@@ -167,12 +167,20 @@ func startProcess(t *testing.T, path string, clk *testClock) *process {
 // notice waits for the watcher's notice of request id at version or later.
 func (p *process) notice(t *testing.T, id string, version int64) commands.Notice {
 	t.Helper()
+	return p.noticeWhere(t, "the watcher reports the change", func(n commands.Notice) bool {
+		return n.ID == id && n.Version >= version
+	})
+}
+
+// noticeWhere waits for the first notice of the watcher that ok accepts.
+func (p *process) noticeWhere(t *testing.T, what string, ok func(commands.Notice) bool) commands.Notice {
+	t.Helper()
 	var n commands.Notice
-	eventually(t, "the watcher reports the change", func() bool {
+	eventually(t, what, func() bool {
 		p.mu.Lock()
 		defer p.mu.Unlock()
 		for _, c := range p.notices {
-			if c.ID == id && c.Version >= version {
+			if ok(c) {
 				n = c
 				return true
 			}
