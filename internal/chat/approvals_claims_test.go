@@ -114,6 +114,15 @@ func TestEachPlatformPostsOnce(t *testing.T) {
 	}
 }
 
+// runSpeed makes every simulated operation take at most 0.3 s of the
+// test's clock, so moving it by runEnds ends a run in progress; runEnds
+// stays well inside an executor's lease (30 s), so the watcher never
+// sweeps the run as interrupted meanwhile.
+const (
+	runSpeed = 100
+	runEnds  = time.Second
+)
+
 // process is one bot process driven by hand: the real wiring on a shared
 // SQLite file, a clock the test moves, and its watcher's notices kept for
 // the test to hand to Approvals when it chooses.
@@ -130,7 +139,7 @@ func startProcess(t *testing.T, path string, clk *testClock) *process {
 	cfg.Database = path
 	// Operations take simulated time, which passes only when the test
 	// moves the clock: a run stays in progress until then.
-	cfg.Demo.Speed = 100
+	cfg.Demo.Speed = runSpeed
 	a, err := app.Open(context.Background(), cfg, app.Options{Clock: clk.Now})
 	if err != nil {
 		t.Fatal(err)

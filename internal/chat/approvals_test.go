@@ -189,7 +189,7 @@ func TestProgressOfALocalRunIsShown(t *testing.T) {
 		t.Fatalf("message shows %s with progress %v, want executing with its progress", got.State, got.Progress)
 	}
 
-	clk.Advance(time.Hour) // the power-off ends
+	clk.Advance(runEnds) // the power-off ends
 	select {
 	case err := <-decided:
 		if err != nil {

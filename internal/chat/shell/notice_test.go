@@ -58,7 +58,7 @@ func TestNotifyShowsProgressOnce(t *testing.T) {
 	local := notices.waitFor(t, "progress of the session's run", func(n commands.Notice) bool {
 		return n.ID == id && n.Event == approval.EventProgress
 	})
-	clk.Advance(time.Hour) // the reinstall ends
+	clk.Advance(runEnds) // the reinstall ends
 	waitFor(t, out, `reinstalled`, 1)
 	before := out.String()
 	s.Notify(local)
@@ -85,7 +85,7 @@ func TestNotifyShowsProgressOnce(t *testing.T) {
 	if got := out.String(); len(got) == len(before) {
 		t.Fatal("progress of the requester's run in another process was not printed")
 	}
-	clk.Advance(time.Hour)
+	clk.Advance(runEnds)
 	if err := <-ran; err != nil {
 		t.Fatalf("reinstall elsewhere: %v", err)
 	}
@@ -119,9 +119,15 @@ func TestNotifyShowsProgressOnce(t *testing.T) {
 	if got := out.String(); len(got) == len(before) {
 		t.Fatal("a step of the held run was not printed")
 	}
-	clk.Advance(time.Hour)
+	clk.Advance(runEnds)
 	notices.waitFor(t, "the held run's result", func(n commands.Notice) bool { return n.ID == held && n.Result != nil })
 }
+
+// runEnds ends any simulated operation of a fleet at speed 100 (30 s at
+// most, scaled to 0.3 s), and stays well inside an executor's lease
+// (30 s): the watcher never sweeps a run as interrupted while the test
+// moves the clock.
+const runEnds = time.Second
 
 // openApp opens the real wiring on the database at path, with a clock the
 // test moves: operations take simulated time, so a run stays in progress
