@@ -2,7 +2,6 @@ package approval
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -127,40 +126,5 @@ func TestSweepersRace(t *testing.T) {
 		if got := f.ok(f.store.Get(ctx, id)); got.State.Terminal() {
 			t.Errorf("request %s, not due, was swept to %s", id, got.State)
 		}
-	}
-}
-
-func TestClaimNotifyOnce(t *testing.T) {
-	ctx := context.Background()
-	f := newFixture(t)
-	other := newStore(t, openDB(t, f.path), f.clock, "inst-b")
-	r := f.reach(t, Pending)
-
-	const n = 16
-	won := make([]bool, n)
-	start := make(chan struct{})
-	var wg sync.WaitGroup
-	for i := range n {
-		s := []*Store{f.store, other}[i%2]
-		wg.Go(func() {
-			<-start
-			ok, err := s.ClaimNotify(ctx, r.ID, fmt.Sprintf("bot-%d", i))
-			if err != nil {
-				t.Error(err)
-			}
-			won[i] = ok
-		})
-	}
-	close(start)
-	wg.Wait()
-	winner := slices.Index(won, true)
-	if winner < 0 || slices.Index(won[winner+1:], true) >= 0 {
-		t.Fatalf("winners: %v", won)
-	}
-	if got := f.ok(f.store.Get(ctx, r.ID)); got.NotifiedBy != fmt.Sprintf("bot-%d", winner) {
-		t.Fatalf("NotifiedBy = %q, want bot-%d", got.NotifiedBy, winner)
-	}
-	if _, err := f.store.ClaimNotify(ctx, r.ID, ""); err == nil || errors.Is(err, ErrNotFound) {
-		t.Fatalf("claim by nobody: %v", err)
 	}
 }

@@ -17,8 +17,8 @@ func TestFeedSaysWhatHappenedInOrder(t *testing.T) {
 	f.ok(f.store.Confirm(ctx, r.ID, alice))
 	f.ok(f.store.Approve(ctx, r.ID, bob))
 	claimed := f.ok(f.store.Claim(ctx, r.ID, r.ArgsHash))
-	if ok, err := f.store.ClaimNotify(ctx, r.ID, "bot-1"); !ok || err != nil {
-		t.Fatalf("notify: %v %v", ok, err)
+	if ok, err := f.store.ClaimPost(ctx, r.ID, "slack", "bot-1", testLease); !ok || err != nil {
+		t.Fatalf("claim posting: %v %v", ok, err)
 	}
 	running := f.ok(f.store.ReportProgress(ctx, r.ID, Progress{Text: "installing", Percent: 40}))
 	if cs, _ := f.store.Feed(ctx, claimed.Version, 0); len(cs) != 1 || cs[0].Event != EventProgress || cs[0].Version != running.Version {
@@ -43,7 +43,7 @@ func TestFeedSaysWhatHappenedInOrder(t *testing.T) {
 	// The progress event was superseded by the finish, and dropped.
 	want := []Event{EventCreated, EventConfirmed, EventApproved, EventExecuting, EventFinished}
 	if !slices.Equal(events, want) {
-		t.Fatalf("events = %v, want %v (claiming a notification is no event)", events, want)
+		t.Fatalf("events = %v, want %v (claiming a post is no event)", events, want)
 	}
 	if final.Version != changes[len(changes)-1].Version || claimed.Version >= final.Version {
 		t.Fatalf("request versions: claimed %d, final %d, last event %d", claimed.Version, final.Version, changes[len(changes)-1].Version)

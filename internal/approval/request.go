@@ -67,7 +67,6 @@ type Request struct {
 	Outcome       string // one-line result summary (never secret)
 	ErrorClass    string
 	Error         string
-	NotifiedBy    string // chat process that claimed posting it to an approvals channel
 	// Version is the version of the last event of this request (see Feed):
 	// it grows with every change, so an adapter editing a posted copy can
 	// tell a newer view from an older one.

@@ -75,13 +75,26 @@ CREATE TABLE approval_posts (
 		PRIMARY KEY (platform, channel, message_id)
 	) STRICT;
 CREATE INDEX approval_posts_by_request ON approval_posts (request_id)`,
+
+	// 3: posting claims, one per request and platform, each with a lease
+	// (see ClaimPost). notified_by held one claim for every platform, and
+	// for ever: a poster that died before posting left the request
+	// unposted. It is no longer read or written; the column stays so that
+	// an older process sharing the file keeps working.
+	`CREATE TABLE approval_post_claims (
+		request_id TEXT    NOT NULL,
+		platform   TEXT    NOT NULL,
+		claimant   TEXT    NOT NULL,
+		until      INTEGER NOT NULL,
+		PRIMARY KEY (request_id, platform)
+	) STRICT`,
 }
 
 // columns is the select list every query and RETURNING clause uses, in the
 // order scanRequest reads them.
 const columns = `id, state, needs_confirm, needs_approval, source, principal, command, target,
 	args, args_hash, args_salt, has_secrets, reason, reply_to, created_at, expires_at, updated_at,
-	decided_by, decision_note, executor, lease_until, outcome, error_class, error, notified_by,
+	decided_by, decision_note, executor, lease_until, outcome, error_class, error,
 	version, target_name, target_ip, progress_text, progress_done, progress_at`
 
 // scanRequest reads one row selected with columns.
@@ -97,7 +110,7 @@ func scanRequest(row interface{ Scan(...any) error }) (Request, error) {
 	err := row.Scan(&r.ID, &state, &needsConfirm, &needsApproval, &r.Source, &r.Principal,
 		&r.Command, &r.Target, &args, &r.ArgsHash, &r.Salt, &r.HasSecrets, &r.Reason, &replyTo,
 		&created, &expires, &updated, &r.DecidedBy, &r.DecisionNote, &r.Executor, &leaseUntil,
-		&r.Outcome, &r.ErrorClass, &r.Error, &r.NotifiedBy,
+		&r.Outcome, &r.ErrorClass, &r.Error,
 		&r.Version, &r.TargetName, &r.TargetIP, &r.Progress.Text, &r.Progress.Percent, &progressAt)
 	if err != nil {
 		return Request{}, err

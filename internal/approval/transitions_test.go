@@ -201,7 +201,7 @@ func TestUnknownRequest(t *testing.T) {
 		"claim":   func() error { _, err := s.Claim(ctx, id, "abc"); return err },
 		"renew":   func() error { return s.Renew(ctx, id) },
 		"finish":  func() error { _, err := s.Finish(ctx, id, true, "", "", ""); return err },
-		"notify":  func() error { _, err := s.ClaimNotify(ctx, id, "bot-1"); return err },
+		"post":    func() error { _, err := s.ClaimPost(ctx, id, "slack", "bot-1", time.Minute); return err },
 	}
 	for name, call := range calls {
 		if err := call(); !errors.Is(err, ErrNotFound) {

@@ -20,9 +20,6 @@ type Approvals struct {
 	runner   *commands.Runner
 	platform Platform
 	log      *slog.Logger
-	// claimant is what this process claims posting a request as: the
-	// platform and the process instance, so the store says who owes it.
-	claimant string
 	now      func() time.Time
 
 	// mu serialises delivery (Handle and Retry), so that each message is
@@ -34,8 +31,13 @@ type Approvals struct {
 	shown map[string]map[message]int64
 	// ours are the requests whose claim this process won and that it has
 	// not yet posted and recorded: a claim is a promise to post, kept
-	// through failures.
+	// through failures (and renewed on each round while they last).
 	ours map[string]*claim
+	// theirs are the pending requests another process claimed to post on
+	// the platform and has not yet been seen to post, with the newest
+	// notice of each: if that process died, Retry takes the claim over
+	// once its lease lapses, and posts.
+	theirs map[string]commands.Notice
 	// owed are the requests whose delivery failed, with the newest notice
 	// heard of each: Retry delivers it again.
 	owed map[string]debt
@@ -62,8 +64,9 @@ func New(runner *commands.Runner, p Platform, log *slog.Logger) *Approvals {
 	}
 	return &Approvals{
 		runner: runner, platform: p, log: log.With("platform", p.Name()),
-		claimant: p.Name() + ":" + runner.Instance(), now: time.Now,
-		shown: map[string]map[message]int64{}, ours: map[string]*claim{}, owed: map[string]debt{},
+		now:   time.Now,
+		shown: map[string]map[message]int64{}, ours: map[string]*claim{},
+		theirs: map[string]commands.Notice{}, owed: map[string]debt{},
 	}
 }
 
@@ -84,25 +87,77 @@ func (a *Approvals) Handle(ctx context.Context, n commands.Notice) {
 	a.deliver(ctx, n)
 }
 
-// Retry delivers again what failed, when the platform allows it: call it
-// each watcher round (Run does).
+// Retry delivers again what failed, when the platform allows it, renews
+// the claims of what this process has yet to post, and takes over the
+// posting of requests whose claimant lapsed: call it each watcher round
+// (Run does).
 func (a *Approvals) Retry(ctx context.Context) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	ids := make([]string, 0, len(a.owed))
-	for id := range a.owed {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
+	// Taken before the deliveries, which may lose a claim just now: that
+	// one waits for the next round.
+	theirs := sortedIDs(a.theirs)
 	now := a.now()
-	for _, id := range ids {
+	for _, id := range sortedIDs(a.owed) {
 		d := a.owed[id]
 		if now.Before(d.notBefore) {
+			a.renew(ctx, id)
 			continue
 		}
 		delete(a.owed, id)
 		a.deliver(ctx, d.n)
 	}
+	for _, id := range theirs {
+		n, ok := a.theirs[id]
+		if _, owed := a.owed[id]; !ok || owed {
+			continue // delivering it claims again
+		}
+		a.takeOver(ctx, n)
+	}
+}
+
+// renew keeps the claim of a request this process waits to post (the
+// platform asked it to wait), so that nobody takes it over meanwhile.
+func (a *Approvals) renew(ctx context.Context, id string) {
+	c := a.ours[id]
+	if c == nil || c.posted != nil {
+		return
+	}
+	won, err := a.runner.ClaimPosting(ctx, id, a.platform.Name(), a.runner.Instance())
+	if err != nil {
+		a.log.Warn("renewing the claim to post an approval request failed", "request", id, "err", err)
+		return
+	}
+	if !won {
+		// Its lease lapsed and another process took it over: the owed
+		// delivery claims again, and loses.
+		delete(a.ours, id)
+	}
+}
+
+// takeOver posts a request another process claimed, once that claim has
+// lapsed with no post of it (its claimant died before posting): the
+// delivery claims again, and wins only then.
+func (a *Approvals) takeOver(ctx context.Context, n commands.Notice) {
+	posts, err := a.platformPosts(ctx, n.ID)
+	if err != nil {
+		a.log.Warn("checking whether an approval request was posted failed", "request", n.ID, "err", err)
+		return
+	}
+	if inChannel(posts, a.platform.ApprovalsChannel()) {
+		delete(a.theirs, n.ID) // posted: every later change edits it
+		return
+	}
+	a.deliver(ctx, n)
+}
+
+func sortedIDs[V any](m map[string]V) []string {
+	ids := make([]string, 0, len(m))
+	for id := range m {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return ids
 }
 
 // Run calls Retry every interval until ctx ends.
@@ -139,29 +194,13 @@ func (a *Approvals) deliver(ctx context.Context, n commands.Notice) {
 // the failures worth retrying; the others are logged.
 func (a *Approvals) attempt(ctx context.Context, n commands.Notice) []error {
 	v := n.View(a.platform.Approver())
-	name, channel := a.platform.Name(), a.platform.ApprovalsChannel()
-	all, err := a.runner.Posts(ctx, n.ID)
+	posts, err := a.platformPosts(ctx, n.ID)
 	if err != nil {
 		return []error{err}
 	}
-	var posts []approval.Post
-	for _, p := range all {
-		if p.Platform == name {
-			posts = append(posts, p)
-		}
-	}
-	c := a.ours[n.ID]
-	if c == nil && v.State == approval.Pending && !inChannel(posts, channel) {
-		// One rule wherever the request was raised: whoever wins the
-		// claim posts it, so it is posted once across all processes.
-		won, err := a.runner.ClaimPosting(ctx, n.ID, a.claimant)
-		if err != nil {
-			return []error{err}
-		}
-		if won {
-			c = &claim{}
-			a.ours[n.ID] = c
-		}
+	c, err := a.claim(ctx, n, v, posts)
+	if err != nil {
+		return []error{err}
 	}
 	if c != nil {
 		p, err := a.post(ctx, c, n.ID, v)
@@ -193,6 +232,56 @@ func (a *Approvals) attempt(ctx context.Context, n commands.Notice) []error {
 		delete(a.shown, n.ID)
 	}
 	return errs
+}
+
+// platformPosts lists the recorded messages of request id on this
+// platform.
+func (a *Approvals) platformPosts(ctx context.Context, id string) ([]approval.Post, error) {
+	all, err := a.runner.Posts(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	var posts []approval.Post
+	for _, p := range all {
+		if p.Platform == a.platform.Name() {
+			posts = append(posts, p)
+		}
+	}
+	return posts, nil
+}
+
+// claim returns this process's claim to post n's request, taken or renewed
+// just now, or nil when it is not this process's to post: it is not
+// pending, it is in the approvals channel already, or another process
+// holds the claim (then it is remembered in theirs). One rule wherever the
+// request was raised: whoever holds the claim posts it, so it is posted
+// once across all processes.
+func (a *Approvals) claim(ctx context.Context, n commands.Notice, v commands.RequestView, posts []approval.Post) (*claim, error) {
+	delete(a.theirs, n.ID)
+	c := a.ours[n.ID]
+	switch {
+	case c != nil && c.posted != nil:
+		return c, nil // posted; only the record is missing
+	case c == nil && (v.State != approval.Pending || inChannel(posts, a.platform.ApprovalsChannel())):
+		return nil, nil
+	}
+	// Renewed right before posting too: the lease must cover the call.
+	won, err := a.runner.ClaimPosting(ctx, n.ID, a.platform.Name(), a.runner.Instance())
+	if err != nil {
+		return nil, err
+	}
+	if !won {
+		delete(a.ours, n.ID)
+		if v.State == approval.Pending {
+			a.theirs[n.ID] = n
+		}
+		return nil, nil
+	}
+	if c == nil {
+		c = &claim{}
+		a.ours[n.ID] = c
+	}
+	return c, nil
 }
 
 // post posts the request this process claimed to the approvals channel

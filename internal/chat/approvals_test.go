@@ -4,8 +4,10 @@ import (
 	"context"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/vpsops/vpsops/internal/approval"
+	"github.com/vpsops/vpsops/internal/chat"
 	"github.com/vpsops/vpsops/internal/commands"
 )
 
@@ -152,5 +154,48 @@ func TestConfirmingIsNotPosted(t *testing.T) {
 	b.handledUpTo(t, req.ID, res.Pending.Version)
 	if n := len(b.platform.ws.ids(req.ID)); n != 1 {
 		t.Fatalf("a request waiting for an approver was posted %d times, want once", n)
+	}
+}
+
+// TestProgressOfALocalRunIsShown: a request approved, and so run, in the
+// process that posted it has its progress shown on the message, as one
+// run elsewhere has.
+func TestProgressOfALocalRunIsShown(t *testing.T) {
+	clk, ws := newTestClock(), newWorkspace()
+	p := startProcess(t, newDB(t), clk)
+	a := chat.New(p.app.Runner, &fakePlatform{ws: ws}, nil)
+	ctx := context.Background()
+	req := raiseIn(t, p, "mcp:x", "poweroff demo-fra/fra-101")
+	a.Handle(ctx, p.notice(t, req.ID, req.Version))
+	ids := ws.ids(req.ID)
+	if len(ids) != 1 {
+		t.Fatalf("request posted %d times, want once", len(ids))
+	}
+
+	decided := make(chan error, 1)
+	go func() {
+		// The approver's process runs it, until the clock moves.
+		_, err := p.app.Runner.Decide(ctx, commands.Request{Source: "shell", Principal: "shell:bob"}, req.ID, true, "")
+		decided <- err
+	}()
+	n := p.noticeWhere(t, "progress of the run", func(n commands.Notice) bool {
+		return n.ID == req.ID && n.Event == approval.EventProgress
+	})
+	if !n.RanHere() {
+		t.Fatal("the run approved in this process ran elsewhere")
+	}
+	a.Handle(ctx, n)
+	if got := ws.showing(ids[0]); got.State != approval.Executing || got.Progress == nil {
+		t.Fatalf("message shows %s with progress %v, want executing with its progress", got.State, got.Progress)
+	}
+
+	clk.Advance(runEnds) // the power-off ends
+	select {
+	case err := <-decided:
+		if err != nil {
+			t.Fatalf("approve: %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the run never ended")
 	}
 }

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"time"
 
 	"github.com/vpsops/vpsops/internal/approval"
 )
@@ -10,11 +11,24 @@ import (
 // never hold the approval store: which process posts a request raised
 // elsewhere, and where every copy of it is, to edit each on every change.
 
-// ClaimPosting records that by (a chat process, "slack:<instance>") will
-// post request id to its approvals channel. It returns true for exactly one
-// caller across all processes.
-func (r *Runner) ClaimPosting(ctx context.Context, id, by string) (bool, error) {
-	return r.approvals.ClaimNotify(ctx, id, by)
+// PostingLease is how long a claim to post a request holds unrenewed.
+// While it holds nobody else posts the request on that platform; once it
+// lapses with no post recorded by its holder, another process takes over.
+// So it bounds how much later an approver sees a request whose poster
+// died (one lease and one retry round). It must outlast one platform call
+// (the holder renews right before posting, not during the call; chat APIs
+// that have not answered in about 10 s have failed) and a renewal that
+// waits for the database's write lock, or a live but slow poster is taken
+// over and the request posted twice.
+const PostingLease = 15 * time.Second
+
+// ClaimPosting records that by (a chat process's instance, as its posts
+// name it) will post request id on platform, for PostingLease. It returns
+// true for exactly one caller across all processes while the claim holds,
+// and again for the holder: calling it again renews the claim (see
+// approval.Store.ClaimPost).
+func (r *Runner) ClaimPosting(ctx context.Context, id, platform, by string) (bool, error) {
+	return r.approvals.ClaimPost(ctx, id, platform, by, PostingLease)
 }
 
 // RecordPost records a message that shows a request, so that every

@@ -36,8 +36,11 @@ type Notice struct {
 // View is the request as viewer sees it now.
 func (n Notice) View(viewer Principal) RequestView { return n.runner.View(n.req, Principal(viewer)) }
 
-// RanHere says this process executed the request: its requester was
-// already shown progress and the result where they asked.
+// RanHere says this process executed the request: the run itself shows
+// its requester progress and the result where they asked, so a consumer
+// that tells requesters skips the feed's copies of them. Posted copies of
+// the request are still edited with them: the watcher passes every change
+// on, whichever process made it.
 func (n Notice) RanHere() bool { return n.req.Executor != "" && n.req.Executor == n.runner.Instance() }
 
 func (r *Runner) notice(ev approval.Event, req approval.Request) Notice {
@@ -55,10 +58,8 @@ func (r *Runner) notice(ev approval.Event, req approval.Request) Notice {
 // process holds, and reports every change since the last round, in the
 // order the changes were made, from the store's feed. Several processes
 // may watch one database: each transition happens once, and each of them
-// hears of every one.
-//
-// Progress of a request this process runs is reported as it happens (by
-// the run itself); the feed's copy of it is left out.
+// hears of every one, progress of the requests this process runs included
+// (Notice.RanHere tells those apart).
 //
 // When ctx ends, Watch gives the requests it is running up to grace to
 // finish, withdraws the gated requests whose secrets only this process
@@ -130,9 +131,6 @@ func (r *Runner) watchOnce(ctx, work context.Context, after int64, notify func(N
 		}
 		for _, c := range changes {
 			after = c.Version
-			if c.Event == approval.EventProgress && c.Request.Executor == r.Instance() {
-				continue
-			}
 			n := r.notice(c.Event, c.Request)
 			n.Version = c.Version
 			notify(n)
@@ -157,6 +155,9 @@ func (r *Runner) startHeld(ctx context.Context, req approval.Request, notify fun
 	go func() {
 		defer r.inflight.Done()
 		defer r.held.done(req.ID)
+		// These notices describe req as approved, before this process
+		// claimed it: RanHere is false on them, so the requester is shown
+		// them, and not the feed's copies of the same steps.
 		q := Request{Source: req.Source, Principal: Principal(req.Principal), ReplyTo: req.ReplyTo,
 			Progress: func(p Progress) {
 				n := r.notice(approval.EventProgress, req)

@@ -12,7 +12,9 @@ import (
 func (s *Shell) Notify(n commands.Notice) {
 	mine := n.Requester == s.Principal
 	if n.Event == approval.EventProgress {
-		if mine && n.Progress != nil {
+		// A run in this process shows its requester its progress itself:
+		// the session that ran it prints it as it happens.
+		if mine && n.Progress != nil && !n.RanHere() {
 			s.progress(*n.Progress)
 		}
 		return
