@@ -35,7 +35,7 @@ func (cv *Conversations) Notify(ctx context.Context, n commands.Notice) {
 	if !v.NeedsApproval && n.Event != approval.EventExpired && n.Result == nil {
 		return
 	}
-	if cv.told.first(n.ID, n.Event) {
+	if cv.told.first(n.ID, n.Event) && cv.tellsHere(ctx, n) {
 		if _, err := r.Public(ctx, Reply{View: &v, Mention: who}); err != nil {
 			cv.log.Warn("telling the requester in the channel failed; telling them privately", "request", n.ID, "err", err)
 			cv.try(r.Ephemeral(ctx, Reply{View: &v}), "tell the requester")
@@ -48,6 +48,19 @@ func (cv *Conversations) Notify(ctx context.Context, n commands.Notice) {
 			cv.try(r.Ephemeral(ctx, Reply{Result: secret}), "show the requester a secret")
 		}
 	}
+}
+
+// tellsHere reports whether this process is the one, among every bot
+// process on the database, to tell the requester of n: all of them hear
+// every change, and the store's claim picks one. If the store cannot be
+// asked, this process tells: twice is better than never.
+func (cv *Conversations) tellsHere(ctx context.Context, n commands.Notice) bool {
+	won, err := cv.runner.ClaimPosting(ctx, n.ID, cv.source+"/told/"+string(n.Event), cv.runner.Instance())
+	if err != nil {
+		cv.log.Warn("claiming to tell a requester failed; telling them anyway", "request", n.ID, "err", err)
+		return true
+	}
+	return won
 }
 
 // told remembers which outcomes were told, so a notice heard twice (the

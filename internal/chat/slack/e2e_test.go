@@ -195,3 +195,28 @@ func TestRequestsRaisedElsewhereArePostedOnceAndFollowed(t *testing.T) {
 		t.Fatalf("%d approval messages for two requests raised elsewhere", n)
 	}
 }
+
+// Every bot process hears every change; the requester is told once.
+func TestTwoBotProcessesTellTheRequesterOnce(t *testing.T) {
+	fake := newFake(t)
+	path := db(t)
+	b1 := startBot(t, fake, openApp(t, path, 1000), httpMode)
+	startBot(t, fake, openApp(t, path, 1000), socketMode)
+	b1.slash(t, fake, alice, "delete demo-nyc/nyc-201")
+	prompt := ephemeralWith(t, fake, alice, "vps:confirm")
+	id := requestID(t, prompt.Blocks())
+	b1.press(t, fake, alice, ops, prompt.TS, "vps:confirm")
+	posted := messageWith(t, fake, approvals, id, "vps:approve")
+	b1.press(t, fake, bob, approvals, posted.TS, "vps:approve")
+	messageWith(t, fake, ops, "<@"+alice+">", id, ":white_check_mark:")
+	time.Sleep(300 * time.Millisecond) // a round for the other process to (wrongly) tell too
+	told := 0
+	for _, m := range fake.State().Messages[ops] {
+		if strings.Contains(m.Text()+unJSON(m.Blocks()), id) {
+			told++
+		}
+	}
+	if told != 1 {
+		t.Fatalf("the requester was told %d times", told)
+	}
+}
