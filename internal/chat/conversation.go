@@ -82,6 +82,11 @@ type Command struct {
 	Principal commands.Principal
 	// Text is what follows the slash command: "reboot web-1".
 	Text string
+	// Name and Args are a command the platform parsed already (Discord's
+	// typed options): the registry's command name and its raw arguments,
+	// as commands.Request takes them. When Name is set, Text is unused.
+	Name string
+	Args map[string]any
 	// ReplyTo is how to reach the requester later (channel, thread,
 	// user), stored with a gated request; never a credential.
 	ReplyTo json.RawMessage
@@ -125,29 +130,54 @@ func (cv *Conversations) request(who commands.Principal, replyTo json.RawMessage
 }
 
 func (cv *Conversations) command(ctx context.Context, c Command) {
-	text := strings.TrimSpace(c.Text)
-	if text == "" {
-		text = "help"
-	}
 	q := cv.request(c.Principal, c.ReplyTo)
-	visible, title := cv.classify(text)
+	visible, title := cv.classify(c)
 	var prog *progressMessage
 	if visible {
 		prog = cv.newProgress(ctx, c.Reply, title, c.Principal)
 		q.Progress = prog.step
 	}
-	res, err := cv.runner.RunText(ctx, q, text)
+	var (
+		res commands.Result
+		err error
+	)
+	if c.Name != "" {
+		q.Command, q.Args = c.Name, c.Args
+		res, err = cv.runner.Run(ctx, q)
+	} else {
+		res, err = cv.runner.RunText(ctx, q, text(c))
+	}
 	cv.answer(ctx, c.Reply, c.Principal, visible, prog, res, err)
 }
 
-// classify says whether the line's answer is for the channel (a change)
-// and names the operation for its progress message. A line that does not
+// text is the command line of c; an empty one asks for help.
+func text(c Command) string {
+	if t := strings.TrimSpace(c.Text); t != "" {
+		return t
+	}
+	return "help"
+}
+
+// Visible reports whether the answer to c goes to the channel (the
+// result of a change) rather than to the requester alone. It is quick (no
+// provider is asked), for a platform that must choose when it
+// acknowledges, as Discord's deferred response does.
+func (cv *Conversations) Visible(c Command) bool {
+	visible, _ := cv.classify(c)
+	return visible
+}
+
+// classify says whether c's answer is for the channel (a change) and
+// names the operation for its progress message. A line that does not
 // parse is answered privately: the runner says what is wrong with it.
-func (cv *Conversations) classify(line string) (visible bool, title string) {
+func (cv *Conversations) classify(c Command) (visible bool, title string) {
 	reg := cv.runner.Registry()
-	name, raw, err := reg.Parse(line)
-	if err != nil {
-		return false, ""
+	name, raw := c.Name, c.Args
+	if name == "" {
+		var err error
+		if name, raw, err = reg.Parse(text(c)); err != nil {
+			return false, ""
+		}
 	}
 	cmd := reg.Lookup(name)
 	if cmd == nil || !cmd.Gated() || cmd.SecretResult {

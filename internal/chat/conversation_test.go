@@ -372,3 +372,23 @@ func TestSecretsOnlyEverGoToTheRequester(t *testing.T) {
 		}
 	}
 }
+
+// A platform that parses the command itself (Discord's typed options)
+// passes the name and arguments; the answer goes where the text's would.
+func TestParsedCommandsGoWhereTheirTextWould(t *testing.T) {
+	tk := newTalk(t)
+	read := chat.Command{Principal: carol, Name: "status", Args: map[string]any{"server": "demo-fra/fra-101"}}
+	change := chat.Command{Principal: alice, Name: "reboot", Args: map[string]any{"server": "demo-fra/fra-101"}}
+	if tk.conv.Visible(read) || !tk.conv.Visible(change) || tk.conv.Visible(chat.Command{Text: "list"}) ||
+		!tk.conv.Visible(chat.Command{Text: "reboot demo-fra/fra-101"}) || tk.conv.Visible(chat.Command{Text: "no such"}) {
+		t.Fatal("Visible does not follow the command's risk")
+	}
+	r, to := tk.person(carol)
+	read.ReplyTo, read.Reply = to, r
+	tk.conv.Command(read)
+	r.seen(t, "ephemeral", func(x chat.Reply) bool { return x.Result != nil })
+	r2, to2 := tk.person(alice)
+	change.ReplyTo, change.Reply = to2, r2
+	tk.conv.Command(change)
+	r2.announced(t, alice)
+}
