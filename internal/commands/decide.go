@@ -16,6 +16,19 @@ import (
 // Confirm is the requester confirming their own gated request. If no
 // approval is needed the action runs now and its result is returned.
 func (r *Runner) Confirm(ctx context.Context, q Request, id string) (Result, error) {
+	// The watcher starts the approved requests whose secrets this process
+	// holds. One this confirmation clears runs right here, so it is marked
+	// running before it becomes approved: otherwise the watcher could start
+	// it too, in the moment before this run claims it, and the loser would
+	// tell the requester of a failed run of a request that ran.
+	release := func() {}
+	if _, held := r.held.get(id); held {
+		if !r.held.start(id) {
+			return Result{}, fault.Errorf(fault.Conflict, "request %s is already running here; its requester will be shown the result", id)
+		}
+		release = func() { r.held.done(id) }
+	}
+	defer release()
 	req, err := r.approvals.Confirm(ctx, id, string(q.Principal))
 	if err != nil {
 		return Result{}, r.decisionError(ctx, &q, "confirm", id, err)
@@ -27,7 +40,7 @@ func (r *Runner) Confirm(ctx context.Context, q Request, id string) (Result, err
 		res := pendingResult(r.View(req, q.Principal))
 		res.Request = res.Pending
 		res.Secret = r.generatedFields(req.ID, r.reg.Lookup(req.Command))
-		return res, nil
+		return res, nil // the watcher starts it once it is approved
 	}
 	// The requester is here, in the process holding any secrets: run it.
 	return r.runCleared(ctx, q, req)

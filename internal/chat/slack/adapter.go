@@ -48,9 +48,9 @@ type Adapter struct {
 	// delivered remembers the trigger ids (or envelope ids) of what was
 	// acted on, so that Slack's redelivery of a slash command or a press
 	// acts once.
-	delivered *Replays
+	delivered *chat.Replays
 	verifier  *Verifier
-	replays   *Replays
+	replays   *chat.Replays
 	refusals  *refusals
 }
 
@@ -85,7 +85,7 @@ func New(ctx context.Context, runner *commands.Runner, cfg Config) (*Adapter, er
 	}
 	a := &Adapter{
 		cfg: cfg, api: slack.New(cfg.BotToken, opts...), http: cfg.HTTPClient, runner: runner,
-		log: cfg.Logger.With("platform", "slack"), delivered: NewReplays(Window, cfg.Clock),
+		log: cfg.Logger.With("platform", "slack"), delivered: chat.NewReplays(Window, cfg.Clock),
 		refusals: newRefusals(time.Minute),
 	}
 	if cfg.SigningSecret != "" {
@@ -93,7 +93,7 @@ func New(ctx context.Context, runner *commands.Runner, cfg Config) (*Adapter, er
 		if err != nil {
 			return nil, err
 		}
-		a.verifier, a.replays = v, NewReplays(Window, cfg.Clock)
+		a.verifier, a.replays = v, chat.NewReplays(Window, cfg.Clock)
 	}
 	a.conv = chat.NewConversations(ctx, runner, chat.Options{
 		Source: Source, ReplierFor: a.replierFor, Logger: cfg.Logger, Clock: cfg.Clock,

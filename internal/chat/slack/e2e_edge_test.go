@@ -146,6 +146,15 @@ func TestProgressIsOneEditedMessageAndSecretsStayPrivate(t *testing.T) {
 	prompt := ephemeralWith(t, fake, alice, "vps:confirm")
 	b.press(t, fake, alice, ops, prompt.TS, "vps:confirm")
 	done := messageWith(t, fake, ops, "<@"+alice+">", "reinstall demo-fra/fra-101")
+	defer func() {
+		if t.Failed() {
+			for _, m := range fake.State().Messages[ops] {
+				for _, v := range m.History {
+					t.Logf("%s: %s", m.TS, v.Text)
+				}
+			}
+		}
+	}()
 	final := waitFor(t, fake, "the result edited into the progress message", func(st slacktest.State) bool {
 		m, ok := st.Message(ops, done.TS)
 		return ok && strings.Contains(m.Text(), "reinstalled with debian-12")

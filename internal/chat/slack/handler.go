@@ -2,6 +2,8 @@ package slack
 
 import (
 	"net/http"
+
+	"github.com/vpsops/vpsops/internal/chat"
 )
 
 // Handler verifies each request before next sees it. A request that fails
@@ -10,7 +12,7 @@ import (
 // request is answered 200 with an empty body and dropped, so a request Slack
 // sends twice acts once. Otherwise next gets the verified raw body. replays
 // and onFail may be nil.
-func (v *Verifier) Handler(replays *Replays, onFail func(r *http.Request, err error), next func(w http.ResponseWriter, r *http.Request, body []byte)) http.Handler {
+func (v *Verifier) Handler(replays *chat.Replays, onFail func(r *http.Request, err error), next func(w http.ResponseWriter, r *http.Request, body []byte)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, err := v.Verify(r)
 		if err != nil {

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/vpsops/vpsops/internal/chat"
 )
 
 // served records what the handler under test passed on.
@@ -20,7 +22,7 @@ func newHandler(t *testing.T, clock *fakeClock) (http.Handler, *served) {
 	t.Helper()
 	s := &served{}
 	v := newVerifier(t, clock, 0)
-	h := v.Handler(NewReplays(Window, clock.Now),
+	h := v.Handler(chat.NewReplays(Window, clock.Now),
 		func(_ *http.Request, err error) { s.fails = append(s.fails, err) },
 		func(w http.ResponseWriter, _ *http.Request, body []byte) {
 			s.bodies = append(s.bodies, string(body))

@@ -1,4 +1,4 @@
-package slack
+package chat
 
 import (
 	"fmt"
@@ -8,8 +8,8 @@ import (
 )
 
 func TestReplaysSeen(t *testing.T) {
-	clock := &fakeClock{epoch}
-	r := NewReplays(Window, clock.Now)
+	clock := &replayClock{time.Unix(1_700_000_000, 0)}
+	r := NewReplays(window, clock.Now)
 	if r.Seen("v0=a") {
 		t.Fatal("first sight reported as a replay")
 	}
@@ -21,7 +21,7 @@ func TestReplaysSeen(t *testing.T) {
 	}
 	// A request stamped a window ahead stays fresh for two windows after it
 	// was first seen, so it is remembered for that long.
-	clock.Advance(2*Window - time.Second)
+	clock.Advance(2*window - time.Second)
 	if !r.Seen("v0=a") {
 		t.Fatal("replay within twice the window not recognised")
 	}
@@ -35,8 +35,8 @@ func TestReplaysSeen(t *testing.T) {
 }
 
 func TestReplaysBounded(t *testing.T) {
-	clock := &fakeClock{epoch}
-	r := NewReplays(Window, clock.Now)
+	clock := &replayClock{time.Unix(1_700_000_000, 0)}
+	r := NewReplays(window, clock.Now)
 	r.max = 3
 	for i := range 10 {
 		r.Seen(fmt.Sprint("v0=", i))
@@ -56,7 +56,7 @@ func TestReplaysBounded(t *testing.T) {
 }
 
 func TestReplaysConcurrent(t *testing.T) {
-	r := NewReplays(Window, nil)
+	r := NewReplays(window, nil)
 	var wg sync.WaitGroup
 	firsts := make(chan string, 800)
 	for range 8 {
@@ -84,3 +84,11 @@ func TestReplaysConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// window is the platforms' freshness window (Slack's and Discord's).
+const window = 5 * time.Minute
+
+type replayClock struct{ t time.Time }
+
+func (c *replayClock) Now() time.Time          { return c.t }
+func (c *replayClock) Advance(d time.Duration) { c.t = c.t.Add(d) }

@@ -1,4 +1,4 @@
-package slack
+package chat
 
 import (
 	"sync"
@@ -29,7 +29,7 @@ type seen struct {
 }
 
 // NewReplays returns a replay memory for a verifier whose freshness window
-// is window (normally Window). A signature is kept for twice the window from
+// is window (5 minutes for Slack and Discord). A signature is kept for twice the window from
 // when it was first seen: a request whose timestamp was window ahead of the
 // clock stays fresh for two windows, and must be recognised as a replay for
 // all of that time. clock is time.Now when nil.
