@@ -133,7 +133,7 @@ func cancelCmd() *Command {
 // CanApprove reports whether principal could approve req: not their own,
 // not an MCP client, and approval.grant on its target.
 func (r *Runner) CanApprove(principal Principal, req approval.Request) bool {
-	return req.Principal != string(principal) && !principal.MCP() &&
+	return !principal.SamePerson(Principal(req.Principal)) && !principal.MCP() &&
 		r.policy.Decide(string(principal), "approval.grant", req.Target).Allowed
 }
 

@@ -76,7 +76,7 @@ func (r *Runner) Decide(ctx context.Context, q Request, id string, approve bool,
 	if q.mcp() {
 		return Result{}, r.refuse(ctx, &q, attempt, audit.StageDenied, denied("MCP clients can never approve or deny requests"))
 	}
-	if current.Principal == string(q.Principal) {
+	if q.Principal.SamePerson(Principal(current.Principal)) {
 		return Result{}, r.refuse(ctx, &q, attempt, audit.StageDenied, denied("you cannot %s your own request; another approver must", verb))
 	}
 	d := r.policy.Decide(string(q.Principal), "approval.grant", current.Target)

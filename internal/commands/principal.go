@@ -24,3 +24,21 @@ func (p Principal) MCP() bool { return p.Kind() == "mcp" }
 // is not a principal anyone can be: no adapter makes it from a platform
 // identity, and the policy grants it nothing.
 const Approvers Principal = "approvers:"
+
+// Person is who p is as a person, for the one check where two principals
+// must not be the same person: nobody approves their own request. Slack
+// user ids are unique across workspaces (and across an Enterprise Grid
+// organisation), while the team part of a Slack principal depends on
+// where a payload came from; so "slack:T1:U2" and "slack:T3:U2" are one
+// person. Every other principal is its own person.
+func (p Principal) Person() string {
+	if p.Kind() == "slack" {
+		if i := strings.LastIndexByte(string(p), ':'); i > len("slack") {
+			return "slack:" + string(p)[i+1:]
+		}
+	}
+	return string(p)
+}
+
+// SamePerson reports whether p and o are one person (see Person).
+func (p Principal) SamePerson(o Principal) bool { return p.Person() == o.Person() }

@@ -3,10 +3,13 @@ package commands_test
 import (
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	vpsops "github.com/vpsops/vpsops"
 	"github.com/vpsops/vpsops/internal/approval"
 	"github.com/vpsops/vpsops/internal/commands"
 	"github.com/vpsops/vpsops/internal/config"
@@ -130,5 +133,27 @@ func TestListSaysWhyAProviderIsHidden(t *testing.T) {
 	}
 	if res := a.run(t, shellReq(alice), "list provider=demo-fra"); len(res.Notes) != 0 {
 		t.Fatalf("notes on a fully visible provider: %q", res.Notes)
+	}
+}
+
+// One Slack user is one person whichever workspace a payload names: a
+// request asked in one workspace cannot be approved by its requester
+// pressing Approve in another.
+func TestNobodyApprovesTheirOwnRequestFromAnotherWorkspace(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "policy.csv")
+	if err := os.WriteFile(path, []byte(vpsops.DefaultPolicy+"\ng, slack:*, demo-owner\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	a := newTestApp(t, func(c *config.Config) { c.Policy.Policy = path })
+	q := commands.Request{Source: "slack", Principal: "slack:T2:UBOB", CanConfirm: true}
+	asked := a.run(t, q, "delete demo-nyc/nyc-201").Pending
+	a.run(t, q, "confirm "+asked.ID)
+	other := commands.Request{Source: "slack", Principal: "slack:T1:UBOB"}
+	if _, err := a.Runner.Decide(context.Background(), other, asked.ID, true, ""); fault.ClassOf(err) != fault.PermissionDenied {
+		t.Fatalf("the requester approved from another workspace: %v", err)
+	}
+	if !commands.Principal("slack:T1:U2").SamePerson("slack:T9:U2") || commands.Principal("slack:T1:U2").SamePerson("slack:T1:U3") ||
+		commands.Principal("shell:bob").SamePerson("slack:T1:bob") || !commands.Principal("mcp:x").SamePerson("mcp:x") {
+		t.Fatal("SamePerson")
 	}
 }

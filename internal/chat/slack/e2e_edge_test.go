@@ -3,7 +3,9 @@ package slack_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -178,4 +180,39 @@ func TestProgressIsOneEditedMessageAndSecretsStayPrivate(t *testing.T) {
 		}
 	}
 	t.Logf("the progress message went through %d versions", len(m.History))
+}
+
+// Identity is the presser's own: a press whose user carries no team (as
+// a shared channel's host team must never stand in for it) is refused,
+// and an Enterprise Grid press is the organisation's principal.
+func TestPressIdentityIsThePressersOwn(t *testing.T) {
+	fake := newFake(t)
+	b := startBot(t, fake, openApp(t, db(t), 1000), httpMode)
+	act := fake.Actions(slacktest.BlockActions{User: carol, Channel: ops, MessageTS: "1.1",
+		Actions: []slacktest.Action{{ActionID: "vps:approve", Value: "r-nope", Type: "button"}}})
+	var p map[string]any
+	if err := json.Unmarshal(act.JSON(), &p); err != nil {
+		t.Fatal(err)
+	}
+	delete(p["user"].(map[string]any), "team_id")
+	raw, _ := json.Marshal(p)
+	body := []byte(url.Values{"payload": {string(raw)}}.Encode())
+	status, answer, err := fake.PostSigned(context.Background(), b.http.URL+slackchat.InteractionsPath, body)
+	if err != nil || status != http.StatusBadRequest || !strings.Contains(string(answer), "team") {
+		t.Fatalf("a press without the user's team: %d %s %v", status, answer, err)
+	}
+	// In an Enterprise Grid organisation, the organisation is the team
+	// part: carol's press on an unknown request is refused under it.
+	p["enterprise"] = map[string]any{"id": "E0GRID", "name": "grid"}
+	p["user"].(map[string]any)["team_id"] = "T0OTHER"
+	raw, _ = json.Marshal(p)
+	body = []byte(url.Values{"payload": {string(raw)}}.Encode())
+	if status, answer, err := fake.PostSigned(context.Background(), b.http.URL+slackchat.InteractionsPath, body); err != nil || status != http.StatusOK {
+		t.Fatalf("a Grid press: %d %s %v", status, answer, err)
+	}
+	ephemeralWith(t, fake, carol, ":x:")
+	recs, err := b.app.Audit.Query(context.Background(), auditFilter("slack:E0GRID:"+carol))
+	if err != nil || len(recs) == 0 {
+		t.Fatalf("the Grid press is not on the record as slack:E0GRID:%s: %v %v", carol, recs, err)
+	}
 }

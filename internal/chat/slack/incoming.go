@@ -12,7 +12,7 @@ import (
 // acknowledgement never waits for a provider. A malformed payload is
 // refused with an error for the caller to answer and audit.
 func (a *Adapter) slashCommand(sc slack.SlashCommand) error {
-	who, err := principal(sc.TeamID, sc.UserID)
+	who, err := principal(orgOf(sc.EnterpriseID, sc.TeamID), sc.UserID)
 	if err != nil {
 		return err
 	}
@@ -35,11 +35,14 @@ func (a *Adapter) interaction(cb slack.InteractionCallback) error {
 		a.log.Debug("slack: ignoring an interaction", "type", cb.Type)
 		return nil
 	}
-	team := cb.User.TeamID
-	if team == "" {
-		team = cb.Team.ID
+	// The presser's own team, never the payload's team: in a channel
+	// shared with another organisation that is the host's, and an outsider
+	// would act as one of its members.
+	if cb.User.TeamID == "" && cb.Enterprise.ID == "" {
+		return fault.Errorf(fault.Invalid, "slack request: the press does not say the user's team")
 	}
-	who, err := principal(team, cb.User.ID)
+	team := cb.User.TeamID
+	who, err := principal(orgOf(cb.Enterprise.ID, team), cb.User.ID)
 	if err != nil {
 		return err
 	}
@@ -65,4 +68,15 @@ func (a *Adapter) interaction(cb slack.InteractionCallback) error {
 	r := a.newReplier(replyTo{Platform: Source, Team: team, Channel: channel, User: cb.User.ID, Thread: thread}, cb.ResponseURL)
 	a.conv.Press(chat.Press{Principal: who, Button: b, ReplyTo: r.replyTo(), Ephemeral: cb.Container.IsEphemeral, Reply: r})
 	return nil
+}
+
+// orgOf is the team part of a Slack principal: the Enterprise Grid
+// organisation when there is one (one person has one id across its
+// workspaces, and must be one principal whichever workspace they type
+// in), else the workspace.
+func orgOf(enterprise, team string) string {
+	if enterprise != "" {
+		return enterprise
+	}
+	return team
 }
