@@ -160,6 +160,22 @@ func sortedIDs[V any](m map[string]V) []string {
 	return ids
 }
 
+// CatchUp hands Handle every request that waits for an approver now:
+// call it once at start, beside the watcher, so that a request raised
+// while no bot process ran (or whose poster died) is posted. The claim
+// still decides who posts each, and a request posted already is only
+// brought up to date.
+func (a *Approvals) CatchUp(ctx context.Context) error {
+	ns, err := a.runner.PendingNotices(ctx)
+	if err != nil {
+		return fmt.Errorf("list pending requests: %w", err)
+	}
+	for _, n := range ns {
+		a.Handle(ctx, n)
+	}
+	return nil
+}
+
 // Run calls Retry every interval until ctx ends.
 func (a *Approvals) Run(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)

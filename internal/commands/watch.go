@@ -200,3 +200,21 @@ func (r *Runner) recordFor(ctx context.Context, req approval.Request, stage audi
 	}
 	r.record(ctx, &q, rec)
 }
+
+// PendingNotices are notices of every request that waits for an approver
+// now, oldest first, as if each had just been raised: a chat adapter
+// starting up hands them to its approval poster, so that a request raised
+// while no bot ran (a restart, a deploy), or whose poster died, still
+// reaches the approvals channel. The watcher only reports changes made
+// after it started.
+func (r *Runner) PendingNotices(ctx context.Context) ([]Notice, error) {
+	reqs, err := r.approvals.List(ctx, approval.Filter{States: []approval.State{approval.Pending}})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Notice, 0, len(reqs))
+	for i := len(reqs) - 1; i >= 0; i-- {
+		out = append(out, r.notice(approval.EventCreated, reqs[i]))
+	}
+	return out, nil
+}

@@ -133,6 +133,9 @@ func (a *Adapter) Run(ctx context.Context) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
+		if err := a.approvals.CatchUp(ctx); err != nil {
+			a.log.Warn("slack: posting the requests that waited while no bot ran failed; the next change of each posts it", "err", err)
+		}
 		a.approvals.Run(ctx, time.Second)
 	}()
 	if a.cfg.SocketMode() {

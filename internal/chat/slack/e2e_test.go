@@ -220,3 +220,21 @@ func TestTwoBotProcessesTellTheRequesterOnce(t *testing.T) {
 		t.Fatalf("the requester was told %d times", told)
 	}
 }
+
+// A request raised while no bot ran (a deploy) is posted when one starts.
+func TestRequestsRaisedWhileNoBotRanArePostedAtStart(t *testing.T) {
+	fake := newFake(t)
+	path := db(t)
+	shell := openApp(t, path, 1000)
+	defer shell.Close()
+	q := commands.Request{Source: "shell", Principal: "shell:dave", CanConfirm: true}
+	res, err := shell.Runner.RunText(context.Background(), q, "delete demo-nyc/nyc-203")
+	if err != nil || res.Pending == nil {
+		t.Fatalf("shell delete: %v", err)
+	}
+	if _, err := shell.Runner.Confirm(context.Background(), q, res.Pending.ID); err != nil {
+		t.Fatal(err)
+	}
+	startBot(t, fake, openApp(t, path, 1000), httpMode)
+	messageWith(t, fake, approvals, res.Pending.ID, "vps:approve")
+}
