@@ -40,6 +40,7 @@ type Conversations struct {
 	replierFor func(replyTo json.RawMessage) (Replier, bool)
 	pages      *pages
 	told       *told
+	limit      *limiter
 
 	base context.Context
 	wg   sync.WaitGroup
@@ -71,7 +72,7 @@ func NewConversations(ctx context.Context, runner *commands.Runner, o Options) *
 	}
 	return &Conversations{
 		runner: runner, source: o.Source, log: o.Logger.With("platform", o.Source), now: o.Clock,
-		replierFor: o.ReplierFor, pages: newPages(o.Clock), told: newTold(),
+		replierFor: o.ReplierFor, pages: newPages(o.Clock), told: newTold(), limit: newLimiter(o.Clock),
 		base: context.WithoutCancel(ctx),
 	}
 }
@@ -106,19 +107,29 @@ type Press struct {
 
 // Command runs c in the background and returns at once.
 func (cv *Conversations) Command(c Command) {
-	cv.wg.Add(1)
-	go func() {
-		defer cv.wg.Done()
-		cv.command(cv.base, c)
-	}()
+	cv.start(c.Principal, c.Reply, func(ctx context.Context) { cv.command(ctx, c) })
 }
 
 // Press acts on p in the background and returns at once.
 func (cv *Conversations) Press(p Press) {
+	cv.start(p.Principal, p.Reply, func(ctx context.Context) { cv.press(ctx, p) })
+}
+
+// start runs work for who in the background, within their pace (see
+// limiter); past it, they are told to slow down instead.
+func (cv *Conversations) start(who commands.Principal, r Replier, work func(context.Context)) {
 	cv.wg.Add(1)
 	go func() {
 		defer cv.wg.Done()
-		cv.press(cv.base, p)
+		if err, record := cv.limit.take(who); err != nil {
+			if record {
+				err = cv.runner.Refused(cv.base, commands.Request{Source: cv.source, Principal: who}, err)
+			}
+			cv.try(r.Ephemeral(cv.base, Reply{Err: err}), "slow a person down")
+			return
+		}
+		defer cv.limit.done(who)
+		work(cv.base)
 	}()
 }
 

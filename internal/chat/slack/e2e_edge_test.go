@@ -216,3 +216,24 @@ func TestPressIdentityIsThePressersOwn(t *testing.T) {
 		t.Fatalf("the Grid press is not on the record as slack:E0GRID:%s: %v %v", carol, recs, err)
 	}
 }
+
+// Anyone in the workspace can type /vps; a flood of it from one person is
+// slowed down, and does not become a flood of audit records.
+func TestAFloodFromOnePersonIsPaced(t *testing.T) {
+	fake := newFake(t)
+	b := startBot(t, fake, openApp(t, db(t), 1000), httpMode)
+	const n = 60
+	for range n {
+		b.slash(t, fake, "UNOBODY", "list")
+	}
+	ephemeralWith(t, fake, "UNOBODY", "faster than vpsops takes them")
+	b.adapter.Wait()
+	recs, err := b.app.Audit.Query(context.Background(), auditFilter("slack:"+team+":UNOBODY"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) >= n {
+		t.Fatalf("%d commands made %d audit records", n, len(recs))
+	}
+	t.Logf("%d commands, %d audit records", n, len(recs))
+}
