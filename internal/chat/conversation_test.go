@@ -282,7 +282,12 @@ func TestConfirmOnlyByTheRequester(t *testing.T) {
 	own.announced(t, alice)
 	// A second press (a double click) changes nothing.
 	again := tk.press(alice, chat.ActionButton(commands.ActionConfirm, prompt.View.ID), true)
-	again.seen(t, "replace", func(x chat.Reply) bool { return x.Err != nil })
+	again.seen(t, "ephemeral", func(x chat.Reply) bool { return x.Err != nil })
+	for _, s := range again.all() {
+		if s.how != "ephemeral" {
+			t.Fatalf("a second click on a decided prompt answered %s", s.how)
+		}
+	}
 }
 
 func TestApprovalIsDecidedByAnotherAndTheRequesterIsTold(t *testing.T) {

@@ -13,8 +13,10 @@ import (
 // hears of every change made by any process. Only requests asked on this
 // platform (their ReplyTo is this platform's) are told, each outcome once.
 //
-// A request that needed only its requester's confirmation is not told:
-// the confirm press showed its result where it was pressed. A result that
+// A request that needed only its requester's confirmation is not told
+// how it ran (the confirm press showed its result where it was pressed),
+// only that it expired or was interrupted (the process running it died,
+// and with it the progress message). A result that
 // ran in this process on the requester's behalf (its secret arguments
 // were held here) carries the secrets: those go to the requester alone.
 func (cv *Conversations) Notify(ctx context.Context, n commands.Notice) {
@@ -32,7 +34,7 @@ func (cv *Conversations) Notify(ctx context.Context, n commands.Notice) {
 	}
 	who := commands.Principal(n.Requester)
 	v := n.View(who)
-	if !v.NeedsApproval && n.Event != approval.EventExpired && n.Result == nil {
+	if !v.NeedsApproval && n.Event != approval.EventExpired && n.Event != approval.EventInterrupted && n.Result == nil {
 		return
 	}
 	if cv.told.first(n.ID, n.Event) && cv.tellsHere(ctx, n) {

@@ -48,8 +48,11 @@ func (cv *Conversations) confirmOrCancel(ctx context.Context, p Press) {
 	}
 	posted := prog.done()
 	switch {
-	case err != nil && (fault.ClassOf(err) == fault.PermissionDenied || fault.ClassOf(err) == fault.NotFound):
-		// Not theirs (or gone): say so to the presser only.
+	case err != nil && (fault.ClassOf(err) == fault.PermissionDenied || fault.ClassOf(err) == fault.NotFound ||
+		fault.ClassOf(err) == fault.Conflict):
+		// Not theirs, gone, or decided already (a double click, whose
+		// first click is replacing the prompt with the outcome): say so to
+		// the presser only, and leave the prompt to the first click.
 		cv.try(p.Reply.Ephemeral(ctx, Reply{Err: err}), "refuse a press")
 	case err != nil:
 		// Theirs, and it failed (expired, already decided, the provider

@@ -52,7 +52,7 @@ func TestForgedStaleReplayedOversizedAndMalformedRequests(t *testing.T) {
 		t.Fatalf("no signature: %d", status)
 	}
 	big := append(append([]byte{}, body...), bytes.Repeat([]byte("x"), 2<<20)...)
-	if status, _ := post(t, url, big, slacktest.Sign(secret, time.Now(), big)); status != http.StatusUnauthorized {
+	if status, _ := post(t, url, big, slacktest.Sign(secret, time.Now(), big)); status != http.StatusRequestEntityTooLarge {
 		t.Fatalf("an oversized body: %d", status)
 	}
 	junk := []byte("%zz=%%")

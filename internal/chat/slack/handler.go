@@ -1,13 +1,15 @@
 package slack
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/vpsops/vpsops/internal/chat"
 )
 
 // Handler verifies each request before next sees it. A request that fails
-// verification is answered 401 with one line and reported to onFail (where
+// verification is answered 401 with one line (413 for a body over the
+// limit, which is not read further) and reported to onFail (where
 // the caller audits it); next is not called. An exact replay of a verified
 // request is answered 200 with an empty body and dropped, so a request Slack
 // sends twice acts once. Otherwise next gets the verified raw body. replays
@@ -22,7 +24,11 @@ func (v *Verifier) Handler(replays *chat.Replays, onFail func(r *http.Request, e
 			// One line of fixed text naming what failed: Verify's errors
 			// carry no header value, and a read failure's cause stays in
 			// err for onFail.
-			http.Error(w, err.Error(), http.StatusUnauthorized)
+			status := http.StatusUnauthorized
+			if errors.Is(err, ErrTooLarge) {
+				status = http.StatusRequestEntityTooLarge
+			}
+			http.Error(w, err.Error(), status)
 			return
 		}
 		// Verify accepted exactly one signature header.

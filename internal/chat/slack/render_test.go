@@ -371,3 +371,19 @@ func TestStep(t *testing.T) {
 		}
 	}
 }
+
+// A principal in text someone typed (a denial's note) is never a ping;
+// the requester at the start of the summary is shown as a mention.
+func TestOnlyTheRequesterIsMentionedInASummary(t *testing.T) {
+	v := commands.RequestView{ID: "r-1", State: "denied", Title: "t", Requester: "slack:T1:UALICE",
+		Summary: "slack:T1:UALICE asked to delete x; denied by slack:T1:UBOB: ask slack:T9:UCEO0001"}
+	m := Render(chat.Reply{View: &v})
+	b, err := json.Marshal(m.Blocks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.NewReplacer(`\u003c`, "<", `\u003e`, ">").Replace(string(b))
+	if !strings.Contains(text, "<@UALICE> asked") || strings.Contains(text, "<@UCEO0001>") || strings.Contains(text, "<@UBOB>") {
+		t.Fatalf("mentions in the summary: %s", text)
+	}
+}

@@ -1,7 +1,6 @@
 package slack
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/slack-go/slack"
@@ -41,7 +40,7 @@ func viewDoc(v commands.RequestView) layout {
 		if mark != "" {
 			mark += " "
 		}
-		d.add(textSection(mark + mentionPrincipals(mdClip(s, MaxText-textLen(mark)))))
+		d.add(textSection(mark + mentionRequester(mdClip(s, MaxText-textLen(mark)), v.Requester)))
 	}
 	if p := oneLine(v.Prompt); p != "" && v.Gate != "" {
 		// Only a risky or policy-gated command waits at a gate: its
@@ -105,13 +104,18 @@ func viewFieldTexts(v commands.RequestView) []string {
 	return out
 }
 
-// slackPrincipal is a Slack principal in text the command layer wrote
-// ("slack:T0123:U0456 asks to ..."): only ids, so it survives escaping.
-var slackPrincipal = regexp.MustCompile(`\bslack:[A-Z0-9]{1,32}:([A-Z0-9]{1,32})\b`)
-
-// mentionPrincipals shows the Slack principals in escaped text as
-// mentions, which Slack renders as the person's name. A mention is shorter
-// than the principal, so the text stays within its limit.
-func mentionPrincipals(escaped string) string {
-	return slackPrincipal.ReplaceAllString(escaped, "<@$1>")
+// mentionRequester shows the requester named at the start of a summary
+// ("slack:T0123:U0456 asks to ...") as a mention, which Slack renders as
+// their name. Only there: the rest of a summary may carry text someone
+// typed (a denial's note), where a principal must not become a ping.
+// escaped is the summary after escaping; Slack ids survive it unchanged.
+func mentionRequester(escaped, requester string) string {
+	m := Mention(commands.Principal(requester))
+	if !strings.HasPrefix(m, "<@") {
+		return escaped
+	}
+	if rest, ok := strings.CutPrefix(escaped, requester); ok {
+		return m + rest
+	}
+	return escaped
 }
