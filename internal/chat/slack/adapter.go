@@ -84,7 +84,7 @@ func New(ctx context.Context, runner *commands.Runner, cfg Config) (*Adapter, er
 		opts = append(opts, slack.OptionAppLevelToken(cfg.AppToken))
 	}
 	a := &Adapter{
-		cfg: cfg, api: slack.New(cfg.BotToken, opts...), http: cfg.HTTPClient, runner: runner,
+		cfg: cfg, api: slack.New(cfg.BotToken, opts...), http: noRedirects(cfg.HTTPClient), runner: runner,
 		log: cfg.Logger.With("platform", "slack"), delivered: chat.NewReplays(Window, cfg.Clock),
 		refusals: newRefusals(time.Minute),
 	}

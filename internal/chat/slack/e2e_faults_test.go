@@ -1,8 +1,13 @@
 package slack_test
 
 import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
 	"testing"
 
+	slackchat "github.com/vpsops/vpsops/internal/chat/slack"
 	"github.com/vpsops/vpsops/internal/chat/slack/slacktest"
 )
 
@@ -35,5 +40,23 @@ func TestAnswersOutliveTheResponseURL(t *testing.T) {
 	ephemeralWith(t, fake, carol, "slack:T0FAKE:UCAROL")
 	if fake.Calls("chat.postEphemeral") == 0 {
 		t.Fatal("the answer did not fall back to chat.postEphemeral")
+	}
+}
+
+// A response_url that is not Slack's (nor the configured API host's) is
+// never posted to: the answer goes through the Web API instead.
+func TestAnswersAreNeverPostedToAForeignURL(t *testing.T) {
+	fake := newFake(t)
+	b := startBot(t, fake, openApp(t, db(t), 1000), httpMode)
+	var hit atomic.Int32
+	foreign := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hit.Add(1) }))
+	defer foreign.Close()
+	c := fake.Slash(slacktest.SlashCommand{User: carol, Channel: ops, Text: "whoami", ResponseURL: foreign.URL + "/hook"})
+	if status, body, err := fake.PostSigned(context.Background(), b.http.URL+slackchat.CommandsPath, c.Body()); err != nil || status != http.StatusOK {
+		t.Fatalf("%d %s %v", status, body, err)
+	}
+	ephemeralWith(t, fake, carol, "slack:T0FAKE:UCAROL")
+	if hit.Load() != 0 {
+		t.Fatal("the bot posted an answer to a foreign response_url")
 	}
 }

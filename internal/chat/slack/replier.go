@@ -35,7 +35,11 @@ type replier struct {
 
 func (a *Adapter) newReplier(to replyTo, respondTo string) *replier {
 	r := &replier{a: a, to: to}
-	if respondTo != "" {
+	switch {
+	case respondTo == "":
+	case !a.responseURLAllowed(respondTo):
+		a.log.Warn("slack: a payload's response_url is not Slack's; answering through the Web API")
+	default:
 		r.respond = &responseURL{url: respondTo}
 	}
 	return r

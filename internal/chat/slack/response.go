@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 
 	"github.com/slack-go/slack"
 
@@ -74,4 +75,33 @@ func (a *Adapter) postResponse(ctx context.Context, u *responseURL, body respons
 		return &fault.Error{Class: apiClass(env.Error), Message: "slack response: " + env.Error}
 	}
 	return nil
+}
+
+// responseURLAllowed says whether the bot may post to u: Slack's own
+// https://hooks.slack.com/, or the host of slack.api_url when that is set
+// (a fake Slack, a proxy). A response_url only ever comes from a payload
+// Slack signed or sent over the app's own socket; this keeps a mistake
+// there (or a leaked signing secret) from making the bot post its answers,
+// secrets included, anywhere else.
+func (a *Adapter) responseURLAllowed(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil || u.User != nil {
+		return false
+	}
+	if u.Scheme == "https" && u.Host == "hooks.slack.com" {
+		return true
+	}
+	if a.cfg.APIURL == "" {
+		return false
+	}
+	api, err := url.Parse(a.cfg.APIURL)
+	return err == nil && u.Scheme == api.Scheme && u.Host == api.Host
+}
+
+// noRedirects is c, except that a redirect is not followed: an answer is
+// posted where Slack said, or not at all.
+func noRedirects(c *http.Client) *http.Client {
+	cp := *c
+	cp.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &cp
 }
