@@ -49,6 +49,7 @@ type Adapter struct {
 	// acted on, so that Slack's redelivery of a slash command or a press
 	// acts once.
 	delivered *chat.Replays
+	notices   *chat.Queue
 	verifier  *Verifier
 	replays   *chat.Replays
 	refusals  *refusals
@@ -86,7 +87,7 @@ func New(ctx context.Context, runner *commands.Runner, cfg Config) (*Adapter, er
 	a := &Adapter{
 		cfg: cfg, api: slack.New(cfg.BotToken, opts...), http: noRedirects(cfg.HTTPClient), runner: runner,
 		log: cfg.Logger.With("platform", "slack"), delivered: chat.NewReplays(Window, cfg.Clock),
-		refusals: newRefusals(time.Minute),
+		refusals: newRefusals(time.Minute), notices: chat.NewQueue(),
 	}
 	if cfg.SigningSecret != "" {
 		v, err := NewVerifier(cfg.SigningSecret, cfg.Clock, 0)
@@ -120,8 +121,12 @@ func (a *Adapter) Start(ctx context.Context) error {
 }
 
 // Notify is the runner watcher's callback: approval messages follow the
-// change, and requesters hear how their requests ended.
-func (a *Adapter) Notify(ctx context.Context, n commands.Notice) {
+// change, and requesters hear how their requests ended. It returns at
+// once; Run delivers the notices in order, so Slack's pace never holds up
+// the watcher.
+func (a *Adapter) Notify(_ context.Context, n commands.Notice) { a.notices.Push(n) }
+
+func (a *Adapter) deliver(ctx context.Context, n commands.Notice) {
 	a.approvals.Handle(ctx, n)
 	a.conv.Notify(ctx, n)
 }
@@ -138,10 +143,16 @@ func (a *Adapter) Run(ctx context.Context) {
 		}
 		a.approvals.Run(ctx, time.Second)
 	}()
+	delivered := make(chan struct{})
+	go func() {
+		defer close(delivered)
+		a.notices.Run(ctx, a.deliver)
+	}()
 	if a.cfg.SocketMode() {
 		a.runSocket(ctx)
 	}
 	<-done
+	<-delivered
 }
 
 // Wait blocks until every command and press under way has answered.
