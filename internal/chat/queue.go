@@ -15,8 +15,8 @@ import (
 // grow; past maxQueued, progress notices (each superseded by the next) are
 // dropped first.
 type Queue struct {
-	mu     sync.Mutex
-	wake   chan struct{}
+	mu    sync.Mutex
+	wake  chan struct{}
 	items []commands.Notice
 }
 
