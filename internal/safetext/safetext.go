@@ -46,6 +46,14 @@ func Check(s string) (rune, bool) {
 // result is at most max bytes, cut on a rune boundary and ended with "…"
 // when it was cut.
 func Line(s string, max int) string {
+	if (max <= 0 || len(s) <= max) && cleanASCII(s) {
+		return s // the common case (a server name, a table cell): nothing to do
+	}
+	return line(s, max)
+}
+
+// line is Line without its shortcut.
+func line(s string, max int) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	var b strings.Builder
 	b.Grow(len(s))
@@ -88,4 +96,19 @@ func Quote(r rune) string {
 		b = append(b, hex[(r>>(4*uint(i)))&0xF])
 	}
 	return string(b)
+}
+
+// cleanASCII reports whether Line would return s unchanged because it is
+// printable ASCII with single spaces between words only.
+func cleanASCII(s string) bool {
+	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
+		return s == ""
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < ' ' || c > '~' || (c == ' ' && s[i+1] == ' ') {
+			return false
+		}
+	}
+	return true
 }

@@ -57,6 +57,10 @@ func TestQuote(t *testing.T) {
 
 func FuzzLine(f *testing.F) {
 	f.Add("esc\x1b]0;title\x07", 10)
+	f.Add("web-1 (192.0.2.11)", 0)
+	f.Add("two  spaces", 0)
+	f.Add(" lead", 5)
+	f.Add("exactly10!", 10)
 	f.Fuzz(func(t *testing.T, s string, max int) {
 		if max < 0 || max > 1<<16 {
 			return
@@ -70,6 +74,10 @@ func FuzzLine(f *testing.F) {
 		}
 		if strings.HasPrefix(out, " ") || strings.HasSuffix(out, " ") {
 			t.Fatalf("Line(%q) = %q not trimmed", s, out)
+		}
+		// The shortcut for clean ASCII answers what the full path would.
+		if slow := line(s, max); out != slow {
+			t.Fatalf("Line(%q, %d) = %q, the full path %q", s, max, out, slow)
 		}
 	})
 }
