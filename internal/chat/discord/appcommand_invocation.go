@@ -17,44 +17,16 @@ import (
 // options, as AppCommand declared them, is a fault.Invalid error of one
 // line that names no value (a value may be a password).
 func Invocation(reg *commands.Registry, data discordgo.ApplicationCommandInteractionData) (string, map[string]any, error) {
-	if data.Name != AppCommandName {
-		return "", nil, fault.Errorf(fault.Invalid, "unknown command /%s", safeName(data.Name))
-	}
-	cmds, at, err := routes(reg)
+	cmd, r, opts, err := locate(reg, data)
 	if err != nil {
-		return "", nil, fault.Errorf(fault.Internal, "/%s cannot be mapped: %v", AppCommandName, err)
+		return "", nil, err
 	}
-	byRoute := make(map[route]*commands.Command, len(cmds))
-	for _, c := range cmds {
-		byRoute[at[c.Name]] = c
-	}
-
-	opts, r := data.Options, route{}
-	if len(opts) != 1 || opts[0] == nil {
-		return "", nil, fault.Errorf(fault.Invalid, "/%s needs exactly one sub-command", AppCommandName)
-	}
-	if opts[0].Type == discordgo.ApplicationCommandOptionSubCommandGroup {
-		r.group = opts[0].Name
-		opts = opts[0].Options
-		if len(opts) != 1 || opts[0] == nil {
-			return "", nil, fault.Errorf(fault.Invalid, "/%s %s needs exactly one sub-command", AppCommandName, safeName(r.group))
-		}
-	}
-	if opts[0].Type != discordgo.ApplicationCommandOptionSubCommand {
-		return "", nil, fault.Errorf(fault.Invalid, "/%s needs a sub-command", AppCommandName)
-	}
-	r.sub = opts[0].Name
-	cmd := byRoute[r]
-	if cmd == nil {
-		return "", nil, fault.Errorf(fault.Invalid, "unknown command /%s %s", AppCommandName, safeName(r.String()))
-	}
-
 	declared := map[string]commands.Arg{}
 	for _, a := range offeredArgs(cmd) {
 		declared[a.Name] = a
 	}
 	args := map[string]any{}
-	for _, o := range opts[0].Options {
+	for _, o := range opts {
 		if o == nil {
 			continue
 		}
@@ -72,6 +44,64 @@ func Invocation(reg *commands.Registry, data discordgo.ApplicationCommandInterac
 		args[a.Name] = v
 	}
 	return cmd.Name, args, nil
+}
+
+// Focused reads an autocomplete interaction: the command, the argument
+// being typed (AppCommand asks Discord to suggest only those of the kinds
+// autocompleted names), and what has been typed of it so far, as raw
+// text to match suggestions against, never to run.
+func Focused(reg *commands.Registry, data discordgo.ApplicationCommandInteractionData) (command string, arg commands.Arg, typed string, err error) {
+	cmd, r, opts, err := locate(reg, data)
+	if err != nil {
+		return "", commands.Arg{}, "", err
+	}
+	for _, o := range opts {
+		if o == nil || !o.Focused {
+			continue
+		}
+		for _, a := range offeredArgs(cmd) {
+			if a.Name == o.Name && autocompleted(a.Kind) {
+				s, _ := o.Value.(string)
+				return cmd.Name, a, s, nil
+			}
+		}
+		return "", commands.Arg{}, "", fault.Errorf(fault.Invalid, "/%s %s: option %s takes no suggestions", AppCommandName, r, safeName(o.Name))
+	}
+	return "", commands.Arg{}, "", fault.Errorf(fault.Invalid, "/%s %s: no option is being typed", AppCommandName, r)
+}
+
+// locate finds the registry command a /vps interaction names, and its
+// options.
+func locate(reg *commands.Registry, data discordgo.ApplicationCommandInteractionData) (*commands.Command, route, []*discordgo.ApplicationCommandInteractionDataOption, error) {
+	var r route
+	if data.Name != AppCommandName {
+		return nil, r, nil, fault.Errorf(fault.Invalid, "unknown command /%s", safeName(data.Name))
+	}
+	cmds, at, err := routes(reg)
+	if err != nil {
+		return nil, r, nil, fault.Errorf(fault.Internal, "/%s cannot be mapped: %v", AppCommandName, err)
+	}
+	opts := data.Options
+	if len(opts) != 1 || opts[0] == nil {
+		return nil, r, nil, fault.Errorf(fault.Invalid, "/%s needs exactly one sub-command", AppCommandName)
+	}
+	if opts[0].Type == discordgo.ApplicationCommandOptionSubCommandGroup {
+		r.group = opts[0].Name
+		opts = opts[0].Options
+		if len(opts) != 1 || opts[0] == nil {
+			return nil, r, nil, fault.Errorf(fault.Invalid, "/%s %s needs exactly one sub-command", AppCommandName, safeName(r.group))
+		}
+	}
+	if opts[0].Type != discordgo.ApplicationCommandOptionSubCommand {
+		return nil, r, nil, fault.Errorf(fault.Invalid, "/%s needs a sub-command", AppCommandName)
+	}
+	r.sub = opts[0].Name
+	for _, c := range cmds {
+		if at[c.Name] == r {
+			return c, r, opts[0].Options, nil
+		}
+	}
+	return nil, r, nil, fault.Errorf(fault.Invalid, "unknown command /%s %s", AppCommandName, safeName(r.String()))
 }
 
 // optionValue is o's value as the runner takes it for a: a string, or an

@@ -454,3 +454,25 @@ func TestAppCommandHash(t *testing.T) {
 		t.Errorf("a changed option description keeps the hash")
 	}
 }
+
+func TestFocused(t *testing.T) {
+	reg := commands.Builtin()
+	data := discordgo.ApplicationCommandInteractionData{Name: AppCommandName, Options: []*discordgo.ApplicationCommandInteractionDataOption{
+		{Name: "iso", Type: discordgo.ApplicationCommandOptionSubCommandGroup, Options: []*discordgo.ApplicationCommandInteractionDataOption{
+			{Name: "mount", Type: discordgo.ApplicationCommandOptionSubCommand, Options: []*discordgo.ApplicationCommandInteractionDataOption{
+				{Name: "server", Type: discordgo.ApplicationCommandOptionString, Value: "demo-f", Focused: true},
+				{Name: "iso", Type: discordgo.ApplicationCommandOptionString, Value: ""}}}}}}}
+	cmd, arg, typed, err := Focused(reg, data)
+	if err != nil || cmd != "iso mount" || arg.Name != "server" || arg.Kind != commands.KindServer || typed != "demo-f" {
+		t.Fatalf("Focused = %q %q %q %v, want iso mount, server, demo-f", cmd, arg.Name, typed, err)
+	}
+	sub := data.Options[0].Options[0]
+	sub.Options[0].Focused, sub.Options[1].Focused = false, true
+	if _, _, _, err := Focused(reg, data); fault.ClassOf(err) != fault.Invalid {
+		t.Errorf("an ISO name is not suggested, yet Focused answered: %v", err)
+	}
+	sub.Options[1].Focused = false
+	if _, _, _, err := Focused(reg, data); fault.ClassOf(err) != fault.Invalid {
+		t.Errorf("nothing focused, yet Focused answered: %v", err)
+	}
+}
