@@ -35,8 +35,7 @@ const showSub = "show"
 var notInChat = map[string]string{
 	// confirm and cancel answer the requester's own prompt: in chat they
 	// are its buttons (the prompt is the requester's alone, and names the
-	// exact action). "/vps approval <id>" shows a prompt again, with its
-	// buttons, to the requester who lost it.
+	// exact action), and the top level has room for 25 entries only.
 	"confirm": "a button on the confirm prompt",
 	"cancel":  "a button on the confirm prompt",
 }
