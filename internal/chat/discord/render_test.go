@@ -507,3 +507,19 @@ func TestStep(t *testing.T) {
 		}
 	}
 }
+
+// A principal typed into a note stays text: only the requester at the
+// start of a summary, put there by the command layer, becomes a mention.
+func TestOnlyTheRequesterInASummaryBecomesAMention(t *testing.T) {
+	note := func(q *approval.Request) {
+		q.DecidedBy, q.DecisionNote = "discord:234567890123456789", "ask discord:345678901234567890 instead"
+	}
+	denied := Render(renderView(t, renderRequest(approval.Denied, note), renderRequester)).Embeds[0].Description
+	if strings.Contains(denied, "<@") {
+		t.Errorf("a principal in a summary's note became a mention: %q", denied)
+	}
+	asks := Render(renderView(t, renderRequest(approval.Pending, nil), renderApprover)).Embeds[0].Description
+	if !strings.Contains(asks, "⏳ <@123456789012345678> asks to reinstall") {
+		t.Errorf("the requester opening an approver's summary is not a mention: %q", asks)
+	}
+}

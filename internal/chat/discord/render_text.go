@@ -234,16 +234,21 @@ func Mention(p commands.Principal) string {
 	return lineClip(string(p), 100)
 }
 
-// discordPrincipal is a Discord principal in text the command layer wrote
-// ("discord:1234 asks to ..."): digits only, so escaping leaves it whole.
-var discordPrincipal = regexp.MustCompile(`\bdiscord:([0-9]{1,20})\b`)
-
-// mentionPrincipals shows the Discord principals in escaped text as
-// mentions, which Discord renders as the person's name. A mention is not
-// longer than the principal, so the text stays within its limit. (In an
-// embed a mention never pings.)
-func mentionPrincipals(escaped string) string {
-	return discordPrincipal.ReplaceAllString(escaped, "<@$1>")
+// mentionRequester shows the requester named at the start of a summary
+// ("discord:1234 asks to ...") as a mention, which Discord renders as
+// their name. Only there: the rest of a summary may carry text someone
+// typed (a denial's note), where a principal must not pass for a person
+// the bot named. escaped is the summary after escaping; Discord ids
+// survive it unchanged. (In an embed a mention never pings.)
+func mentionRequester(escaped, requester string) string {
+	m := Mention(commands.Principal(requester))
+	if !strings.HasPrefix(m, "<@") {
+		return escaped
+	}
+	if rest, ok := strings.CutPrefix(escaped, requester); ok {
+		return m + rest
+	}
+	return escaped
 }
 
 // relativeTime is t in Discord's timestamp markup, shown in each reader's

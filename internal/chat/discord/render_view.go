@@ -50,7 +50,7 @@ func viewDoc(v commands.RequestView) doc {
 		if state.mark != "" {
 			mark = state.mark + " "
 		}
-		d.text = append(d.text, mark+mentionPrincipals(lightClip(s, maxSummary-textLen(mark))))
+		d.text = append(d.text, mark+mentionRequester(lightClip(s, maxSummary-textLen(mark)), v.Requester))
 	}
 	if p := oneLine(v.Prompt); p != "" && v.Gate != "" {
 		// Only a risky or policy-gated command waits at a gate: its
