@@ -2,6 +2,7 @@ package discordtest
 
 import (
 	"fmt"
+	"hash/fnv"
 	"net/http"
 	"strconv"
 	"time"
@@ -79,6 +80,13 @@ func (s *Server) called(route string) (Fault, bool) {
 	return q[0], true
 }
 
+// bucket is the opaque bucket id Discord names a route's limit with.
+func bucket(route string) string {
+	h := fnv.New64a()
+	h.Write([]byte(route))
+	return fmt.Sprintf("%016x", h.Sum64())
+}
+
 // answer writes the fault's answer and reports whether it did; a delay
 // writes nothing and lets the call go on.
 func (s *Server) answer(f Fault, route string, w http.ResponseWriter, r *http.Request) bool {
@@ -91,7 +99,7 @@ func (s *Server) answer(f Fault, route string, w http.ResponseWriter, r *http.Re
 		h.Set("X-RateLimit-Reset-After", strconv.FormatFloat(f.retryAfter, 'f', 3, 64))
 		reset := float64(s.opts.Clock().UnixMilli())/1000 + f.retryAfter
 		h.Set("X-RateLimit-Reset", strconv.FormatFloat(reset, 'f', 3, 64))
-		h.Set("X-RateLimit-Bucket", fmt.Sprintf("%x", route))
+		h.Set("X-RateLimit-Bucket", bucket(route))
 		h.Set("X-RateLimit-Scope", "user")
 		if f.global {
 			h.Set("X-RateLimit-Global", "true")

@@ -240,3 +240,24 @@ func TestCloseGatewayEndsTheSessionForFatalCodes(t *testing.T) {
 		t.Fatalf("dispatch with no session: %v", err)
 	}
 }
+
+func TestADroppedConnectionIsResumed(t *testing.T) {
+	s, _ := start(t)
+	open(t, s)
+	s.Drop()
+	st, err := s.Wait(ctx(t), func(st State) bool { return st.Gateway.Resumes == 1 && st.Gateway.Live == 1 })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Gateway.Connections != 2 || st.Gateway.Identifies != 1 {
+		t.Fatalf("gateway %+v, want one identify and a resumed second connection", st.Gateway)
+	}
+}
+
+func TestGatewayBotNamesTheFakesWebsocket(t *testing.T) {
+	s, _ := start(t)
+	g, err := client(t, s).GatewayBot()
+	if err != nil || g.URL != s.GatewayURL()+"/" || g.Shards != 1 {
+		t.Fatalf("GET /gateway/bot: %v, %+v", err, g)
+	}
+}
