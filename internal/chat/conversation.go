@@ -191,9 +191,12 @@ func (cv *Conversations) classify(c Command) (visible bool, title string) {
 		}
 	}
 	cmd := reg.Lookup(name)
-	if cmd == nil || !cmd.Gated() || cmd.SecretResult {
+	if cmd == nil || !cmd.Gated() || cmd.SecretResult || cmd.Risk == commands.Destructive {
 		// Reads, the runner's own commands (approve, deny, ...) and
-		// commands whose whole result is a secret stay private.
+		// commands whose whole result is a secret stay private; so does a
+		// destructive command, which always stops first at its
+		// requester's private confirm prompt (its result is announced
+		// from the confirm press).
 		return false, ""
 	}
 	title = cmd.Name
