@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/vpsops/vpsops/internal/app"
+	discordchat "github.com/vpsops/vpsops/internal/chat/discord"
 	slackchat "github.com/vpsops/vpsops/internal/chat/slack"
 	"github.com/vpsops/vpsops/internal/commands"
 	"github.com/vpsops/vpsops/internal/mcpserver"
@@ -19,10 +20,11 @@ import (
 // chatAdapters are the chat platforms this process serves, and the HTTP
 // listener their endpoints (and /healthz) are served on.
 type chatAdapters struct {
-	slack  *slackchat.Adapter
-	mux    *http.ServeMux
-	listen string
-	log    *slog.Logger
+	slack   *slackchat.Adapter
+	discord *discordchat.Adapter
+	mux     *http.ServeMux
+	listen  string
+	log     *slog.Logger
 }
 
 // openChat builds the configured chat adapters and checks their
@@ -51,6 +53,25 @@ func openChat(ctx context.Context, a *app.App, log *slog.Logger) (*chatAdapters,
 		}
 		c.slack = ad
 	}
+	if cfg.Discord.Enabled() {
+		d := cfg.Discord
+		ad, err := discordchat.New(ctx, a.Runner, discordchat.Config{
+			Token: d.Token.Reveal(), AppID: d.AppID, GuildID: d.GuildID, PublicKey: d.PublicKey,
+			ApprovalsChannel: d.ApprovalsChannel, APIURL: d.APIURL, Logger: log,
+		})
+		if err != nil {
+			return nil, err
+		}
+		if d.PublicKey != "" {
+			if err := ad.Routes(c.mux, nil); err != nil {
+				return nil, err
+			}
+		}
+		if err := ad.Start(ctx); err != nil {
+			return nil, err
+		}
+		c.discord = ad
+	}
 	return c, nil
 }
 
@@ -58,6 +79,9 @@ func openChat(ctx context.Context, a *app.App, log *slog.Logger) (*chatAdapters,
 func (c *chatAdapters) notify(ctx context.Context, n commands.Notice) {
 	if c.slack != nil {
 		c.slack.Notify(ctx, n)
+	}
+	if c.discord != nil {
+		c.discord.Notify(ctx, n)
 	}
 }
 
@@ -86,6 +110,10 @@ func (c *chatAdapters) run(ctx context.Context, grace time.Duration) (wait func(
 		wg.Add(1)
 		go func() { defer wg.Done(); c.slack.Run(ctx) }()
 	}
+	if c.discord != nil {
+		wg.Add(1)
+		go func() { defer wg.Done(); c.discord.Run(ctx) }()
+	}
 	return func() {
 		<-ctx.Done()
 		if srv != nil {
@@ -94,9 +122,17 @@ func (c *chatAdapters) run(ctx context.Context, grace time.Duration) (wait func(
 			cancel()
 		}
 		wg.Wait()
-		if c.slack != nil {
+		if c.slack != nil || c.discord != nil {
 			done := make(chan struct{})
-			go func() { c.slack.Wait(); close(done) }()
+			go func() {
+				if c.slack != nil {
+					c.slack.Wait()
+				}
+				if c.discord != nil {
+					c.discord.Wait()
+				}
+				close(done)
+			}()
 			select {
 			case <-done:
 			case <-time.After(grace):

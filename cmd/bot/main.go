@@ -89,13 +89,9 @@ func runContext(parent context.Context, args []string, stdin io.Reader, stdout, 
 		// it twice. Warnings still show; --log-level info brings the rest.
 		cfg.Log.Level = "warn"
 	}
-	if cfg.Discord.Enabled() && !*forceShell {
-		fmt.Fprintln(stderr, "bot: the Discord adapter is not built yet; run with --shell, or without the discord keys")
-		return 2
-	}
 	// --shell runs the shell alone: a second terminal joining the
 	// database of a bot that serves chat.
-	serveChat := cfg.Slack.Enabled() && !*forceShell
+	serveChat := (cfg.Slack.Enabled() || cfg.Discord.Enabled()) && !*forceShell
 	runShell := *forceShell || interactive || !serveChat
 	logger, err := app.NewLogger(cfg.Log, stderr)
 	if err != nil {
@@ -155,7 +151,7 @@ func runContext(parent context.Context, args []string, stdin io.Reader, stdout, 
 			return 2
 		}
 	}
-	logger.Info("vpsops bot started", "version", buildinfo.String(), "shell", runShell, "slack", serveChat,
+	logger.Info("vpsops bot started", "version", buildinfo.String(), "shell", runShell, "slack", serveChat && cfg.Slack.Enabled(), "discord", serveChat && cfg.Discord.Enabled(),
 		"database", cfg.Database, "providers", len(cfg.Providers))
 	var runErr error
 	if sh != nil {

@@ -54,8 +54,9 @@ type Runner struct {
 	// passed on (see Throttle).
 	progressInterval time.Duration
 
-	held     heldSecrets
-	inflight sync.WaitGroup // watcher goroutines running held requests, waited for at shutdown
+	held        heldSecrets
+	suggestions suggestions
+	inflight    sync.WaitGroup // watcher goroutines running held requests, waited for at shutdown
 
 	// secretKey keys the hash of secret argument values, so that the
 	// approval table's args_hash cannot be used to guess a password

@@ -52,7 +52,7 @@ type Adapter struct {
 	notices   *chat.Queue
 	verifier  *Verifier
 	replays   *chat.Replays
-	refusals  *refusals
+	refusals  *chat.Refusals
 }
 
 // callTimeout bounds one Web API call or response_url post.
@@ -87,7 +87,7 @@ func New(ctx context.Context, runner *commands.Runner, cfg Config) (*Adapter, er
 	a := &Adapter{
 		cfg: cfg, api: slack.New(cfg.BotToken, opts...), http: noRedirects(cfg.HTTPClient), runner: runner,
 		log: cfg.Logger.With("platform", "slack"), delivered: chat.NewReplays(Window, cfg.Clock),
-		refusals: newRefusals(time.Minute), notices: chat.NewQueue(),
+		refusals: chat.NewRefusals(time.Minute), notices: chat.NewQueue(),
 	}
 	if cfg.SigningSecret != "" {
 		v, err := NewVerifier(cfg.SigningSecret, cfg.Clock, 0)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/vpsops/vpsops/internal/chat"
 	"github.com/vpsops/vpsops/internal/commands"
 	"github.com/vpsops/vpsops/internal/fault"
 )
@@ -79,15 +80,12 @@ func (a *Adapter) badRequest(w http.ResponseWriter, r *http.Request, err error) 
 // endpoint can make refusals, and each record is a durable write to the
 // audit chain: at most one record a minute, counting those it stands for.
 func (a *Adapter) refused(r *http.Request, err error) {
-	n, write := a.refusals.note(a.cfg.Clock())
+	n, write := a.refusals.Note(a.cfg.Clock())
 	a.log.Warn("slack: request refused", "remote", r.RemoteAddr, "path", r.URL.Path, "err", err)
 	if !write {
 		return
 	}
-	msg := err.Error()
-	if n > 1 {
-		msg += " (and " + itoa(n-1) + " more refusals since the last record)"
-	}
+	msg := chat.Summary(err, n)
 	_ = a.runner.Refused(r.Context(), commands.Request{Source: Source, Principal: Unverified},
 		fault.Errorf(fault.ClassOf(err), "%s", msg))
 }

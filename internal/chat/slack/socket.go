@@ -8,6 +8,7 @@ import (
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
 
+	"github.com/vpsops/vpsops/internal/chat"
 	"github.com/vpsops/vpsops/internal/commands"
 	"github.com/vpsops/vpsops/internal/fault"
 )
@@ -122,14 +123,11 @@ func (a *Adapter) badEnvelope(sm *socketmode.Client, evt socketmode.Event) {
 // most once a minute like the HTTP refusals.
 func (a *Adapter) refusedEnvelope(err error) {
 	a.log.Warn("slack: envelope refused", "err", err)
-	n, write := a.refusals.note(a.cfg.Clock())
+	n, write := a.refusals.Note(a.cfg.Clock())
 	if !write {
 		return
 	}
-	msg := err.Error()
-	if n > 1 {
-		msg += " (and " + itoa(n-1) + " more refusals since the last record)"
-	}
+	msg := chat.Summary(err, n)
 	_ = a.runner.Refused(context.Background(), commands.Request{Source: Source, Principal: Unverified},
 		fault.Errorf(fault.ClassOf(err), "%s", msg))
 }

@@ -1,0 +1,167 @@
+package discord
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/vpsops/vpsops/internal/chat"
+	"github.com/vpsops/vpsops/internal/commands"
+	"github.com/vpsops/vpsops/internal/fault"
+)
+
+// Source is the adapter's name in requests, audit records and posts.
+const Source = "discord"
+
+// Config is what the adapter needs of the configuration.
+type Config struct {
+	Token   string // the bot token
+	AppID   string
+	GuildID string // commands registered in this guild (at once); "" for global
+	// PublicKey (hex Ed25519) selects the HTTP interactions endpoint
+	// instead of the gateway.
+	PublicKey        string
+	ApprovalsChannel string
+	// APIURL replaces https://discord.com (tests, proxies): every REST
+	// call goes to its scheme and host, with Discord's paths.
+	APIURL string
+	Logger *slog.Logger
+	Clock  func() time.Time
+}
+
+// HTTPMode reports whether interactions arrive at the HTTP endpoint
+// (a public key is set) rather than over the gateway.
+func (c Config) HTTPMode() bool { return c.PublicKey != "" }
+
+// Adapter is the Discord adapter: it turns interactions (from the
+// gateway or the signed HTTP endpoint) into chat.Commands and
+// chat.Presses, answers within Discord's 3 seconds with a deferred
+// response, and lays out replies and approval messages as embeds. It
+// decides nothing: chat.Conversations and chat.Approvals do.
+type Adapter struct {
+	cfg       Config
+	s         *discordgo.Session
+	runner    *commands.Runner
+	log       *slog.Logger
+	conv      *chat.Conversations
+	approvals *chat.Approvals
+	notices   *chat.Queue
+	// seen remembers interaction ids acted on: Discord may deliver one
+	// twice (an HTTP retry, a gateway resume), and it must act once.
+	seen     *chat.Replays
+	verifier *Verifier
+}
+
+// callTimeout bounds one REST call.
+const callTimeout = 10 * time.Second
+
+// New builds the adapter; Start talks to Discord.
+func New(ctx context.Context, runner *commands.Runner, cfg Config) (*Adapter, error) {
+	if cfg.Token == "" || cfg.AppID == "" {
+		return nil, fault.Errorf(fault.Invalid, "discord: token and app_id are required")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
+	}
+	s, err := discordgo.New("Bot " + cfg.Token)
+	if err != nil {
+		return nil, fault.Errorf(fault.Invalid, "discord: %v", err)
+	}
+	s.Client = &http.Client{Timeout: callTimeout}
+	if cfg.APIURL != "" {
+		u, err := url.Parse(cfg.APIURL)
+		if err != nil || u.Host == "" {
+			return nil, fault.Errorf(fault.Invalid, "discord: api_url is not a URL")
+		}
+		s.Client.Transport = rehost{to: u, next: http.DefaultTransport}
+	}
+	s.Identify.Intents = discordgo.IntentsGuilds // interactions need no privileged intent
+	s.ShouldReconnectOnError = true
+	s.MaxRestRetries = 2
+	a := &Adapter{cfg: cfg, s: s, runner: runner, log: cfg.Logger.With("platform", Source),
+		notices: chat.NewQueue(), seen: chat.NewReplays(15*time.Minute, cfg.Clock)}
+	if cfg.HTTPMode() {
+		if a.verifier, err = NewVerifier(cfg.PublicKey, cfg.Clock, 0); err != nil {
+			return nil, err
+		}
+	}
+	a.conv = chat.NewConversations(ctx, runner, chat.Options{Source: Source, ReplierFor: a.replierFor,
+		Logger: cfg.Logger, Clock: cfg.Clock})
+	a.approvals = chat.New(runner, platform{a}, cfg.Logger)
+	return a, nil
+}
+
+// Start registers /vps (only when it changed) and, in gateway mode,
+// connects; a wrong token stops the start with one line.
+func (a *Adapter) Start(ctx context.Context) error {
+	if err := a.register(); err != nil {
+		return err
+	}
+	if a.cfg.HTTPMode() {
+		return nil
+	}
+	a.s.AddHandler(func(_ *discordgo.Session, r *discordgo.Ready) {
+		a.log.Info("discord: connected (gateway)", "user", r.User.ID, "session", r.SessionID != "")
+	})
+	a.s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) {
+		a.log.Warn("discord: gateway connection lost; reconnecting")
+	})
+	a.s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) { a.log.Info("discord: gateway session resumed") })
+	a.s.AddHandler(func(_ *discordgo.Session, ic *discordgo.InteractionCreate) { a.gatewayInteraction(ic.Interaction) })
+	if err := a.s.Open(); err != nil {
+		return fmt.Errorf("discord: connecting to the gateway: %w", classify("gateway", err))
+	}
+	return nil
+}
+
+// Notify is the runner watcher's callback; it returns at once (see
+// chat.Queue).
+func (a *Adapter) Notify(_ context.Context, n commands.Notice) { a.notices.Push(n) }
+
+func (a *Adapter) deliver(ctx context.Context, n commands.Notice) {
+	a.approvals.Handle(ctx, n)
+	a.conv.Notify(ctx, n)
+}
+
+// Run delivers notices and retries failed approval messages until ctx
+// ends, then closes the gateway connection.
+func (a *Adapter) Run(ctx context.Context) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := a.approvals.CatchUp(ctx); err != nil {
+			a.log.Warn("discord: posting the requests that waited while no bot ran failed", "err", err)
+		}
+		a.approvals.Run(ctx, time.Second)
+	}()
+	a.notices.Run(ctx, a.deliver)
+	<-done
+	if !a.cfg.HTTPMode() {
+		_ = a.s.Close()
+	}
+}
+
+// Wait blocks until every command and press under way has answered.
+func (a *Adapter) Wait() { a.conv.Wait() }
+
+// rehost sends every request to one scheme and host, keeping Discord's
+// paths: discordgo builds its URLs from package variables, so this is how
+// one session talks to a proxy or a fake without changing them for all.
+type rehost struct {
+	to   *url.URL
+	next http.RoundTripper
+}
+
+func (r rehost) RoundTrip(req *http.Request) (*http.Response, error) {
+	out := req.Clone(req.Context())
+	out.URL.Scheme, out.URL.Host, out.Host = r.to.Scheme, r.to.Host, r.to.Host
+	return r.next.RoundTrip(out)
+}

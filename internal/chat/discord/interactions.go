@@ -1,0 +1,145 @@
+package discord
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/vpsops/vpsops/internal/chat"
+	"github.com/vpsops/vpsops/internal/commands"
+	"github.com/vpsops/vpsops/internal/fault"
+)
+
+// interaction decides Discord's immediate answer to one interaction (the
+// callback: a deferral, autocomplete choices, PONG, or an error) and starts
+// the work, whose replies wait for acked (closed by the transport once the
+// answer is sent). It never waits for a provider.
+func (a *Adapter) interaction(i *discordgo.Interaction, acked <-chan struct{}) *discordgo.InteractionResponse {
+	if i.Type == discordgo.InteractionPing {
+		return &discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong}
+	}
+	who, user, err := identity(i)
+	if err != nil {
+		return errorResponse(err)
+	}
+	if i.ID != "" && a.seen.Seen("interaction:"+i.ID) {
+		// Delivered twice (a resume, a retry): acted on already. Its
+		// first delivery answered; this answer goes nowhere useful.
+		return errorResponse(fault.Errorf(fault.Conflict, "this interaction was handled already"))
+	}
+	switch i.Type {
+	case discordgo.InteractionApplicationCommand:
+		return a.command(i, who, user, acked)
+	case discordgo.InteractionMessageComponent:
+		return a.press(i, who, user, acked)
+	case discordgo.InteractionApplicationCommandAutocomplete:
+		return a.autocomplete(i, who)
+	}
+	return errorResponse(fault.Errorf(fault.Invalid, "vpsops does not take this kind of interaction"))
+}
+
+func (a *Adapter) command(i *discordgo.Interaction, who commands.Principal, user string, acked <-chan struct{}) *discordgo.InteractionResponse {
+	name, args, err := Invocation(a.runner.Registry(), i.ApplicationCommandData())
+	if err != nil {
+		return errorResponse(a.runner.Refused(context.Background(), commands.Request{Source: Source, Principal: who}, err))
+	}
+	c := chat.Command{Principal: who, Name: name, Args: args}
+	visible := a.conv.Visible(c)
+	r := a.newReplier(i, user, acked, !visible, false)
+	c.ReplyTo, c.Reply = r.replyTo(), r
+	a.conv.Command(c)
+	defer1 := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
+		Data: &discordgo.InteractionResponseData{}}
+	if !visible {
+		defer1.Data.Flags = discordgo.MessageFlagsEphemeral
+	}
+	return defer1
+}
+
+func (a *Adapter) press(i *discordgo.Interaction, who commands.Principal, user string, acked <-chan struct{}) *discordgo.InteractionResponse {
+	b, err := chat.DecodeButton(i.MessageComponentData().CustomID)
+	if err != nil {
+		return errorResponse(a.runner.Refused(context.Background(), commands.Request{Source: Source, Principal: who}, err))
+	}
+	ephemeral := i.Message != nil && i.Message.Flags&discordgo.MessageFlagsEphemeral != 0
+	r := a.newReplier(i, user, acked, ephemeral, true)
+	a.conv.Press(chat.Press{Principal: who, Button: b, ReplyTo: r.replyTo(), Ephemeral: ephemeral, Reply: r})
+	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate}
+}
+
+// identity is who acted, from the signed interaction only: the member's
+// user in a guild, the user in a direct message.
+func identity(i *discordgo.Interaction) (commands.Principal, string, error) {
+	var id string
+	switch {
+	case i.Member != nil && i.Member.User != nil:
+		id = i.Member.User.ID
+	case i.User != nil:
+		id = i.User.ID
+	}
+	if !isSnowflake(id) {
+		return "", "", fault.Errorf(fault.Invalid, "discord interaction: no user")
+	}
+	return commands.Principal("discord:" + id), id, nil
+}
+
+// isSnowflake reports whether s is a Discord id.
+func isSnowflake(s string) bool { return snowflake.MatchString(s) }
+
+// errorResponse answers an interaction at once with one private line.
+func errorResponse(err error) *discordgo.InteractionResponse {
+	msg := Render(chat.Reply{Err: err})
+	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
+		Data: &discordgo.InteractionResponseData{Content: msg.Content, Embeds: msg.Embeds,
+			AllowedMentions: msg.AllowedMentions, Flags: discordgo.MessageFlagsEphemeral}}
+}
+
+// undecodable answers an interaction discordgo could not read (a
+// component type it does not know, such as Components V2): one private
+// line instead of silence.
+func undecodable() *discordgo.InteractionResponse {
+	return errorResponse(fault.Errorf(fault.Invalid, "vpsops cannot read this interaction (an unknown component type); use /vps"))
+}
+
+// gatewayInteraction answers an interaction that came over the gateway:
+// the callback is a REST call, made before any reply.
+func (a *Adapter) gatewayInteraction(i *discordgo.Interaction) {
+	acked := make(chan struct{})
+	defer close(acked)
+	resp := a.interaction(i, acked)
+	if err := a.s.InteractionRespond(i, resp); err != nil {
+		a.log.Warn("discord: answering an interaction failed", "err", classify("interaction callback", err))
+	}
+}
+
+// replyTo is where a requester is told of a later outcome: ids only (an
+// interaction token is a credential, valid 15 minutes).
+type replyTo struct {
+	Platform string `json:"platform"`
+	Channel  string `json:"channel"`
+	User     string `json:"user"`
+}
+
+func (a *Adapter) replierFor(raw json.RawMessage) (chat.Replier, bool) {
+	var to replyTo
+	if json.Unmarshal(raw, &to) != nil || to.Platform != Source || !isSnowflake(to.Channel) || !isSnowflake(to.User) {
+		return nil, false
+	}
+	return &replier{a: a, to: to}, true
+}
+
+// tokenLife is how long an interaction's token takes follow-ups and edits.
+const tokenLife = 15 * time.Minute
+
+func (a *Adapter) newReplier(i *discordgo.Interaction, user string, acked <-chan struct{}, ephemeral, component bool) *replier {
+	return &replier{a: a, to: replyTo{Platform: Source, Channel: i.ChannelID, User: user},
+		i: i, acked: acked, until: a.cfg.Clock().Add(tokenLife - 30*time.Second),
+		originalPending: !component, originalEphemeral: ephemeral, component: component}
+}
+
+func (r *replier) replyTo() json.RawMessage {
+	b, _ := json.Marshal(r.to)
+	return b
+}
