@@ -35,7 +35,18 @@ func (p platform) Update(ctx context.Context, channel, messageID string, v comma
 	ctx, cancel := context.WithTimeout(ctx, callTimeout)
 	defer cancel()
 	_, err := p.a.s.ChannelMessageEditComplex(&discordgo.MessageEdit{ID: messageID, Channel: channel,
-		Content: &msg.Content, Embeds: &msg.Embeds, Components: &msg.Components, AllowedMentions: msg.AllowedMentions},
+		Content: &msg.Content, Embeds: &msg.Embeds, Components: components(msg), AllowedMentions: msg.AllowedMentions},
 		discordgo.WithContext(ctx))
 	return classify("edit approval", err)
+}
+
+// components are msg's buttons for an edit: an empty list, not none, when
+// it has none, so that an edit removes the buttons of a decided request
+// (Discord keeps what an edit leaves out).
+func components(msg Message) *[]discordgo.MessageComponent {
+	c := msg.Components
+	if c == nil {
+		c = []discordgo.MessageComponent{}
+	}
+	return &c
 }

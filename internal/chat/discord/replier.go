@@ -140,7 +140,7 @@ func (r *replier) Replace(ctx context.Context, reply chat.Reply) error {
 }
 
 func (r *replier) editWebhook(ctx context.Context, id string, msg Message) error {
-	edit := &discordgo.WebhookEdit{Content: &msg.Content, Embeds: &msg.Embeds, Components: &msg.Components,
+	edit := &discordgo.WebhookEdit{Content: &msg.Content, Embeds: &msg.Embeds, Components: components(msg),
 		AllowedMentions: msg.AllowedMentions}
 	return classify("edit response", r.retryEarly(ctx, func() error {
 		var err error
@@ -200,7 +200,7 @@ func (r *replier) channelPost(ctx context.Context, msg Message) (string, error) 
 
 func (r *replier) channelEdit(ctx context.Context, id string, msg Message) error {
 	_, err := r.a.s.ChannelMessageEditComplex(&discordgo.MessageEdit{ID: id, Channel: r.to.Channel,
-		Content: &msg.Content, Embeds: &msg.Embeds, Components: &msg.Components, AllowedMentions: msg.AllowedMentions},
+		Content: &msg.Content, Embeds: &msg.Embeds, Components: components(msg), AllowedMentions: msg.AllowedMentions},
 		discordgo.WithContext(ctx))
 	return classify("edit message", err)
 }
