@@ -79,7 +79,14 @@ func startHTTPBot(t *testing.T, fake *discordtest.Server) *bot {
 		done <- struct{}{}
 	}()
 	go func() { ad.Run(ctx); done <- struct{}{} }()
-	t.Cleanup(func() { b.http.Close(); cancel(); <-done; <-done; ad.Wait(); a.Close() })
+	t.Cleanup(func() {
+		b.http.Close()
+		cancel()
+		<-done
+		<-done
+		ad.Wait()
+		a.Close()
+	})
 	return b
 }
 
