@@ -24,10 +24,18 @@ var groupKinds = map[string]string{
 // decision.
 const MaxGroups = 250
 
+// maxGroupLen bounds a group's length, so that an error quoting a
+// malformed one stays one short line.
+const maxGroupLen = 100
+
 // ValidGroup reports why g is not a group: it must be
 // "<kind>:<scope>:<id>" with kind a known group kind (discord-role), scope
-// and id non-empty, and no "*", comma, space or control character.
+// and id non-empty, at most 100 bytes, and no "*", comma, space or
+// control character.
 func ValidGroup(g string) error {
+	if len(g) > maxGroupLen {
+		return fmt.Errorf("a group of %d bytes: at most %d", len(g), maxGroupLen)
+	}
 	kind, rest, _ := strings.Cut(g, ":")
 	if _, ok := groupKinds[kind]; !ok {
 		return fmt.Errorf("group %q: want discord-role:<guild>:<role>", g)

@@ -57,6 +57,7 @@ func TestValidSubject(t *testing.T) {
 		{Subject{"shell:alice", []string{oncall}}, "a shell principal has no discord-role groups"},
 		{Subject{"admin", []string{oncall}}, `principal "admin"`},
 		{Subject{member, many}, "at most 250"},
+		{Subject{member, []string{oncall + strings.Repeat("9", 100)}}, "a group of 124 bytes: at most 100"},
 	}
 	for _, tt := range bad {
 		err := ValidSubject(tt.sub)
