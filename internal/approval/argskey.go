@@ -28,23 +28,31 @@ func deriveArgsKey(secret []byte) ([]byte, error) {
 
 // binding is what the args_hash column holds for a request: the caller's
 // ArgsHash, keyed with the Store's argument key (when it has one) together
-// with the request's id and requester.
+// with the request's id, requester and the requester's groups.
 //
 // ArgsHash is keyed only with the salt, which sits in the same row: someone
 // who can write the database could retarget a request (new target or
 // arguments, ArgsHash recomputed with the stored salt) and the executor would
 // find it consistent. With the key, producing a matching args_hash needs a
 // secret the database does not hold, and binding the id and the principal
-// stops a valid value from being moved to another row or requester. It also
+// stops a valid value from being moved to another row or requester, or the
+// requester from being given groups (and so, at re-authorization, rights)
+// it did not ask with. It also
 // keeps a reader of the database from testing candidate secrets against the
 // hash. Without a key the column holds ArgsHash as is: the behaviour, and the
 // limits, of before.
-func (s *Store) binding(id, principal, argsHash string) string {
+func (s *Store) binding(id, principal string, groups []string, argsHash string) string {
 	if s.argsKey == nil {
 		return argsHash
 	}
 	m := hmac.New(sha256.New, s.argsKey)
-	for _, f := range []string{id, principal, argsHash} {
+	fields := []string{id, principal, argsHash}
+	if g, ok := groupsText(groups).(string); ok {
+		// Only when there are groups, so that a request stored before
+		// groups existed keeps its binding.
+		fields = append(fields, g)
+	}
+	for _, f := range fields {
 		// Length-prefixed, so no two field lists encode alike.
 		fmt.Fprintf(m, "%d:%s", len(f), f)
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 )
 
 // SaltSize is the length of the salt NewSalt returns.
@@ -21,8 +22,8 @@ func NewSalt() []byte {
 // Create stores a new request and returns it as stored.
 //
 // The caller supplies what was asked (NeedsConfirm, NeedsApproval, Source,
-// Principal, Command, Target, Args, Salt, ArgsHash, HasSecrets, Reason,
-// ReplyTo); every other field is assigned here: ID ("r-" and 8 characters),
+// Principal, Groups, Command, Target, Args, Salt, ArgsHash, HasSecrets,
+// Reason, ReplyTo, TargetName, TargetIP); every other field is assigned here: ID ("r-" and 8 characters),
 // CreatedAt and UpdatedAt (now), State (Confirming if NeedsConfirm, else
 // Pending) and ExpiresAt (now+ConfirmTTL while confirming, now+TTL while
 // pending).
@@ -41,6 +42,7 @@ func (s *Store) Create(ctx context.Context, r Request) (Request, error) {
 		NeedsApproval: r.NeedsApproval,
 		Source:        r.Source,
 		Principal:     r.Principal,
+		Groups:        slices.Clone(r.Groups),
 		Command:       r.Command,
 		Target:        r.Target,
 		Args:          r.Args,
@@ -67,7 +69,7 @@ func (s *Store) Create(ctx context.Context, r Request) (Request, error) {
 			return Request{}, fmt.Errorf("create request for %s by %s: generate id: %w", r.Command, r.Principal, err)
 		}
 		stored.ID = "r-" + id
-		stored.ArgsHash = s.binding(stored.ID, stored.Principal, r.ArgsHash)
+		stored.ArgsHash = s.binding(stored.ID, stored.Principal, stored.Groups, r.ArgsHash)
 		created, err := s.insert(ctx, stored)
 		if err != nil {
 			return Request{}, fmt.Errorf("create request %s for %s by %s: %w", stored.ID, r.Command, r.Principal, err)
@@ -91,13 +93,13 @@ func (s *Store) insert(ctx context.Context, r Request) (created bool, err error)
 	defer tx.Rollback()
 	res, err := tx.ExecContext(ctx, `INSERT INTO approval_requests (id, state, needs_confirm,
 		needs_approval, source, principal, command, target, args, args_hash, args_salt,
-		has_secrets, reason, reply_to, created_at, expires_at, updated_at, target_name, target_ip)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		has_secrets, reason, reply_to, created_at, expires_at, updated_at, target_name, target_ip, groups)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO NOTHING`,
 		r.ID, string(r.State), r.NeedsConfirm, r.NeedsApproval, r.Source,
 		r.Principal, r.Command, r.Target, jsonText(r.Args), r.ArgsHash,
 		r.Salt, r.HasSecrets, r.Reason, jsonText(r.ReplyTo),
-		nanos(r.CreatedAt), nanos(r.ExpiresAt), nanos(r.CreatedAt), r.TargetName, r.TargetIP)
+		nanos(r.CreatedAt), nanos(r.ExpiresAt), nanos(r.CreatedAt), r.TargetName, r.TargetIP, groupsText(r.Groups))
 	if err != nil {
 		return false, err
 	}
@@ -126,6 +128,8 @@ func validateNew(r Request) error {
 		return errors.New("arguments are not valid JSON")
 	case r.ReplyTo != nil && !json.Valid(r.ReplyTo):
 		return errors.New("reply reference is not valid JSON")
+	case slices.Contains(r.Groups, ""):
+		return errors.New("a group is empty")
 	}
 	return nil
 }

@@ -21,6 +21,7 @@ func TestCreateAssignsAndStores(t *testing.T) {
 	// Fields Create owns are ignored when the caller sets them.
 	in.ID, in.State, in.Executor, in.DecidedBy = "r-mine", Approved, "someone", bob
 	in.TargetName, in.TargetIP = "web-1", "192.0.2.10"
+	in.Groups = []string{"discord-role:G1:R-ONCALL", "discord-role:G1:R-OPS"}
 	got := f.ok(f.store.Create(ctx, in))
 
 	if !regexp.MustCompile(`^r-[23456789abcdefghjkmnpqrstuvwxyz]{8}$`).MatchString(got.ID) {

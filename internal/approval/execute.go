@@ -26,8 +26,8 @@ func (s *Store) Claim(ctx context.Context, id, argsHash string) (Request, error)
 	if argsHash == "" {
 		return Request{}, fmt.Errorf("claim request %s: no arguments hash given", id)
 	}
-	// The binding covers the requester, so it is read first; the update
-	// then insists on that same requester.
+	// The binding covers the requester and its groups, so they are read
+	// first; the update then insists on that same requester and groups.
 	cur, err := s.current(ctx, "claim", id)
 	if err != nil {
 		return Request{}, err
@@ -35,8 +35,9 @@ func (s *Store) Claim(ctx context.Context, id, argsHash string) (Request, error)
 	now := s.now()
 	r, ok, err := s.transition(ctx, EventExecuting, `UPDATE approval_requests SET
 			state = 'executing', executor = ?, lease_until = ?, updated_at = ?
-		WHERE id = ? AND state = 'approved' AND principal = ? AND args_hash = ?`,
-		s.instance, nanos(now.Add(s.lease)), nanos(now), id, cur.Principal, s.binding(id, cur.Principal, argsHash))
+		WHERE id = ? AND state = 'approved' AND principal = ? AND groups IS ? AND args_hash = ?`,
+		s.instance, nanos(now.Add(s.lease)), nanos(now), id, cur.Principal, groupsText(cur.Groups),
+		s.binding(id, cur.Principal, cur.Groups, argsHash))
 	if err != nil {
 		return Request{}, fmt.Errorf("claim request %s: %w", id, err)
 	}
@@ -46,7 +47,7 @@ func (s *Store) Claim(ctx context.Context, id, argsHash string) (Request, error)
 	if cur, err = s.current(ctx, "claim", id); err != nil {
 		return Request{}, err
 	}
-	if cur.State == Approved && cur.ArgsHash != s.binding(id, cur.Principal, argsHash) {
+	if cur.State == Approved && cur.ArgsHash != s.binding(id, cur.Principal, cur.Groups, argsHash) {
 		return Request{}, fmt.Errorf("claim request %s: %w", id, ErrArgsChanged)
 	}
 	return Request{}, &ConflictError{Current: cur}

@@ -49,24 +49,29 @@ type Request struct {
 	NeedsApproval bool
 	Source        string // where it was asked: "shell", "slack", "discord", "mcp"
 	Principal     string
-	Command       string
-	Target        string          // "provider/id"
-	Args          json.RawMessage // redacted arguments, for display and re-execution
-	ArgsHash      string          // binds the approval to the exact command and arguments (see ArgsHash)
-	Salt          []byte          // per-request key of ArgsHash; stored, never secret on its own
-	HasSecrets    bool            // secret arguments exist and live only in the requester's process
-	Reason        string          // why the gate applies (the policy rule)
-	ReplyTo       json.RawMessage // adapter's opaque reference for telling the requester the outcome
-	CreatedAt     time.Time
-	ExpiresAt     time.Time
-	UpdatedAt     time.Time
-	DecidedBy     string // approver, or the requester for confirm/cancel
-	DecisionNote  string // deny reason
-	Executor      string // process instance that claimed execution
-	LeaseUntil    time.Time
-	Outcome       string // one-line result summary (never secret)
-	ErrorClass    string
-	Error         string
+	// Groups are the further policy subjects the requester acted with
+	// ("discord-role:G1:R9"), from the signed payload of the request. They
+	// are stored so that the requester is re-authorized with them when the
+	// request runs, possibly in another process after approval.
+	Groups       []string
+	Command      string
+	Target       string          // "provider/id"
+	Args         json.RawMessage // redacted arguments, for display and re-execution
+	ArgsHash     string          // binds the approval to the exact command and arguments (see ArgsHash)
+	Salt         []byte          // per-request key of ArgsHash; stored, never secret on its own
+	HasSecrets   bool            // secret arguments exist and live only in the requester's process
+	Reason       string          // why the gate applies (the policy rule)
+	ReplyTo      json.RawMessage // adapter's opaque reference for telling the requester the outcome
+	CreatedAt    time.Time
+	ExpiresAt    time.Time
+	UpdatedAt    time.Time
+	DecidedBy    string // approver, or the requester for confirm/cancel
+	DecisionNote string // deny reason
+	Executor     string // process instance that claimed execution
+	LeaseUntil   time.Time
+	Outcome      string // one-line result summary (never secret)
+	ErrorClass   string
+	Error        string
 	// Version is the version of the last event of this request (see Feed):
 	// it grows with every change, so an adapter editing a posted copy can
 	// tell a newer view from an older one.

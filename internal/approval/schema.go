@@ -3,6 +3,7 @@ package approval
 import (
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"time"
 )
 
@@ -88,6 +89,10 @@ CREATE INDEX approval_posts_by_request ON approval_posts (request_id)`,
 		until      INTEGER NOT NULL,
 		PRIMARY KEY (request_id, platform)
 	) STRICT`,
+
+	// 4: the groups the requester acted with (Request.Groups), a JSON
+	// array; NULL when none, as for every request stored before.
+	`ALTER TABLE approval_requests ADD COLUMN groups TEXT`,
 }
 
 // columns is the select list every query and RETURNING clause uses, in the
@@ -95,14 +100,14 @@ CREATE INDEX approval_posts_by_request ON approval_posts (request_id)`,
 const columns = `id, state, needs_confirm, needs_approval, source, principal, command, target,
 	args, args_hash, args_salt, has_secrets, reason, reply_to, created_at, expires_at, updated_at,
 	decided_by, decision_note, executor, lease_until, outcome, error_class, error,
-	version, target_name, target_ip, progress_text, progress_done, progress_at`
+	version, target_name, target_ip, progress_text, progress_done, progress_at, groups`
 
 // scanRequest reads one row selected with columns.
 func scanRequest(row interface{ Scan(...any) error }) (Request, error) {
 	var (
 		r                           Request
 		state                       string
-		args, replyTo               sql.NullString
+		args, replyTo, groups       sql.NullString
 		created, expires, updated   int64
 		leaseUntil, progressAt      sql.NullInt64
 		needsConfirm, needsApproval bool
@@ -111,7 +116,7 @@ func scanRequest(row interface{ Scan(...any) error }) (Request, error) {
 		&r.Command, &r.Target, &args, &r.ArgsHash, &r.Salt, &r.HasSecrets, &r.Reason, &replyTo,
 		&created, &expires, &updated, &r.DecidedBy, &r.DecisionNote, &r.Executor, &leaseUntil,
 		&r.Outcome, &r.ErrorClass, &r.Error,
-		&r.Version, &r.TargetName, &r.TargetIP, &r.Progress.Text, &r.Progress.Percent, &progressAt)
+		&r.Version, &r.TargetName, &r.TargetIP, &r.Progress.Text, &r.Progress.Percent, &progressAt, &groups)
 	if err != nil {
 		return Request{}, err
 	}
@@ -122,6 +127,14 @@ func scanRequest(row interface{ Scan(...any) error }) (Request, error) {
 	}
 	if replyTo.Valid {
 		r.ReplyTo = json.RawMessage(replyTo.String)
+	}
+	if groups.Valid {
+		if err := json.Unmarshal([]byte(groups.String), &r.Groups); err != nil {
+			// Unreadable groups must not become "no groups": the
+			// request would be re-authorized with less than it was
+			// asked with, and, worse, silently.
+			return Request{}, fmt.Errorf("request %s: stored groups unreadable: %w", r.ID, err)
+		}
 	}
 	r.CreatedAt, r.ExpiresAt, r.UpdatedAt = fromNanos(created), fromNanos(expires), fromNanos(updated)
 	if leaseUntil.Valid {
@@ -138,6 +151,17 @@ func scanRequest(row interface{ Scan(...any) error }) (Request, error) {
 func nanos(t time.Time) int64 { return t.UnixNano() }
 
 func fromNanos(n int64) time.Time { return time.Unix(0, n).UTC() }
+
+// groupsText is how Request.Groups is stored: a JSON array, NULL when
+// there are none (the binding of a request without groups is then the one
+// it had before groups existed).
+func groupsText(groups []string) any {
+	if len(groups) == 0 {
+		return nil
+	}
+	b, _ := json.Marshal(groups) // a []string always encodes
+	return string(b)
+}
 
 // jsonText binds optional JSON as TEXT (a []byte would bind as a BLOB, which
 // the STRICT table refuses for a TEXT column) and NULL when absent.

@@ -12,8 +12,9 @@ import (
 // Domain-separation prefixes: a record hash can never be mistaken for a head
 // MAC, and a future encoding (v2) can never collide with this one.
 const (
-	recordDomain = "vpsops/audit/record/v1"
-	headDomain   = "vpsops/audit/head/v1"
+	recordDomain   = "vpsops/audit/record/v1"
+	recordDomainV2 = "vpsops/audit/record/v2" // v1 and the groups
+	headDomain     = "vpsops/audit/head/v1"
 )
 
 // chain computes record hashes and head MACs.
@@ -67,8 +68,16 @@ func (c chain) headMAC(seq int64, last string, keyed bool) string {
 // integers are fixed-width big-endian, Time is UTC RFC 3339 with nanoseconds
 // and Duration is integer nanoseconds. The order is fixed; a change of
 // encoding needs a new recordDomain.
+//
+// A record with groups is encoded as v2: v1's fields, then the number of
+// groups and each group. One without is v1 exactly, so every record
+// written before groups existed keeps its hash.
 func canonical(b []byte, r *Record) []byte {
-	b = appendField(b, recordDomain)
+	if len(r.Groups) > 0 {
+		b = appendField(b, recordDomainV2)
+	} else {
+		b = appendField(b, recordDomain)
+	}
 	b = appendField(b, r.PrevHash)
 	b = binary.BigEndian.AppendUint64(b, uint64(r.Seq))
 	b = appendField(b, r.Time.UTC().Format(time.RFC3339Nano))
@@ -78,7 +87,14 @@ func canonical(b []byte, r *Record) []byte {
 	} {
 		b = appendField(b, s)
 	}
-	return binary.BigEndian.AppendUint64(b, uint64(r.Duration))
+	b = binary.BigEndian.AppendUint64(b, uint64(r.Duration))
+	if len(r.Groups) > 0 {
+		b = binary.BigEndian.AppendUint64(b, uint64(len(r.Groups)))
+		for _, g := range r.Groups {
+			b = appendField(b, g)
+		}
+	}
+	return b
 }
 
 func appendField(b []byte, s string) []byte {

@@ -45,10 +45,14 @@ const (
 // stores what it is given, and redaction happens in one place (the command
 // layer) before anything reaches the log.
 type Record struct {
-	Seq        int64           `json:"seq"` // assigned on append, 1-based, gapless
-	Time       time.Time       `json:"time"`
-	Source     string          `json:"source"`    // "shell", "slack", "discord", "mcp"
-	Principal  string          `json:"principal"` // "slack:T1:U2", "mcp:claude-laptop"
+	Seq       int64     `json:"seq"` // assigned on append, 1-based, gapless
+	Time      time.Time `json:"time"`
+	Source    string    `json:"source"`    // "shell", "slack", "discord", "mcp"
+	Principal string    `json:"principal"` // "slack:T1:U2", "mcp:claude-laptop"
+	// Groups are the further policy subjects the principal presented with
+	// the request ("discord-role:G1:R9"), from the platform's signed
+	// payload; none for most requests.
+	Groups     []string        `json:"groups,omitempty"`
 	Command    string          `json:"command"`
 	Target     string          `json:"target,omitempty"` // "provider/id"
 	Args       json.RawMessage `json:"args,omitempty"`   // redacted

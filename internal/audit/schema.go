@@ -56,4 +56,9 @@ CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON audit_head BEGIN SELECT RAI
 	seq      INTEGER PRIMARY KEY, -- the requested record
 	instance TEXT    NOT NULL     -- the process that appended it
 )`,
+	// The groups a request was made with (Record.Groups): a JSON array, ''
+	// when none, as for every record written before. Part of the chain
+	// (see canonical): a record with groups is hashed in the v2 encoding,
+	// one without in v1, so older records verify as they always did.
+	`ALTER TABLE audit_records ADD COLUMN groups TEXT NOT NULL DEFAULT ''`,
 }

@@ -3,6 +3,7 @@ package audit
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -19,22 +20,23 @@ func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
 
 // recordColumns is the column list every read selects, in scanRecord's order.
 const recordColumns = `seq, time, source, principal, command, target, args, stage,
-	decision, rule, approval_id, outcome, error_class, error, duration_ns, prev_hash, hash`
+	decision, rule, approval_id, outcome, error_class, error, duration_ns, prev_hash, hash, groups`
 
 const insertRecord = `INSERT INTO audit_records (` + recordColumns + `)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 type rowScanner interface{ Scan(dest ...any) error }
 
 func scanRecord(s rowScanner) (Record, error) {
 	var (
-		r    Record
-		when string
-		args sql.NullString
-		dur  int64
+		r      Record
+		when   string
+		args   sql.NullString
+		dur    int64
+		groups string
 	)
 	err := s.Scan(&r.Seq, &when, &r.Source, &r.Principal, &r.Command, &r.Target, &args, &r.Stage,
-		&r.Decision, &r.Rule, &r.ApprovalID, &r.Outcome, &r.ErrorClass, &r.Error, &dur, &r.PrevHash, &r.Hash)
+		&r.Decision, &r.Rule, &r.ApprovalID, &r.Outcome, &r.ErrorClass, &r.Error, &dur, &r.PrevHash, &r.Hash, &groups)
 	if err != nil {
 		return Record{}, err
 	}
@@ -54,7 +56,23 @@ func scanRecord(s rowScanner) (Record, error) {
 		r.Args = []byte(args.String)
 	}
 	r.Duration = time.Duration(dur)
+	if groups != "" {
+		// Only the one form the log writes is valid, as for the time: the
+		// chain covers the groups, not the text they are stored as.
+		if json.Unmarshal([]byte(groups), &r.Groups) != nil || groupsText(r.Groups) != groups {
+			return Record{}, &badRowError{seq: r.Seq, problem: "groups are not in the stored form (record edited?)"}
+		}
+	}
 	return r, nil
+}
+
+// groupsText is how Record.Groups is stored: a JSON array, "" when none.
+func groupsText(groups []string) string {
+	if len(groups) == 0 {
+		return ""
+	}
+	b, _ := json.Marshal(groups) // a []string always encodes
+	return string(b)
 }
 
 func insertArgs(r *Record) []any {
@@ -63,7 +81,7 @@ func insertArgs(r *Record) []any {
 		args = string(r.Args)
 	}
 	return []any{r.Seq, formatTime(r.Time), r.Source, r.Principal, r.Command, r.Target, args, string(r.Stage),
-		r.Decision, r.Rule, r.ApprovalID, r.Outcome, r.ErrorClass, r.Error, int64(r.Duration), r.PrevHash, r.Hash}
+		r.Decision, r.Rule, r.ApprovalID, r.Outcome, r.ErrorClass, r.Error, int64(r.Duration), r.PrevHash, r.Hash, groupsText(r.Groups)}
 }
 
 // head is the audit_head row: the chain's last link.

@@ -83,7 +83,7 @@ func TestVerifyDetectsTampering(t *testing.T) {
 			wantSeq: 2, wantText: "prev_hash mismatch"},
 		{name: "extra row after head", sql: []string{
 			`INSERT INTO audit_records SELECT seq + 1, time, source, principal, command, target, args, stage, decision,
-				rule, approval_id, outcome, error_class, error, duration_ns, hash, hash FROM audit_records WHERE seq = 5`},
+				rule, approval_id, outcome, error_class, error, duration_ns, hash, hash, groups FROM audit_records WHERE seq = 5`},
 			wantSeq: 6, wantText: "hash mismatch"},
 		{name: "unkey the head", sql: []string{`UPDATE audit_head SET keyed = 0`},
 			wantSeq: 1, wantText: "not HMAC-keyed but audit.hmac_key is set"},

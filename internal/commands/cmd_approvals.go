@@ -43,7 +43,7 @@ func approvalsCmd() *Command {
 			data := ApprovalList{Requests: []RequestView{}, Size: size}
 			for _, q := range visible {
 				t.Rows = append(t.Rows, []string{q.ID, string(q.State), describe(q), q.Principal, expiry(q)})
-				data.Requests = append(data.Requests, inv.runner.View(q, Principal(inv.Principal)))
+				data.Requests = append(data.Requests, inv.runner.ViewFor(q, inv.viewer()))
 			}
 			if size.Truncated {
 				t.More = more
@@ -73,7 +73,7 @@ func approvalCmd() *Command {
 				// Same answer for "absent" and "not yours": ids are not an oracle.
 				return Result{}, inv.runner.decisionError(ctx, inv.Request, "show", inv.Args.String("id"), approval.ErrNotFound)
 			}
-			v := inv.runner.View(q, Principal(inv.Principal))
+			v := inv.runner.ViewFor(q, inv.viewer())
 			return Result{Title: v.Title, Text: v.Summary, Fields: v.Fields, Data: v}, nil
 		},
 	}
@@ -87,7 +87,7 @@ func expiry(q approval.Request) string {
 }
 
 func (inv *Invocation) maySee(q approval.Request) bool {
-	return inv.runner.maySee(Principal(inv.Principal), q)
+	return inv.runner.maySee(inv.viewer(), q)
 }
 
 func approveCmd() *Command {
@@ -130,17 +130,28 @@ func cancelCmd() *Command {
 	}
 }
 
-// CanApprove reports whether principal could approve req: not their own,
-// not an MCP client, and approval.grant on its target.
+// CanApprove is CanApproveFor a principal by itself.
 func (r *Runner) CanApprove(principal Principal, req approval.Request) bool {
-	return !principal.SamePerson(Principal(req.Principal)) && !principal.MCP() &&
-		r.policy.Decide(string(principal), "approval.grant", req.Target).Allowed
+	return r.CanApproveFor(Viewer{Principal: principal}, req)
 }
 
-// Waiting lists the open requests that wait for principal: their own still
-// to confirm, and others' they could approve. Adapters show it when a
-// session starts, so nothing waits unseen.
+// CanApproveFor reports whether v could approve req: not their own (a
+// group never makes anyone someone else), not an MCP client, and
+// approval.grant on its target for the principal or one of its groups.
+func (r *Runner) CanApproveFor(v Viewer, req approval.Request) bool {
+	return !v.Principal.SamePerson(Principal(req.Principal)) && !v.Principal.MCP() &&
+		r.policy.DecideFor(v.subject(), "approval.grant", req.Target).Allowed
+}
+
+// Waiting is WaitingFor a principal by itself.
 func (r *Runner) Waiting(ctx context.Context, principal Principal) ([]RequestView, error) {
+	return r.WaitingFor(ctx, Viewer{Principal: principal})
+}
+
+// WaitingFor lists the open requests that wait for v: their own still to
+// confirm, and others' they could approve. Adapters show it when a
+// session starts, so nothing waits unseen.
+func (r *Runner) WaitingFor(ctx context.Context, v Viewer) ([]RequestView, error) {
 	reqs, err := r.approvals.List(ctx, approval.Filter{States: []approval.State{approval.Confirming, approval.Pending}, Limit: 100})
 	if err != nil {
 		return nil, err
@@ -148,12 +159,12 @@ func (r *Runner) Waiting(ctx context.Context, principal Principal) ([]RequestVie
 	var out []RequestView
 	for _, q := range reqs {
 		switch {
-		case q.State == approval.Confirming && q.Principal == string(principal):
-		case q.State == approval.Pending && r.CanApprove(principal, q):
+		case q.State == approval.Confirming && q.Principal == string(v.Principal):
+		case q.State == approval.Pending && r.CanApproveFor(v, q):
 		default:
 			continue
 		}
-		out = append(out, r.View(q, principal))
+		out = append(out, r.ViewFor(q, v))
 	}
 	return out, nil
 }

@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+
+	"github.com/vpsops/vpsops/internal/policy"
 )
 
 func helpCmd() *Command {
@@ -86,25 +88,63 @@ func whoamiCmd() *Command {
 			if roles == "" {
 				roles = "none (deny by default: ask an admin for a role)"
 			}
-			res.Fields = append(res.Fields, Field{Name: "Source", Value: inv.Request.Source}, Field{Name: "Roles", Value: roles})
+			res.Fields = append(res.Fields, Field{Name: "Source", Value: inv.Request.Source})
 			data := Identity{Principal: inv.Principal, Source: inv.Request.Source, Roles: nonNil(ex.Roles), Grants: []GrantInfo{}, Gates: []GateInfo{}}
+			if len(ex.Groups) > 0 {
+				res.Fields = append(res.Fields, Field{Name: "Groups", Value: groupsLine(ex.Groups)})
+			}
+			for _, g := range ex.Groups {
+				data.Groups = append(data.Groups, GroupInfo{Group: g.Group, Roles: nonNil(g.Roles)})
+			}
+			res.Fields = append(res.Fields, Field{Name: "Roles", Value: roles})
 			t := &Table{Columns: []string{"PERMISSION", "ON", "VIA", "RULE"}, Size: sizeOf(len(ex.Grants))}
 			sort.SliceStable(ex.Grants, func(i, j int) bool { return ex.Grants[i].Permission < ex.Grants[j].Permission })
 			for _, g := range ex.Grants {
-				t.Rows = append(t.Rows, []string{g.Permission, g.Object, g.Via, g.Rule})
-				data.Grants = append(data.Grants, GrantInfo{Permission: g.Permission, Object: g.Object, Via: g.Via, Rule: g.Rule})
+				t.Rows = append(t.Rows, []string{g.Permission, g.Object, viaWords(g.Group, g.Via), g.Rule})
+				data.Grants = append(data.Grants, GrantInfo{Permission: g.Permission, Object: g.Object, Via: g.Via, Group: g.Group, Rule: g.Rule})
 			}
 			if len(t.Rows) > 0 {
 				res.Table = t
 			}
 			for _, g := range ex.Gates {
-				res.Notes = append(res.Notes, fmt.Sprintf("%s on %s needs %s (%s)", g.Command, g.Object, g.Gate, g.Rule))
-				data.Gates = append(data.Gates, GateInfo{Command: g.Command, Object: g.Object, Gate: string(g.Gate), Rule: g.Rule})
+				rule := g.Rule
+				if g.Group != "" {
+					rule += "; via " + g.Group
+				}
+				res.Notes = append(res.Notes, fmt.Sprintf("%s on %s needs %s (%s)", g.Command, g.Object, g.Gate, rule))
+				data.Gates = append(data.Gates, GateInfo{Command: g.Command, Object: g.Object, Gate: string(g.Gate), Group: g.Group, Rule: g.Rule})
 			}
 			res.Data = data
 			return res, nil
 		},
 	}
+}
+
+// groupsLine is whoami's line of groups, each with the roles it brings:
+// "discord-role:G1:R9 (approver), discord-role:G1:R7 (no role)".
+func groupsLine(groups []policy.GroupRoles) string {
+	parts := make([]string, len(groups))
+	for i, g := range groups {
+		roles := strings.Join(g.Roles, ", ")
+		if roles == "" {
+			roles = "no role"
+		}
+		parts[i] = fmt.Sprintf("%s (%s)", g.Group, roles)
+	}
+	return strings.Join(parts, "; ")
+}
+
+// viaWords is whoami's VIA column: the role a grant comes through, and
+// the group before it when it comes through one ("discord-role:G1:R9 →
+// approver").
+func viaWords(group, via string) string {
+	switch {
+	case group == "":
+		return via
+	case via == "":
+		return group
+	}
+	return group + " → " + via
 }
 
 func providersCmd() *Command {

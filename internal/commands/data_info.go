@@ -41,9 +41,16 @@ func commandInfo(c *Command) CommandInfo {
 type Identity struct {
 	Principal string      `json:"principal" desc:"who you are: slack:<team>:<user>, discord:<user>, mcp:<token-name> or shell:<os-user>"`
 	Source    string      `json:"source" desc:"where this request came from: shell, slack, discord or mcp"`
-	Roles     []string    `json:"roles" desc:"your roles, direct and inherited"`
+	Groups    []GroupInfo `json:"groups,omitempty" desc:"the groups you act with in this request (discord-role:<guild>:<role>), from the platform's signed payload, and the roles each brings"`
+	Roles     []string    `json:"roles" desc:"your roles, direct and inherited, your groups' included"`
 	Grants    []GrantInfo `json:"grants" desc:"what you may do, and the policy line behind each grant"`
 	Gates     []GateInfo  `json:"gates" desc:"policy lines that ask for a confirmation or approval when you run a command"`
+}
+
+// GroupInfo is one group a principal acts with.
+type GroupInfo struct {
+	Group string   `json:"group" desc:"the group, e.g. discord-role:<guild>:<role>"`
+	Roles []string `json:"roles" desc:"the roles the policy gives it; empty when none"`
 }
 
 // GrantInfo is one permission a principal holds.
@@ -51,6 +58,7 @@ type GrantInfo struct {
 	Permission string `json:"permission" desc:"the permission, or a glob of them (server.*)"`
 	Object     string `json:"object" desc:"the servers it applies to: a glob over provider/id"`
 	Via        string `json:"via,omitempty" desc:"the role it comes through; absent when granted directly"`
+	Group      string `json:"group,omitempty" desc:"the group it comes through; absent when it is your own"`
 	Rule       string `json:"rule" desc:"the policy line that grants it"`
 }
 
@@ -59,6 +67,7 @@ type GateInfo struct {
 	Command string `json:"command" desc:"the command name, or a glob"`
 	Object  string `json:"object" desc:"the servers it applies to: a glob over provider/id"`
 	Gate    string `json:"gate" desc:"confirm or approval"`
+	Group   string `json:"group,omitempty" desc:"the group it applies through; absent when it applies to you"`
 	Rule    string `json:"rule" desc:"the policy line"`
 }
 

@@ -16,6 +16,9 @@ import (
 // Confirm is the requester confirming their own gated request. If no
 // approval is needed the action runs now and its result is returned.
 func (r *Runner) Confirm(ctx context.Context, q Request, id string) (Result, error) {
+	if err := r.checkGroups(ctx, &q, audit.Record{Command: "confirm", ApprovalID: id}); err != nil {
+		return Result{}, err
+	}
 	// The watcher starts the approved requests whose secrets this process
 	// holds. One this confirmation clears runs right here, so it is marked
 	// running before it becomes approved: otherwise the watcher could start
@@ -37,7 +40,7 @@ func (r *Runner) Confirm(ctx context.Context, q Request, id string) (Result, err
 	if req.State == approval.Pending {
 		rec := decisionRecord(req, audit.StageApprovalRequested, "approval", "")
 		r.record(ctx, &q, rec)
-		res := pendingResult(r.View(req, q.Principal))
+		res := pendingResult(r.ViewFor(req, q.Viewer()))
 		res.Request = res.Pending
 		res.Secret = r.generatedFields(req.ID, r.reg.Lookup(req.Command))
 		return res, nil // the watcher starts it once it is approved
@@ -48,13 +51,16 @@ func (r *Runner) Confirm(ctx context.Context, q Request, id string) (Result, err
 
 // Cancel is the requester dropping their own gated request.
 func (r *Runner) Cancel(ctx context.Context, q Request, id string) (Result, error) {
+	if err := r.checkGroups(ctx, &q, audit.Record{Command: "cancel", ApprovalID: id}); err != nil {
+		return Result{}, err
+	}
 	req, err := r.approvals.Cancel(ctx, id, string(q.Principal))
 	if err != nil {
 		return Result{}, r.decisionError(ctx, &q, "cancel", id, err)
 	}
 	r.held.forget(id)
 	r.recordDecision(ctx, &q, req, audit.StageCancelled, "cancel", "")
-	v := r.View(req, q.Principal)
+	v := r.ViewFor(req, q.Viewer())
 	return Result{Title: fmt.Sprintf("Cancelled %s (request %s)", describe(req), id), Text: "Nothing was done.", Request: &v, Data: v}, nil
 }
 
@@ -67,6 +73,9 @@ func (r *Runner) Cancel(ctx context.Context, q Request, id string) (Result, erro
 // — even when that process is this one.
 func (r *Runner) Decide(ctx context.Context, q Request, id string, approve bool, note string) (Result, error) {
 	verb := map[bool]string{true: "approve", false: "deny"}[approve]
+	if err := r.checkGroups(ctx, &q, audit.Record{Command: verb, ApprovalID: id}); err != nil {
+		return Result{}, err
+	}
 	current, err := r.approvals.Get(ctx, id)
 	if err != nil {
 		return Result{}, r.decisionError(ctx, &q, verb, id, err)
@@ -79,10 +88,12 @@ func (r *Runner) Decide(ctx context.Context, q Request, id string, approve bool,
 	if q.Principal.SamePerson(Principal(current.Principal)) {
 		return Result{}, r.refuse(ctx, &q, attempt, audit.StageDenied, denied("you cannot %s your own request; another approver must", verb))
 	}
-	d := r.policy.Decide(string(q.Principal), "approval.grant", current.Target)
+	// A group may make the presser an approver; it never makes them
+	// someone other than the requester (checked above, by person).
+	d := r.policy.DecideFor(q.subject(), "approval.grant", current.Target)
 	if !d.Allowed {
 		attempt.Rule = d.Rule
-		if !r.maySee(q.Principal, current) {
+		if !r.maySee(q.Viewer(), current) {
 			// Someone who may not even see the request learns nothing
 			// of it, not even that it exists: the not-found answer.
 			return Result{}, r.refuse(ctx, &q, attempt, audit.StageDenied, noSuchRequest(id))
@@ -102,7 +113,7 @@ func (r *Runner) Decide(ctx context.Context, q Request, id string, approve bool,
 	if !approve {
 		r.held.forget(id)
 		r.recordDecision(ctx, &q, req, audit.StageApprovalDenied, "deny", d.Rule)
-		v := r.View(req, q.Principal)
+		v := r.ViewFor(req, q.Viewer())
 		return Result{Title: fmt.Sprintf("Denied %s (request %s)", describe(req), id), Text: v.Summary + ".", Request: &v, Data: v}, nil
 	}
 	r.recordDecision(ctx, &q, req, audit.StageApproved, "approve", d.Rule)
@@ -110,8 +121,8 @@ func (r *Runner) Decide(ctx context.Context, q Request, id string, approve bool,
 		return Result{
 			Title:   fmt.Sprintf("Approved %s (request %s)", describe(req), id),
 			Text:    "It carries secrets that only the requester's session holds, so it runs there and only the requester sees the result.",
-			Request: ptr(r.View(req, q.Principal)),
-			Data:    r.View(req, q.Principal),
+			Request: ptr(r.ViewFor(req, q.Viewer())),
+			Data:    r.ViewFor(req, q.Viewer()),
 		}, nil
 	}
 	res, err := r.runCleared(ctx, q, req)
@@ -147,8 +158,10 @@ func (r *Runner) runCleared(ctx context.Context, by Request, req approval.Reques
 	stop := r.approvals.Hold(ctx, req.ID)
 	defer stop()
 
-	// The request runs as the requester, wherever it was approved.
-	q := Request{Source: claimed.Source, Principal: Principal(claimed.Principal), Command: cmd.Name, ReplyTo: claimed.ReplyTo, Progress: by.Progress}
+	// The request runs as the requester, with the groups it asked with,
+	// wherever it was approved.
+	q := Request{Source: claimed.Source, Principal: Principal(claimed.Principal), Groups: claimed.Groups,
+		Command: cmd.Name, ReplyTo: claimed.ReplyTo, Progress: by.Progress}
 	inv := &Invocation{runner: r, Request: &q, Command: cmd, Args: args, Generated: generated, Principal: claimed.Principal, ApprovalID: claimed.ID}
 	base := audit.Record{Command: cmd.Name, Args: claimed.Args, Target: claimed.Target, ApprovalID: claimed.ID}
 	res, runErr := r.runClaimed(ctx, inv, claimed, base, start)
@@ -161,7 +174,7 @@ func (r *Runner) runCleared(ctx context.Context, by Request, req approval.Reques
 	if ferr != nil {
 		r.log.Error("recording the outcome of an approved request failed", "id", claimed.ID, "err", ferr)
 	} else {
-		res.Request = ptr(r.View(final, by.Principal))
+		res.Request = ptr(r.ViewFor(final, by.Viewer()))
 	}
 	return res, runErr
 }
@@ -180,12 +193,12 @@ func (r *Runner) runClaimed(ctx context.Context, inv *Invocation, claimed approv
 		return Result{}, err
 	}
 	inv.Provider, inv.ServerID, inv.Target = p, id, base.Target
-	d := r.policy.Decide(string(q.Principal), cmd.Permission, inv.Target)
+	d := r.policy.DecideFor(q.subject(), cmd.Permission, inv.Target)
 	base.Rule = d.Rule
 	if !d.Allowed {
 		return Result{}, r.deny(ctx, q, base, cmd, inv.Target)
 	}
-	if gate, rule := r.gateFor(&Request{Source: q.Source, Principal: q.Principal, CanConfirm: true}, cmd, inv.Target); gate == policy.GateApproval && !claimed.NeedsApproval {
+	if gate, rule := r.gateFor(&Request{Source: q.Source, Principal: q.Principal, Groups: q.Groups, CanConfirm: true}, cmd, inv.Target); gate == policy.GateApproval && !claimed.NeedsApproval {
 		e := denied("the policy now requires approval for %s on %s (%s); request it again", cmd.Name, inv.Target, rule)
 		return Result{}, r.refuse(ctx, q, base, audit.StageDenied, e)
 	}
@@ -245,7 +258,7 @@ func (r *Runner) decisionError(ctx context.Context, q *Request, verb, id string,
 		rec := audit.Record{ApprovalID: id}
 		if cur, gerr := r.approvals.Get(ctx, id); gerr == nil {
 			rec = decisionRecord(cur, "", "", "")
-			if !r.maySee(q.Principal, cur) {
+			if !r.maySee(q.Viewer(), cur) {
 				e = noSuchRequest(id)
 			}
 		}

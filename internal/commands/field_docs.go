@@ -59,6 +59,7 @@ var fieldDocs = map[reflect.Type]map[string]string{
 		"time":        "when it was recorded",
 		"source":      "where the request came from: shell, slack, discord or mcp",
 		"principal":   "who asked",
+		"groups":      "further policy subjects the principal acted with, from the platform's signed payload (discord-role:<guild>:<role>)",
 		"command":     "the command",
 		"target":      "the server as provider/id",
 		"args":        "the arguments, secrets redacted",

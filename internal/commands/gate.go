@@ -21,7 +21,7 @@ func (r *Runner) gateFor(q *Request, cmd *Command, target string) (policy.Gate, 
 			gate, reason = policy.GateApproval, "destructive command requested by an MCP client"
 		}
 	}
-	if pg, rule := r.policy.Gate(string(q.Principal), cmd.Name, target); policy.Stricter(gate, pg) != gate {
+	if pg, rule := r.policy.GateFor(q.subject(), cmd.Name, target); policy.Stricter(gate, pg) != gate {
 		gate, reason = pg, rule
 	}
 	switch {
@@ -48,6 +48,7 @@ func (r *Runner) hold(ctx context.Context, q *Request, inv *Invocation, base aud
 		NeedsApproval: gate == policy.GateApproval,
 		Source:        q.Source,
 		Principal:     string(q.Principal),
+		Groups:        q.Groups, // to re-authorize the requester with them when it runs
 		Command:       cmd.Name,
 		Target:        inv.Target,
 		Args:          base.Args,
@@ -93,7 +94,7 @@ func (r *Runner) hold(ctx context.Context, q *Request, inv *Invocation, base aud
 		r.held.forget(created.ID)
 		return Result{}, fault.Errorf(fault.Unavailable, "the audit log cannot be written, so the %s request was withdrawn; nothing was done", gate)
 	}
-	res := pendingResult(r.View(created, q.Principal))
+	res := pendingResult(r.ViewFor(created, q.Viewer()))
 	res.Secret = r.generatedFields(created.ID, cmd)
 	return res, nil
 }

@@ -51,11 +51,23 @@ func (inv *Invocation) Registry() *Registry { return inv.runner.reg }
 // Now is the runner's clock.
 func (inv *Invocation) Now() time.Time { return inv.runner.clock() }
 
-// May asks the policy whether the invoking principal holds permission on
-// object.
+// May asks the policy whether the invoking principal, with the request's
+// groups, holds permission on object.
 func (inv *Invocation) May(permission, object string) policy.Decision {
-	return inv.runner.policy.Decide(inv.Principal, permission, object)
+	return inv.runner.policy.DecideFor(inv.viewer().subject(), permission, object)
 }
 
-// Explain is what the policy grants the invoking principal.
-func (inv *Invocation) Explain() policy.Explanation { return inv.runner.policy.Explain(inv.Principal) }
+// Explain is what the policy grants the invoking principal and the
+// request's groups.
+func (inv *Invocation) Explain() policy.Explanation {
+	return inv.runner.policy.ExplainFor(inv.viewer().subject())
+}
+
+// viewer is the invoking principal with the request's groups.
+func (inv *Invocation) viewer() Viewer {
+	v := Viewer{Principal: Principal(inv.Principal)}
+	if inv.Request != nil {
+		v.Groups = inv.Request.Groups
+	}
+	return v
+}

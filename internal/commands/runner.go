@@ -19,10 +19,16 @@ import (
 
 // Request is one command invocation from any source.
 type Request struct {
-	Source    string         // "shell", "slack", "discord", "mcp"
-	Principal Principal      // "slack:T01:U02", "mcp:claude-laptop", "shell:alice"
-	Command   string         // chat name ("iso mount")
-	Args      map[string]any // raw: strings from chat, JSON values from MCP
+	Source    string    // "shell", "slack", "discord", "mcp"
+	Principal Principal // "slack:T01:U02", "mcp:claude-laptop", "shell:alice"
+	// Groups are further policy subjects the principal acts as in this
+	// request ("discord-role:<guild>:<role>"). An adapter sets them only
+	// from the platform's signed payload (a Discord interaction's member
+	// roles), never from a cache or anything a user typed. Malformed ones,
+	// another platform's, or any from an MCP client refuse the request.
+	Groups  []string
+	Command string         // chat name ("iso mount")
+	Args    map[string]any // raw: strings from chat, JSON values from MCP
 	// ReplyTo is the adapter's opaque reference for telling the requester
 	// an outcome that arrives later (an approval decided elsewhere).
 	ReplyTo json.RawMessage
@@ -116,6 +122,9 @@ func (r *Runner) Fleet() *providers.Registry { return r.fleet }
 // RunText parses a chat line and runs it. A line that does not parse is
 // refused with a one-line error and the usage, and audited as rejected.
 func (r *Runner) RunText(ctx context.Context, q Request, line string) (Result, error) {
+	if err := r.checkGroups(ctx, &q, audit.Record{}); err != nil {
+		return Result{}, err
+	}
 	name, raw, err := r.reg.Parse(line)
 	if err != nil {
 		var pe *ParseError
@@ -142,6 +151,9 @@ func (r *Runner) Run(ctx context.Context, q Request) (Result, error) {
 		return Result{}, r.refuse(ctx, &q, audit.Record{}, audit.StageRejected,
 			fault.Errorf(fault.Invalid, "unknown command; type `help` for the list"))
 	}
+	if err := r.checkGroups(ctx, &q, audit.Record{Command: cmd.Name}); err != nil {
+		return Result{}, err
+	}
 	if cmd.Tool == "" && q.mcp() {
 		return Result{}, r.refuse(ctx, &q, audit.Record{Command: cmd.Name}, audit.StageRejected,
 			fault.Errorf(fault.PermissionDenied, "%s is not available to MCP clients", cmd.Name))
@@ -162,7 +174,7 @@ func (r *Runner) Run(ctx context.Context, q Request) (Result, error) {
 	// the server is resolved: resolving would tell them which servers
 	// exist, and a name lookup lists every provider.
 	if cmd.Permission != "" {
-		d := r.policy.MayAnywhere(string(q.Principal), cmd.Permission)
+		d := r.policy.MayAnywhereFor(q.subject(), cmd.Permission)
 		base.Rule = d.Rule
 		if !d.Allowed {
 			return Result{}, r.deny(ctx, &q, base, cmd, "any server")
@@ -205,7 +217,7 @@ func (r *Runner) Run(ctx context.Context, q Request) (Result, error) {
 // that its provider can do the command, auditing a refusal.
 func (r *Runner) target(ctx context.Context, inv *Invocation, base *audit.Record) error {
 	q, cmd := inv.Request, inv.Command
-	visible := func(ref string) bool { return r.policy.Decide(string(q.Principal), cmd.Permission, ref).Allowed }
+	visible := func(ref string) bool { return r.policy.DecideFor(q.subject(), cmd.Permission, ref).Allowed }
 	ref := inv.Args.String(cmd.Args[0].Name)
 	p, id, err := r.fleet.ResolveFor(ctx, ref, visible)
 	if err != nil && cmd.declaresSecret() {
@@ -221,7 +233,7 @@ func (r *Runner) target(ctx context.Context, inv *Invocation, base *audit.Record
 	}
 	inv.Provider, inv.ServerID, inv.Target = p, id, p.Name()+"/"+id
 	base.Target = inv.Target
-	d := r.policy.Decide(string(q.Principal), cmd.Permission, inv.Target)
+	d := r.policy.DecideFor(q.subject(), cmd.Permission, inv.Target)
 	base.Rule = d.Rule
 	if !d.Allowed {
 		return r.deny(ctx, q, *base, cmd, inv.Target)
@@ -311,7 +323,7 @@ func userError(cmd *Command, err error) error {
 
 // record appends an audit record for q, waiting until it is durable.
 func (r *Runner) record(ctx context.Context, q *Request, rec audit.Record) error {
-	rec.Source, rec.Principal = q.Source, string(q.Principal)
+	rec.Source, rec.Principal, rec.Groups = q.Source, string(q.Principal), q.recordedGroups()
 	// An audit write must complete even when the requester went away.
 	_, err := r.audit.Append(context.WithoutCancel(ctx), rec)
 	if err != nil {
@@ -321,7 +333,7 @@ func (r *Runner) record(ctx context.Context, q *Request, rec audit.Record) error
 }
 
 func (r *Runner) recordAsync(q *Request, rec audit.Record) {
-	rec.Source, rec.Principal = q.Source, string(q.Principal)
+	rec.Source, rec.Principal, rec.Groups = q.Source, string(q.Principal), q.recordedGroups()
 	r.audit.AppendAsync(rec)
 }
 

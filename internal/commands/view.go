@@ -89,10 +89,16 @@ type Action struct {
 	Style string   `json:"style" desc:"primary, danger or default"`
 }
 
-// View is req as viewer sees it: the viewer's own request offers confirm
-// and cancel while it waits for them; someone else's pending request
-// offers approve and deny to a viewer the policy lets approve it.
+// View is ViewFor a principal by itself.
 func (r *Runner) View(req approval.Request, viewer Principal) RequestView {
+	return r.ViewFor(req, Viewer{Principal: viewer})
+}
+
+// ViewFor is req as viewer sees it: the viewer's own request offers
+// confirm and cancel while it waits for them; someone else's pending
+// request offers approve and deny to a viewer the policy lets approve it
+// (through a group too).
+func (r *Runner) ViewFor(req approval.Request, viewer Viewer) RequestView {
 	cmd := r.reg.Lookup(req.Command)
 	v := RequestView{
 		ID: req.ID, State: req.State, Version: req.Version, NeedsApproval: req.NeedsApproval,
@@ -122,12 +128,13 @@ func (r *Runner) View(req approval.Request, viewer Principal) RequestView {
 		v.Title = fmt.Sprintf("%s: %s (request %s)", describe(req), req.State, req.ID)
 	}
 	v.Actions = r.actions(req, viewer, cmd)
-	v.Summary = summary(req, viewer, v.may(ActionApprove))
+	v.Summary = summary(req, viewer.Principal, v.may(ActionApprove))
 	v.Fields = viewFields(v)
 	return v
 }
 
-func (r *Runner) actions(req approval.Request, viewer Principal, cmd *Command) []Action {
+func (r *Runner) actions(req approval.Request, v Viewer, cmd *Command) []Action {
+	viewer := v.Principal
 	go_ := "primary"
 	if cmd != nil && cmd.Risk == Destructive {
 		go_ = "danger"
@@ -137,7 +144,7 @@ func (r *Runner) actions(req approval.Request, viewer Principal, cmd *Command) [
 		return []Action{{ActionConfirm, "Confirm", go_}, {ActionCancel, "Cancel", "default"}}
 	case req.State == approval.Pending && string(viewer) == req.Principal:
 		return []Action{{ActionCancel, "Withdraw", "default"}}
-	case req.State == approval.Pending && (viewer == Approvers || r.CanApprove(viewer, req)):
+	case req.State == approval.Pending && (viewer == Approvers || r.CanApproveFor(v, req)):
 		return []Action{{ActionApprove, "Approve", go_}, {ActionDeny, "Deny", "default"}}
 	}
 	return nil

@@ -36,6 +36,9 @@ type Notice struct {
 // View is the request as viewer sees it now.
 func (n Notice) View(viewer Principal) RequestView { return n.runner.View(n.req, Principal(viewer)) }
 
+// ViewFor is the request as v, with its groups, sees it now.
+func (n Notice) ViewFor(v Viewer) RequestView { return n.runner.ViewFor(n.req, v) }
+
 // RanHere says this process executed the request: the run itself shows
 // its requester progress and the result where they asked, so a consumer
 // that tells requesters skips the feed's copies of them. Posted copies of
@@ -158,7 +161,7 @@ func (r *Runner) startHeld(ctx context.Context, req approval.Request, notify fun
 		// These notices describe req as approved, before this process
 		// claimed it: RanHere is false on them, so the requester is shown
 		// them, and not the feed's copies of the same steps.
-		q := Request{Source: req.Source, Principal: Principal(req.Principal), ReplyTo: req.ReplyTo,
+		q := Request{Source: req.Source, Principal: Principal(req.Principal), Groups: req.Groups, ReplyTo: req.ReplyTo,
 			Progress: func(p Progress) {
 				n := r.notice(approval.EventProgress, req)
 				n.Progress = &p
@@ -193,7 +196,7 @@ func (r *Runner) releaseHeld(ctx context.Context) {
 
 // recordFor audits a transition the system made on the requester's behalf.
 func (r *Runner) recordFor(ctx context.Context, req approval.Request, stage audit.Stage, msg string) {
-	q := Request{Source: req.Source, Principal: Principal(req.Principal)}
+	q := Request{Source: req.Source, Principal: Principal(req.Principal), Groups: req.Groups}
 	rec := decisionRecord(req, stage, "", "")
 	if msg != "" {
 		rec.Outcome, rec.Error = audit.OutcomeError, msg

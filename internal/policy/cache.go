@@ -11,10 +11,12 @@ import (
 // and memory must not grow with it.
 const defaultCacheLimit = 100_000
 
-// cacheKey identifies one question. kind keeps decisions and gates apart.
+// cacheKey identifies one question. kind keeps decisions and gates apart;
+// groups (Subject.groupsKey) keeps apart the same principal acting with
+// different groups, so one request's groups never answer for another's.
 type cacheKey struct {
-	kind                    byte   // kindDecision or kindGate
-	principal, verb, object string // verb: permission or command
+	kind                            byte   // kindDecision, kindGate or kindAnywhere
+	principal, groups, verb, object string // verb: permission or command
 }
 
 const (

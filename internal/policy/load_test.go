@@ -59,6 +59,8 @@ func TestNewRefusesBadPolicy(t *testing.T) {
 		{"principal as role", "g, shell:alice, shell:bob", `role "shell:bob"`},
 		{"pattern as role", "g, shell:alice, admin*", `role "admin*"`},
 		{"misspelt principal kind", "p, shel:alice, *, server.read", `subject "shel:alice"`},
+		{"misspelt group kind", "g, discord-rol:G1:R1, approver", `subject "discord-rol:G1:R1"`},
+		{"group as role", "g, discord:1, discord-role:G1:R1", `role "discord-role:G1:R1"`},
 		{"empty object", "p, viewer, , server.read", "empty object"},
 		{"empty command", "p2, *, *, , confirm", "empty command"},
 		{"bad CSV", `p, "viewer, *, server.read`, "not a CSV line"},

@@ -72,15 +72,15 @@ func validRoleName(s string) bool {
 func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
 // checkSubject validates the subject of a p or p2 line, or the member of a
-// g line: a role name, "*", a principal, or a principal pattern such as
-// "mcp:*" or "slack:T0123:*".
+// g line: a role name, "*", a principal or group, or a pattern of either
+// such as "mcp:*", "slack:T0123:*" or "discord-role:G1:*".
 func checkSubject(s string) error {
 	if s == "*" || validRoleName(s) {
 		return nil
 	}
 	kind, name, ok := strings.Cut(s, ":")
-	if !ok || !slices.Contains(principalKinds(), kind) {
-		return fmt.Errorf("subject %q is neither a role name nor a principal (slack:, discord:, mcp:, shell:)", s)
+	if _, group := groupKinds[kind]; !ok || !group && !slices.Contains(principalKinds(), kind) {
+		return fmt.Errorf("subject %q is neither a role name nor a principal (slack:, discord:, mcp:, shell:) nor a group (discord-role:)", s)
 	}
 	if name == "" {
 		return fmt.Errorf("subject %q: empty principal name", s)

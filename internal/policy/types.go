@@ -19,11 +19,23 @@ func Stricter(a, b Gate) Gate {
 	return a
 }
 
+// Subject is who a question is about: a principal and the groups it acts
+// with in one request, taken from the same signed payload as the principal
+// (see ValidSubject). The answer is the union: allowed when the principal
+// or any group is allowed, since the model is allow-only; a gate is the
+// strictest any of them meets.
+type Subject struct {
+	Principal string
+	Groups    []string
+}
+
 // Decision is the answer to "may principal do permission on object".
 type Decision struct {
 	Allowed bool
 	// Rule is the policy line that decided, as written in policy.csv
-	// ("p, operator, demo-*/*, server.power"), or "default deny".
+	// ("p, operator, demo-*/*, server.power"), or "default deny". A line
+	// that matched a group rather than the principal names it: "p,
+	// approver, *, approval.grant (via discord-role:G1:R9)".
 	Rule string
 }
 
@@ -32,16 +44,24 @@ type Grant struct {
 	Permission string
 	Object     string // glob over "provider/id", "*" for all
 	Via        string // role it comes through ("" when granted directly)
+	Group      string // the group it comes through ("" when the principal's own)
 	Rule       string
 }
 
 // Explanation says what a principal may do, for whoami.
 type Explanation struct {
 	Principal  string
-	Roles      []string // direct and inherited, sorted
+	Roles      []string // direct and inherited, the groups' too, sorted
+	Groups     []GroupRoles
 	Grants     []Grant
 	Gates      []GateRule // approval rules that apply to this principal
 	Generation uint64     // policy generation this explanation describes
+}
+
+// GroupRoles is one group a principal acts with and the roles it brings.
+type GroupRoles struct {
+	Group string
+	Roles []string // sorted; none when the policy grants the group nothing by role
 }
 
 // GateRule is one policy line that asks for a gate.
@@ -49,5 +69,6 @@ type GateRule struct {
 	Command string // command name glob, e.g. "reinstall" or "*"
 	Object  string
 	Gate    Gate
+	Group   string // the group it applies through ("" when the principal's own)
 	Rule    string
 }
