@@ -83,6 +83,10 @@ type Command struct {
 	Principal commands.Principal
 	// Text is what follows the slash command: "reboot web-1".
 	Text string
+	// Groups are further subjects the person acts as in this request,
+	// from the same signed payload only (Discord's member roles, as
+	// discord-role:<guild>:<role>); see commands.Request.Groups.
+	Groups []string
 	// Name and Args are a command the platform parsed already (Discord's
 	// typed options): the registry's command name and its raw arguments,
 	// as commands.Request takes them. When Name is set, Text is unused.
@@ -97,6 +101,7 @@ type Command struct {
 // Press is one button press.
 type Press struct {
 	Principal commands.Principal
+	Groups    []string // as Command.Groups
 	Button    Button
 	ReplyTo   json.RawMessage
 	// Ephemeral says the pressed message is seen by the presser alone,
@@ -136,12 +141,12 @@ func (cv *Conversations) start(who commands.Principal, r Replier, work func(cont
 // Wait blocks until every command and press under way has answered.
 func (cv *Conversations) Wait() { cv.wg.Wait() }
 
-func (cv *Conversations) request(who commands.Principal, replyTo json.RawMessage) commands.Request {
-	return commands.Request{Source: cv.source, Principal: who, ReplyTo: replyTo, CanConfirm: true}
+func (cv *Conversations) request(who commands.Principal, groups []string, replyTo json.RawMessage) commands.Request {
+	return commands.Request{Source: cv.source, Principal: who, Groups: groups, ReplyTo: replyTo, CanConfirm: true}
 }
 
 func (cv *Conversations) command(ctx context.Context, c Command) {
-	q := cv.request(c.Principal, c.ReplyTo)
+	q := cv.request(c.Principal, c.Groups, c.ReplyTo)
 	visible, title := cv.classify(c)
 	var prog *progressMessage
 	if visible {

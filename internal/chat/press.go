@@ -28,11 +28,11 @@ func (cv *Conversations) press(ctx context.Context, p Press) {
 // the prompt stays as it was for its requester.
 func (cv *Conversations) confirmOrCancel(ctx context.Context, p Press) {
 	id := p.Button.Arg
-	q := cv.request(p.Principal, p.ReplyTo)
+	q := cv.request(p.Principal, p.Groups, p.ReplyTo)
 	var prog *progressMessage
 	confirm := p.Button.Action == string(commands.ActionConfirm)
 	if confirm {
-		if v, err := cv.runner.Lookup(ctx, id, p.Principal); err == nil {
+		if v, err := cv.runner.LookupFor(ctx, id, commands.Viewer{Principal: p.Principal, Groups: p.Groups}); err == nil {
 			prog = cv.newProgress(ctx, p.Reply, v.Command+" "+v.Target.String(), p.Principal)
 			q.Progress = prog.step
 		}
@@ -96,7 +96,7 @@ func (cv *Conversations) replace(ctx context.Context, p Press, r Reply, secret *
 // right to approve, already decided).
 func (cv *Conversations) decide(ctx context.Context, p Press) {
 	approve := p.Button.Action == string(commands.ActionApprove)
-	_, err := cv.runner.Decide(ctx, cv.request(p.Principal, p.ReplyTo), p.Button.Arg, approve, "")
+	_, err := cv.runner.Decide(ctx, cv.request(p.Principal, p.Groups, p.ReplyTo), p.Button.Arg, approve, "")
 	if err != nil {
 		cv.try(p.Reply.Ephemeral(ctx, Reply{Err: err}), "refuse a press")
 	}

@@ -34,7 +34,7 @@ func openApp(t testing.TB) *app.App {
 	t.Helper()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "policy.csv")
-	extra := fmt.Sprintf("\ng, discord:%s, demo-owner\ng, discord:%s, demo-owner\ng, discord:%s, approver\ng, discord:%s, viewer\n", alice, bob, bob, carol)
+	extra := fmt.Sprintf("\ng, discord:%s, demo-owner\ng, discord:%s, demo-owner\ng, discord:%s, approver\ng, discord:%s, viewer\ng, discord-role:%s:500, approver\n", alice, bob, bob, carol, guild)
 	if err := os.WriteFile(path, []byte(vpsops.DefaultPolicy+extra), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -237,5 +237,40 @@ func TestDiscordRefusesForgedStaleAndAnswersPingAndTheUndecodable(t *testing.T) 
 	status, body, err := fake.PostSigned(context.Background(), url, i.JSON())
 	if err != nil || status != 200 || !strings.Contains(string(body), "cannot read this interaction") || !strings.Contains(string(body), `"flags":64`) {
 		t.Fatalf("an undecodable interaction: %d %s %v", status, body, err)
+	}
+}
+
+// A Discord role mapped to approver in the policy lets its members
+// approve; the role comes from the signed interaction.
+func TestDiscordRoleMappedApprover(t *testing.T) {
+	fake := newFake(t)
+	b := startHTTPBot(t, fake)
+	ask := b.send(t, fake, alice, discordtest.Command("vps", discordtest.SubCommand("delete", discordtest.String("server", "demo-nyc/nyc-201"))))
+	prompt := answered(t, fake, ask.ID, "vps:confirm:")
+	id := requestIDIn(t, prompt)
+	b.send(t, fake, alice, discordtest.Component("vps:confirm:"+id, 2, prompt.ID))
+	const dana = "1005" // no grant of her own; the oncall role (500) approves
+	press := func(roles ...string) discordtest.Interaction {
+		i := discordtest.Component("vps:approve:"+id, 2, prompt.ID)
+		i.GuildID, i.ChannelID, i.UserID, i.Roles = guild, opsChan, dana, roles
+		got, status, body, err := fake.PostInteraction(context.Background(), b.http.URL+discordchat.InteractionsPath, i)
+		if err != nil || status != http.StatusOK {
+			t.Fatalf("%d %s %v", status, body, err)
+		}
+		return got
+	}
+	refused := press("600")
+	answered(t, fake, refused.ID, "no request") // the same answer as for an unknown id
+	press("500")
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if _, err := fake.Wait(ctx, func(discordtest.State) bool {
+		v, err := b.app.Runner.Lookup(context.Background(), id, "discord:"+alice)
+		return err == nil && v.State.Terminal()
+	}); err != nil {
+		t.Fatal("the role-mapped approval never ran the request")
+	}
+	if v, _ := b.app.Runner.Lookup(context.Background(), id, "discord:"+alice); v.DecidedBy != "discord:"+dana {
+		t.Fatalf("decided by %q", v.DecidedBy)
 	}
 }

@@ -45,7 +45,7 @@ func (a *Adapter) command(i *discordgo.Interaction, who commands.Principal, user
 	if err != nil {
 		return errorResponse(a.runner.Refused(context.Background(), commands.Request{Source: Source, Principal: who}, err))
 	}
-	c := chat.Command{Principal: who, Name: name, Args: args}
+	c := chat.Command{Principal: who, Groups: roles(i), Name: name, Args: args}
 	visible := a.conv.Visible(c)
 	r := a.newReplier(i, user, acked, !visible, false)
 	c.ReplyTo, c.Reply = r.replyTo(), r
@@ -65,7 +65,7 @@ func (a *Adapter) press(i *discordgo.Interaction, who commands.Principal, user s
 	}
 	ephemeral := i.Message != nil && i.Message.Flags&discordgo.MessageFlagsEphemeral != 0
 	r := a.newReplier(i, user, acked, ephemeral, true)
-	a.conv.Press(chat.Press{Principal: who, Button: b, ReplyTo: r.replyTo(), Ephemeral: ephemeral, Reply: r})
+	a.conv.Press(chat.Press{Principal: who, Groups: roles(i), Button: b, ReplyTo: r.replyTo(), Ephemeral: ephemeral, Reply: r})
 	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate}
 }
 
@@ -83,6 +83,24 @@ func identity(i *discordgo.Interaction) (commands.Principal, string, error) {
 		return "", "", fault.Errorf(fault.Invalid, "discord interaction: no user")
 	}
 	return commands.Principal("discord:" + id), id, nil
+}
+
+// roles are the member's roles in the guild the interaction came from,
+// as policy subjects (discord-role:<guild>:<role>), so that a role such
+// as "oncall" can be granted approver. They come from the signed
+// interaction only, never from a cache of the guild a forged request
+// could fill; a direct message has none.
+func roles(i *discordgo.Interaction) []string {
+	if i.Member == nil || !isSnowflake(i.GuildID) {
+		return nil
+	}
+	var out []string
+	for _, r := range i.Member.Roles {
+		if isSnowflake(r) && r != i.GuildID { // the guild id is @everyone's role
+			out = append(out, "discord-role:"+i.GuildID+":"+r)
+		}
+	}
+	return out
 }
 
 // isSnowflake reports whether s is a Discord id.
