@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -53,7 +54,8 @@ func FuzzRender(f *testing.F) {
 		} {
 			msg := Render(r)
 			if err := CheckLimits(msg); err != nil {
-				t.Fatalf("breaks a limit: %v", err)
+				b, _ := json.Marshal(msg)
+				t.Fatalf("breaks a limit: %v\n%s", err, b)
 			}
 			for _, s := range texts(t, msg) {
 				if !utf8.ValidString(s) {

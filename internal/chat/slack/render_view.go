@@ -51,7 +51,9 @@ func viewDoc(v commands.RequestView) layout {
 	}
 	d.add(fieldSections(viewFieldTexts(v), maxViewFieldSections)...)
 	if v.Progress != nil {
-		d.add(textSection(progressLine(*v.Progress)))
+		if line := progressLine(*v.Progress); line != "" { // a step with no words and no figure shows nothing
+			d.add(textSection(line))
+		}
 	}
 
 	var buttons []slack.BlockElement
