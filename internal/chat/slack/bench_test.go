@@ -45,7 +45,10 @@ import (
 // viewer, the demo fleet answering at once.
 func BenchmarkSlashCommandAck(b *testing.B) {
 	benchAck(b, slackchat.CommandsPath, func(fake *slacktest.Server, i int) []byte {
-		return fake.Slash(slacktest.SlashCommand{User: carol, Channel: ops, Text: "status demo-fra/fra-101"}).Body()
+		// A different viewer each time: the chat layer paces each person
+		// (20 at once, then one a second), and one person would soon be
+		// measuring "slow down" instead of the command.
+		return fake.Slash(slacktest.SlashCommand{User: benchUser(i), Channel: ops, Text: "status demo-fra/fra-101"}).Body()
 	}, "fra-101")
 }
 
@@ -55,13 +58,16 @@ func BenchmarkSlashCommandAck(b *testing.B) {
 // to the presser afterwards.
 func BenchmarkInteractionAck(b *testing.B) {
 	benchAck(b, slackchat.InteractionsPath, func(fake *slacktest.Server, i int) []byte {
-		return fake.Actions(slacktest.BlockActions{User: bob, Channel: approvals, Actions: []slacktest.Action{{
+		return fake.Actions(slacktest.BlockActions{User: benchUser(i), Channel: approvals, Actions: []slacktest.Action{{
 			ActionID: "vps:approve", Value: "r-zzzzzzzz", Type: "button", Text: "Approve",
 			// Slack stamps every press; the adapter acts once per stamp.
 			ActionTS: fmt.Sprintf("1765058400.%06d", i),
 		}}}).Body()
 	}, ":x:")
 }
+
+// benchUser is one of 1,000 viewers (policy: slack:T0FAKE:UV*).
+func benchUser(i int) string { return fmt.Sprintf("UV%04d", i%1000) }
 
 // benchAck times the acknowledgement of the requests body makes, posted
 // to path; want is in the answer each gets through its response_url.

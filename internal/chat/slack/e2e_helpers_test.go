@@ -42,7 +42,7 @@ func principal(user string) commands.Principal {
 func testPolicy(t testing.TB, dir string) string {
 	t.Helper()
 	path := filepath.Join(dir, "policy.csv")
-	extra := fmt.Sprintf("\ng, %s, demo-owner\ng, %s, demo-owner\ng, %s, approver\ng, %s, viewer\ng, mcp:ops-agent, demo-owner\n",
+	extra := fmt.Sprintf("\ng, %s, demo-owner\ng, %s, demo-owner\ng, %s, approver\ng, %s, viewer\ng, mcp:ops-agent, demo-owner\ng, slack:T0FAKE:UV*, viewer\n",
 		principal(alice), principal(bob), principal(bob), principal(carol))
 	if err := os.WriteFile(path, []byte(vpsops.DefaultPolicy+extra), 0o600); err != nil {
 		t.Fatal(err)
