@@ -280,6 +280,11 @@ func (a *Approvals) claim(ctx context.Context, n commands.Notice, v commands.Req
 		return c, nil // posted; only the record is missing
 	case c == nil && (v.State != approval.Pending || inChannel(posts, a.platform.ApprovalsChannel())):
 		return nil, nil
+	case a.platform.ApprovalsChannel() == "":
+		// No approvals channel on this platform: requests are decided
+		// elsewhere (the shell, the other platform); posts made before
+		// are still edited.
+		return nil, nil
 	}
 	// Renewed right before posting too: the lease must cover the call.
 	won, err := a.runner.ClaimPosting(ctx, n.ID, a.platform.Name(), a.runner.Instance())
