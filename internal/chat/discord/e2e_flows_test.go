@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vpsops/vpsops/internal/app"
 	"github.com/vpsops/vpsops/internal/approval"
 	"github.com/vpsops/vpsops/internal/audit"
 	"github.com/vpsops/vpsops/internal/chat/discord/discordtest"
@@ -255,8 +256,11 @@ func TestAutocompleteOffersOnlyWhatTheCallerMaySee(t *testing.T) {
 func TestPastFifteenMinutesRepliesMoveToBotMessages(t *testing.T) {
 	clock := &testClock{}
 	fake := newFakeAt(t, clock)
-	// A reinstall takes about 6 s: time for the clock to move while it runs.
-	b := startBot(t, fake, openAppAt(t, dbPath(t), 5), clock, false)
+	// The app lives on a clock of its own that stands still: the reinstall
+	// (30 ms of it) stays under way until the test moves it on, after the
+	// 15 minutes of Discord's clock have passed.
+	appClock := &stillClock{now: time.Now()}
+	b := startBot(t, fake, openAppOn(t, dbPath(t), 1000, app.Options{Clock: appClock.Now}), clock, false)
 	ask := b.deliver(t, fake, alice, discordtest.Command("vps", discordtest.SubCommand("reinstall",
 		discordtest.String("server", "demo-fra/fra-101"), discordtest.String("image", "debian-12"))))
 	prompt := answered(t, fake, ask.ID, "vps:confirm:")
@@ -267,6 +271,7 @@ func TestPastFifteenMinutesRepliesMoveToBotMessages(t *testing.T) {
 		t.Fatalf("the progress message is not the press's follow-up: %+v", progress)
 	}
 	clock.Advance(16 * time.Minute)
+	appClock.Advance(time.Second)
 
 	waitFor(t, fake, "the result in a bot message", func(st discordtest.State) bool {
 		for _, m := range st.Messages[opsChan] {

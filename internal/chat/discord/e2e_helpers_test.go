@@ -46,6 +46,25 @@ func (c *testClock) Advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
+// stillClock is a clock that moves only when the test moves it: the
+// app's, to hold a demo operation mid-way for as long as a test needs.
+type stillClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *stillClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *stillClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
 // newFakeAt is newFake living on clock.
 func newFakeAt(t testing.TB, clock *testClock) *discordtest.Server {
 	t.Helper()
@@ -61,6 +80,12 @@ func dbPath(t testing.TB) string { return filepath.Join(t.TempDir(), "vpsops.db"
 // AI assistant that may operate the demo fleet).
 func openAppAt(t testing.TB, db string, speed float64, change ...func(*config.Config)) *app.App {
 	t.Helper()
+	return openAppOn(t, db, speed, app.Options{}, change...)
+}
+
+// openAppOn is openAppAt with the app's options (its clock).
+func openAppOn(t testing.TB, db string, speed float64, o app.Options, change ...func(*config.Config)) *app.App {
+	t.Helper()
 	path := filepath.Join(filepath.Dir(db), "policy.csv")
 	extra := fmt.Sprintf("\ng, discord:%s, demo-owner\ng, discord:%s, demo-owner\ng, discord:%s, approver\ng, discord:%s, viewer\ng, mcp:ops-agent, demo-owner\n",
 		alice, bob, bob, carol)
@@ -74,7 +99,7 @@ func openAppAt(t testing.TB, db string, speed float64, change ...func(*config.Co
 	for _, c := range change {
 		c(cfg)
 	}
-	a, err := app.Open(context.Background(), cfg, app.Options{})
+	a, err := app.Open(context.Background(), cfg, o)
 	if err != nil {
 		t.Fatal(err)
 	}
