@@ -57,17 +57,7 @@ func TestADuplicateInteractionIsActedOnOnce(t *testing.T) {
 		t.Fatalf("the second delivery: %d %s", second, body)
 	}
 	b.ad.Wait()
-	recs, err := b.app.Audit.Query(context.Background(), audit.Filter{Principal: "discord:" + alice})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ran := 0
-	for _, r := range recs {
-		if r.Stage == audit.StageExecuted {
-			ran++
-		}
-	}
-	if ran != 1 {
+	if ran := counted(t, b.app, audit.Filter{Principal: "discord:" + alice}, audit.StageExecuted); ran != 1 {
 		t.Fatalf("one reboot delivered twice ran %d times", ran)
 	}
 }

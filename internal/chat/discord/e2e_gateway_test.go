@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vpsops/vpsops/internal/audit"
 	"github.com/vpsops/vpsops/internal/chat/discord/discordtest"
 )
 
@@ -73,5 +74,29 @@ func TestGatewayAnswersAnUndecodableInteraction(t *testing.T) {
 	b.ad.Wait()
 	if n := fake.Calls(discordtest.RouteFollowUp); n != 0 {
 		t.Fatalf("the undecodable press was acted on: %d follow-ups", n)
+	}
+}
+
+// An INTERACTION_CREATE dispatched twice (as a resume replays what the
+// client may have missed) is acted on once.
+func TestGatewayActsOnceOnAReplayedInteraction(t *testing.T) {
+	clock := &testClock{}
+	fake := newFakeAt(t, clock)
+	b := startBot(t, fake, openAppAt(t, dbPath(t), 1000), clock, true)
+	i := discordtest.Command("vps", discordtest.SubCommand("reboot", discordtest.String("server", "demo-fra/fra-101")))
+	i.GuildID, i.ChannelID, i.UserID = guild, opsChan, alice
+	i = fake.Mint(i)
+	for range 2 {
+		if err := fake.Dispatch("INTERACTION_CREATE", i.JSON()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	answered(t, fake, i.ID, "<@"+alice+">", "demo-fra/fra-101")
+	waitFor(t, fake, "both deliveries answered", func(st discordtest.State) bool {
+		return st.Calls[discordtest.RouteCallback] == 2
+	})
+	b.ad.Wait()
+	if ran := counted(t, b.app, audit.Filter{Principal: "discord:" + alice}, audit.StageExecuted); ran != 1 {
+		t.Fatalf("one reboot dispatched twice ran %d times", ran)
 	}
 }

@@ -239,7 +239,13 @@ func confirmed(t *testing.T, b *bot, fake *discordtest.Server, sub string, serve
 // stages counts id's audit records of stage.
 func stages(t testing.TB, a *app.App, id string, stage audit.Stage) int {
 	t.Helper()
-	recs, err := a.Audit.Query(context.Background(), audit.Filter{ApprovalID: id})
+	return counted(t, a, audit.Filter{ApprovalID: id}, stage)
+}
+
+// counted counts the audit records f selects that are of stage.
+func counted(t testing.TB, a *app.App, f audit.Filter, stage audit.Stage) int {
+	t.Helper()
+	recs, err := a.Audit.Query(context.Background(), f)
 	if err != nil {
 		t.Fatal(err)
 	}
