@@ -173,20 +173,21 @@ func TestProgressIsEditedInPlaceAndSecretsStayPrivate(t *testing.T) {
 	if n := len(final.Messages[opsChan]); n != 1 {
 		t.Fatalf("%d messages in the channel for one reinstall", n)
 	}
-	noSecretInPublic(t, final)
+	noSecretInPublic(t, final, rootPassword(t, secret))
 	t.Logf("the progress message went through %d versions", len(m.History))
 }
 
-// noSecretInPublic fails when a secret shows anywhere but an ephemeral
-// answer: a channel message or a follow-up others see.
-func noSecretInPublic(t *testing.T, st discordtest.State) {
+// noSecretInPublic fails when secret shows anywhere but an ephemeral
+// answer or a direct message: a channel message or a follow-up others see.
+func noSecretInPublic(t *testing.T, st discordtest.State, secret string) {
 	t.Helper()
 	check := func(m discordtest.Message) {
+		if _, dm := dmOwner(st, m.ChannelID); m.Ephemeral || dm {
+			return
+		}
 		for _, v := range m.History {
-			if strings.Contains(shows(v), "Only you can see") && !m.Ephemeral {
-				if _, dm := dmOwner(st, m.ChannelID); !dm {
-					t.Fatalf("a secret in a visible message of %s: %s", m.ChannelID, shows(v))
-				}
+			if strings.Contains(shows(v), secret) {
+				t.Fatalf("a secret in a visible message of %s: %s", m.ChannelID, shows(v))
 			}
 		}
 	}
@@ -203,6 +204,29 @@ func noSecretInPublic(t *testing.T, st discordtest.State) {
 			check(m)
 		}
 	}
+}
+
+// rootPassword is the root password a message shows in its embeds.
+func rootPassword(t *testing.T, m discordtest.Message) string {
+	t.Helper()
+	var embeds []struct {
+		Fields []struct {
+			Name  string `json:"name"`
+			Value string `json:"value"`
+		} `json:"fields"`
+	}
+	if err := json.Unmarshal(m.Now().Embeds, &embeds); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range embeds {
+		for _, f := range e.Fields {
+			if f.Name == "root password" && len(strings.Trim(f.Value, "`")) >= 8 {
+				return strings.Trim(f.Value, "`")
+			}
+		}
+	}
+	t.Fatalf("no root password in %s", m.Now().Embeds)
+	return ""
 }
 
 // dmOwner is the user whose direct message channel ch is.
@@ -282,13 +306,11 @@ func TestPastFifteenMinutesRepliesMoveToBotMessages(t *testing.T) {
 		}
 		return false
 	})
+	var secret discordtest.Message
 	waitFor(t, fake, "the root password in alice's direct messages", func(st discordtest.State) bool {
-		ch, ok := st.DMs[alice]
-		if !ok {
-			return false
-		}
-		for _, m := range st.Messages[ch] {
-			if strings.Contains(shows(m.Now()), "Only you can see") {
+		for _, m := range st.Messages[st.DMs[alice]] {
+			if strings.Contains(shows(m.Now()), "root password") {
+				secret = m
 				return true
 			}
 		}
@@ -299,5 +321,5 @@ func TestPastFifteenMinutesRepliesMoveToBotMessages(t *testing.T) {
 	if len(st.DMs) != 1 {
 		t.Fatalf("direct messages to %v; only alice asked", st.DMs)
 	}
-	noSecretInPublic(t, st)
+	noSecretInPublic(t, st, rootPassword(t, secret))
 }
