@@ -115,7 +115,14 @@ func (a *Adapter) Start(ctx context.Context) error {
 		a.log.Warn("discord: gateway connection lost; reconnecting")
 	})
 	a.s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) { a.log.Info("discord: gateway session resumed") })
-	a.s.AddHandler(func(_ *discordgo.Session, ic *discordgo.InteractionCreate) { a.gatewayInteraction(ic.Interaction) })
+	// Interactions are read from the raw event: discordgo hands its typed
+	// handler a zero interaction when it cannot decode one (an unknown
+	// component type), which could not even be answered.
+	a.s.AddHandler(func(_ *discordgo.Session, e *discordgo.Event) {
+		if e.Type == interactionCreate {
+			a.gatewayEvent(e.RawData)
+		}
+	})
 	if err := a.s.Open(); err != nil {
 		return fmt.Errorf("discord: connecting to the gateway: %w", classify("gateway", err))
 	}

@@ -39,6 +39,14 @@ func (a *Adapter) Routes(mux *http.ServeMux, refusals *chat.Refusals) error {
 			http.Error(w, err.Error(), status(err))
 			return
 		}
+		if !json.Valid(body) {
+			// Signed, yet not JSON: nothing Discord sends, and no
+			// interaction to answer; a plain 400, not "unknown component".
+			err := fault.Errorf(fault.Invalid, "discord interaction: not JSON")
+			a.refused(r.Context(), refusals, err)
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
 		var i discordgo.Interaction
 		var resp *discordgo.InteractionResponse
 		acked := make(chan struct{})

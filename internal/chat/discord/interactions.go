@@ -121,12 +121,34 @@ func undecodable() *discordgo.InteractionResponse {
 	return errorResponse(fault.Errorf(fault.Invalid, "vpsops cannot read this interaction (an unknown component type); use /vps"))
 }
 
-// gatewayInteraction answers an interaction that came over the gateway:
-// the callback is a REST call, made before any reply.
-func (a *Adapter) gatewayInteraction(i *discordgo.Interaction) {
+// interactionCreate is the gateway event that carries an interaction.
+const interactionCreate = "INTERACTION_CREATE"
+
+// gatewayEvent answers an interaction that came over the gateway: the
+// callback is a REST call, made before any reply. One discordgo cannot
+// decode gets the private error, through the id and token it carried.
+func (a *Adapter) gatewayEvent(raw []byte) {
+	var i discordgo.Interaction
+	if err := json.Unmarshal(raw, &i); err != nil {
+		var head struct {
+			ID    string `json:"id"`
+			Token string `json:"token"`
+		}
+		if json.Unmarshal(raw, &head) != nil || !isSnowflake(head.ID) || head.Token == "" {
+			a.log.Warn("discord: an unreadable interaction came over the gateway", "what", shortType(raw))
+			return
+		}
+		a.log.Warn("discord: an undecodable interaction came over the gateway", "what", shortType(raw))
+		a.respond(&discordgo.Interaction{ID: head.ID, Token: head.Token}, undecodable())
+		return
+	}
 	acked := make(chan struct{})
 	defer close(acked)
-	resp := a.interaction(i, acked)
+	a.respond(&i, a.interaction(&i, acked))
+}
+
+// respond sends an interaction's first answer over REST.
+func (a *Adapter) respond(i *discordgo.Interaction, resp *discordgo.InteractionResponse) {
 	if err := a.s.InteractionRespond(i, resp); err != nil {
 		a.log.Warn("discord: answering an interaction failed", "err", classify("interaction callback", err))
 	}

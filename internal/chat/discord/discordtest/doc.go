@@ -35,6 +35,9 @@
 //     Channel (10003) and Unknown Message (10008), allowed_mentions
 //     recorded, every version kept. Ephemeral messages never show in a
 //     channel.
+//   - Direct messages: POST /users/@me/channels opens the bot's channel
+//     with a user (the same one each time, listed in State.DMs), which
+//     then takes channel messages like any other.
 //   - Message limits (CheckMessage, exported for renderer tests), refused
 //     with 400 Invalid Form Body (50035) and Discord's errors object;
 //     empty messages with 50006.

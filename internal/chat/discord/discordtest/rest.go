@@ -103,6 +103,7 @@ func (s *Server) routes() http.Handler {
 		RouteGuildCommands:  {true, (*Server).overwriteCommands},
 		RouteGetGlobal:      {true, (*Server).getCommands},
 		RouteGetGuild:       {true, (*Server).getCommands},
+		RouteDMCreate:       {true, (*Server).dmCreate},
 	}
 	for name, rt := range table {
 		method, path, _ := strings.Cut(name, " ")

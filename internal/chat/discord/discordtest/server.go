@@ -155,8 +155,11 @@ func (s *Server) changedLocked() {
 	s.changed = make(chan struct{})
 }
 
-// knownChannel reports whether channel id exists.
-func (s *Server) knownChannel(id string) bool { return slices.Contains(s.opts.Channels, id) }
+// knownChannel reports whether channel id exists: one of the guild's, or
+// a direct message channel the bot opened. Call with mu held.
+func (s *Server) knownChannel(id string) bool {
+	return slices.Contains(s.opts.Channels, id) || s.dmChannelLocked(id)
+}
 
 // httpClient is what PostSigned sends with.
 var httpClient = &http.Client{Timeout: 30 * time.Second}

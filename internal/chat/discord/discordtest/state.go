@@ -104,6 +104,9 @@ type State struct {
 	Overwrites map[string]int // bulk overwrites accepted per scope
 	Gateway    Gateway
 	Calls      map[string]int // route → calls, refused ones included; see Fail
+	// DMs are the direct message channels the bot opened: user id →
+	// channel id, whose messages are in Messages.
+	DMs map[string]string
 }
 
 // Message returns message id wherever it is: a channel or an interaction.
@@ -148,6 +151,7 @@ type state struct {
 	overwrites   map[string]int
 	gateway      Gateway
 	calls        map[string]int
+	dms          map[string]string // user id → direct message channel id
 }
 
 func newState() state {
@@ -159,6 +163,7 @@ func newState() state {
 		commands:     map[string][]StoredCommand{},
 		overwrites:   map[string]int{},
 		calls:        map[string]int{},
+		dms:          map[string]string{},
 	}
 }
 
@@ -183,6 +188,7 @@ func (s *Server) snapshotLocked() State {
 		Overwrites:   maps.Clone(s.st.overwrites),
 		Gateway:      s.st.gateway,
 		Calls:        maps.Clone(s.st.calls),
+		DMs:          maps.Clone(s.st.dms),
 	}
 	st.Gateway.Dispatched = slices.Clone(s.st.gateway.Dispatched)
 	st.Gateway.Live = len(s.conns)
