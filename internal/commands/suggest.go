@@ -8,20 +8,21 @@ import (
 	"time"
 
 	"github.com/vpsops/vpsops/internal/approval"
+	"github.com/vpsops/vpsops/internal/policy"
 	"github.com/vpsops/vpsops/internal/providers"
 )
 
 // Suggest offers at most max values for argument arg of command as
-// someone types it (Discord's autocomplete): server references the
+// someone (with the groups of their signed payload) types it (Discord's autocomplete): server references the
 // principal may act on with the command (matched by reference or name),
 // configured providers, or the ids of requests waiting for them. It
 // decides nothing (every value is checked again when the command runs)
 // and reveals nothing the principal could not list: a server the policy
 // hides is never offered. Listings are kept for a few seconds, because
 // it is asked at every keystroke.
-func (r *Runner) Suggest(ctx context.Context, who Principal, command, arg, typed string, max int) []string {
+func (r *Runner) Suggest(ctx context.Context, who Viewer, command, arg, typed string, max int) []string {
 	cmd := r.reg.Lookup(command)
-	if cmd == nil || max <= 0 || who.MCP() {
+	if cmd == nil || max <= 0 || who.Principal.MCP() || policy.ValidSubject(who.subject()) != nil {
 		return nil
 	}
 	var kind Kind = -1
@@ -50,7 +51,7 @@ func (r *Runner) Suggest(ctx context.Context, who Principal, command, arg, typed
 			perm = "server.read"
 		}
 		for _, s := range r.suggestions.servers(ctx, r.fleet, r.clock) {
-			if r.policy.Decide(string(who), perm, s.Ref()).Allowed {
+			if r.policy.DecideFor(who.subject(), perm, s.Ref()).Allowed {
 				add(s.Ref(), s.Name)
 			}
 		}
@@ -62,7 +63,7 @@ func (r *Runner) Suggest(ctx context.Context, who Principal, command, arg, typed
 		reqs, err := r.approvals.List(ctx, approval.Filter{States: []approval.State{approval.Confirming, approval.Pending}, Limit: 100})
 		if err == nil {
 			for _, q := range reqs {
-				if q.Principal == string(who) || r.CanApprove(who, q) {
+				if q.Principal == string(who.Principal) || r.CanApproveFor(who, q) {
 					add(q.ID, q.Target)
 				}
 			}

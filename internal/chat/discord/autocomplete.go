@@ -23,7 +23,7 @@ func (a *Adapter) autocomplete(i *discordgo.Interaction, who commands.Principal)
 	if err == nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*callTimeout/10)
 		defer cancel()
-		for _, v := range a.runner.Suggest(ctx, who, cmd, arg.Name, typed, maxChoices) {
+		for _, v := range a.runner.Suggest(ctx, commands.Viewer{Principal: who, Groups: roles(i)}, cmd, arg.Name, typed, maxChoices) {
 			choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: v, Value: v})
 		}
 	}
