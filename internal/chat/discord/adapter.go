@@ -55,6 +55,7 @@ type Adapter struct {
 	// twice (an HTTP retry, a gateway resume), and it must act once.
 	seen     *chat.Replays
 	verifier *Verifier
+	refusals *chat.Refusals // what was refused, recorded once a minute
 }
 
 // callTimeout bounds one REST call.
@@ -87,7 +88,8 @@ func New(ctx context.Context, runner *commands.Runner, cfg Config) (*Adapter, er
 	s.ShouldReconnectOnError = true
 	s.MaxRestRetries = 2
 	a := &Adapter{cfg: cfg, s: s, runner: runner, log: cfg.Logger.With("platform", Source),
-		notices: chat.NewQueue(), seen: chat.NewReplays(15*time.Minute, cfg.Clock)}
+		notices: chat.NewQueue(), seen: chat.NewReplays(15*time.Minute, cfg.Clock),
+		refusals: chat.NewRefusals(time.Minute)}
 	if cfg.HTTPMode() {
 		if a.verifier, err = NewVerifier(cfg.PublicKey, cfg.Clock, 0); err != nil {
 			return nil, err

@@ -1,10 +1,12 @@
 package discord_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
 	"github.com/vpsops/vpsops/internal/audit"
+	discordchat "github.com/vpsops/vpsops/internal/chat/discord"
 	"github.com/vpsops/vpsops/internal/chat/discord/discordtest"
 )
 
@@ -74,6 +76,10 @@ func TestGatewayAnswersAnUndecodableInteraction(t *testing.T) {
 	b.ad.Wait()
 	if n := fake.Calls(discordtest.RouteFollowUp); n != 0 {
 		t.Fatalf("the undecodable press was acted on: %d follow-ups", n)
+	}
+	// Refused on the record, as over HTTP.
+	if recs, err := b.app.Audit.Query(context.Background(), audit.Filter{Principal: string(discordchat.Unverified)}); err != nil || len(recs) == 0 {
+		t.Fatalf("the undecodable interaction is not on the record: %v %v", recs, err)
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -30,7 +29,7 @@ func (a *Adapter) Routes(mux *http.ServeMux, refusals *chat.Refusals) error {
 		return fault.Errorf(fault.Invalid, "discord: the interactions endpoint needs public_key")
 	}
 	if refusals == nil {
-		refusals = chat.NewRefusals(time.Minute)
+		refusals = a.refusals
 	}
 	mux.HandleFunc("POST "+InteractionsPath, func(w http.ResponseWriter, r *http.Request) {
 		body, err := a.verifier.Verify(r)

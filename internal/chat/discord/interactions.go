@@ -138,7 +138,7 @@ func (a *Adapter) gatewayEvent(raw []byte) {
 			a.log.Warn("discord: an unreadable interaction came over the gateway", "what", shortType(raw))
 			return
 		}
-		a.log.Warn("discord: an undecodable interaction came over the gateway", "what", shortType(raw))
+		a.refused(context.Background(), a.refusals, fault.Errorf(fault.Invalid, "discord interaction over the gateway: undecodable (%s)", shortType(raw)))
 		a.respond(&discordgo.Interaction{ID: head.ID, Token: head.Token}, undecodable())
 		return
 	}
