@@ -1,9 +1,7 @@
 package discord
 
 import (
-	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -17,7 +15,6 @@ import (
 // of rows.
 const (
 	maxPageRows = 40  // rows a page shows at most: a screenful
-	maxCell     = 60  // runes of one cell; longer ones are cut
 	maxRowLine  = 300 // characters of one row
 	codeFence   = "```"
 )
@@ -28,91 +25,38 @@ const (
 	labelNext     = "Next"
 )
 
-// grid is a table as aligned lines, safe inside a code block.
+// grid is a table as aligned lines, safe inside a code block
+// (chat.GridOf), with the longest row line.
 type grid struct {
-	header string   // the column names, "" when there are none
-	rows   []string // one line per row
-	widest int      // the longest row line
+	chat.Grid
+	widest int
 }
 
 func gridOf(t *commands.Table) *grid {
-	cols := len(t.Columns)
-	if cols == 0 { // rows without names: show every cell
-		for _, r := range t.Rows {
-			cols = max(cols, len(r))
-		}
-	}
-	cells := func(r []string) []string {
-		out := make([]string, cols)
-		for i := range min(cols, len(r)) {
-			out[i] = cell(r[i])
-		}
-		return out
-	}
-	head := cells(t.Columns)
-	body := make([][]string, len(t.Rows))
-	widths := make([]int, cols)
-	for i, r := range t.Rows {
-		body[i] = cells(r)
-	}
-	for _, r := range append([][]string{head}, body...) {
-		for i, c := range r {
-			widths[i] = max(widths[i], utf8.RuneCountInString(c))
-		}
-	}
-	g := &grid{}
-	if len(t.Columns) > 0 {
-		g.header = alignRow(head, widths)
-	}
-	for _, r := range body {
-		l := alignRow(r, widths)
-		g.rows = append(g.rows, l)
+	g := &grid{Grid: chat.GridOf(t, func(l string) string { return plainClip(l, maxRowLine) })}
+	for _, l := range g.Rows {
 		g.widest = max(g.widest, textLen(l))
 	}
 	return g
 }
 
-// cell is one value as a table shows it: one line, never ending the code
-// block it is in, cut to maxCell runes.
-func cell(s string) string {
-	s = bounded(s, 4*maxCell) // only maxCell runes show: clean no more
-	s = codeSafe(oneLine(s))
-	if utf8.RuneCountInString(s) <= maxCell {
-		return s
-	}
-	return string([]rune(s)[:maxCell-1]) + cutMark
-}
-
-// alignRow pads each cell to its column's width, as the shell does.
-func alignRow(cells []string, widths []int) string {
-	parts := make([]string, len(cells))
-	for i, c := range cells {
-		parts[i] = c + strings.Repeat(" ", widths[i]-utf8.RuneCountInString(c))
-	}
-	l := strings.TrimRight(strings.Join(parts, "  "), " ")
-	if l == "" {
-		l = " " // an empty row still takes its line
-	}
-	return plainClip(l, maxRowLine)
-}
-
 // overhead is what a code block takes besides its rows.
 func (g *grid) overhead() int {
 	n := len(codeFence+"\n") + len(codeFence)
-	if g.header != "" {
-		n += textLen(g.header) + 1
+	if g.Header != "" {
+		n += textLen(g.Header) + 1
 	}
 	return n
 }
 
 // fullLen is the most a code block of every row could take.
-func (g *grid) fullLen() int { return g.overhead() + len(g.rows)*(g.widest+1) }
+func (g *grid) fullLen() int { return g.overhead() + len(g.Rows)*(g.widest+1) }
 
 // block is rows as one code block, under the header.
 func (g *grid) block(rows []string) string {
 	ls := rows
-	if g.header != "" {
-		ls = append([]string{g.header}, rows...)
+	if g.Header != "" {
+		ls = append([]string{g.Header}, rows...)
 	}
 	if len(ls) == 0 {
 		return ""
@@ -132,28 +76,19 @@ type tablePage struct {
 // asked for, so page i shows the same rows however it is reached.
 func (g *grid) page(p chat.Page, room int) tablePage {
 	perPage := min(maxPageRows, max((room-g.overhead())/(g.widest+1), 1))
-	total := len(g.rows)
-	pages := max((total+perPage-1)/perPage, 1)
+	span := chat.PageSpan(len(g.Rows), perPage, p.Index)
 	token := p.Token
-	if token != "" && !carried(chat.PageButton(token, pages-1)) {
+	if token != "" && !carried(chat.PageButton(token, span.Pages-1)) {
 		token = "" // a token no button can carry pages nothing
 	}
-	index := min(max(p.Index, 0), pages-1)
-	first, last := index*perPage, min((index+1)*perPage, total)
-	out := tablePage{block: g.block(g.rows[first:last])}
-	switch {
-	case pages > 1 && token != "":
-		out.line = fmt.Sprintf("page %d of %d · rows %d–%d of %d", index+1, pages, first+1, last, total)
-	case pages > 1:
-		out.line = fmt.Sprintf("rows %d–%d of %d · %s", first+1, last, total, notShown(total-(last-first), "row", "rows"))
-	}
-	if pages > 1 && token != "" {
+	out := tablePage{block: g.block(g.Rows[span.First:span.Last]), line: span.Line(token != "")}
+	if span.Pages > 1 && token != "" {
 		var row discordgo.ActionsRow
-		if index > 0 {
-			row.Components = append(row.Components, pageButton(labelPrevious, chat.PageButton(token, index-1)))
+		if span.Index > 0 {
+			row.Components = append(row.Components, pageButton(labelPrevious, chat.PageButton(token, span.Index-1)))
 		}
-		if index < pages-1 {
-			row.Components = append(row.Components, pageButton(labelNext, chat.PageButton(token, index+1)))
+		if span.Index < span.Pages-1 {
+			row.Components = append(row.Components, pageButton(labelNext, chat.PageButton(token, span.Index+1)))
 		}
 		out.buttons = row
 	}

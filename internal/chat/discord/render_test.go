@@ -206,12 +206,12 @@ func TestPagesShowEveryRowOnce(t *testing.T) {
 	var seen []string
 	for i := range 5 {
 		msg := Render(chat.Reply{Result: long, Page: chat.Page{Token: "k7", Index: i}})
-		seen = append(seen, tableRows(msg, g.header)...)
+		seen = append(seen, tableRows(msg, g.Header)...)
 	}
-	if strings.Join(seen, "\n") != strings.Join(g.rows, "\n") {
-		t.Fatalf("5 pages show %d rows, want the table's %d in order", len(seen), len(g.rows))
+	if strings.Join(seen, "\n") != strings.Join(g.Rows, "\n") {
+		t.Fatalf("5 pages show %d rows, want the table's %d in order", len(seen), len(g.Rows))
 	}
-	if got := tableRows(Render(chat.Reply{Result: long, Page: chat.Page{Token: "k7", Index: 99}}), g.header); got[0] != g.rows[160] {
+	if got := tableRows(Render(chat.Reply{Result: long, Page: chat.Page{Token: "k7", Index: 99}}), g.Header); got[0] != g.Rows[160] {
 		t.Errorf("page 99 of 5 starts at %q, want the last page", got[0])
 	}
 }
@@ -224,7 +224,7 @@ func TestRowsPerPageDependOnlyOnTheResult(t *testing.T) {
 	res.Text = "Some providers were slow."
 	var counts []int
 	for i := range 4 {
-		counts = append(counts, len(tableRows(Render(chat.Reply{Result: res, Page: chat.Page{Token: "k7", Index: i}}), gridOf(res.Table).header)))
+		counts = append(counts, len(tableRows(Render(chat.Reply{Result: res, Page: chat.Page{Token: "k7", Index: i}}), gridOf(res.Table).Header)))
 	}
 	for _, n := range counts {
 		if n != counts[0] {
@@ -466,7 +466,7 @@ func TestCrowdedResultKeepsItsPageButtonsAndSecret(t *testing.T) {
 	if bs := messageButtons(msg); len(bs) != 2 {
 		t.Fatalf("crowded page 2 shows %d page buttons, want Previous and Next", len(bs))
 	}
-	if rows := tableRows(msg, gridOf(res.Table).header); len(rows) < 20 {
+	if rows := tableRows(msg, gridOf(res.Table).Header); len(rows) < 20 {
 		t.Errorf("crowded page shows %d rows: the table was crowded out", len(rows))
 	}
 }

@@ -170,12 +170,12 @@ func TestPagesShowEveryRowOnce(t *testing.T) {
 	var seen []string
 	for i := range 5 {
 		msg := Render(chat.Reply{Result: long, Page: chat.Page{Token: "k7", Index: i}})
-		seen = append(seen, tableRows(msg, g.header)...)
+		seen = append(seen, tableRows(msg, g.Header)...)
 	}
-	if strings.Join(seen, "\n") != strings.Join(g.rows, "\n") {
-		t.Fatalf("5 pages show %d rows, want the table's %d in order", len(seen), len(g.rows))
+	if strings.Join(seen, "\n") != strings.Join(g.Rows, "\n") {
+		t.Fatalf("5 pages show %d rows, want the table's %d in order", len(seen), len(g.Rows))
 	}
-	if got := tableRows(Render(chat.Reply{Result: long, Page: chat.Page{Token: "k7", Index: 99}}), g.header); got[0] != g.rows[160] {
+	if got := tableRows(Render(chat.Reply{Result: long, Page: chat.Page{Token: "k7", Index: 99}}), g.Header); got[0] != g.Rows[160] {
 		t.Errorf("page 99 of 5 starts at %q, want the last page", got[0])
 	}
 }
