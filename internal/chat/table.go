@@ -64,18 +64,13 @@ func GridOf(t *commands.Table, line func(string) string) Grid {
 // Cell is one value as a table shows it: one line, never ending the code
 // block it is in, cut to MaxCell runes.
 func Cell(s string) string {
-	s = bounded(s, 4*MaxCell) // only MaxCell runes show: clean no more
+	s = Bounded(s, 4*MaxCell) // only MaxCell runes show: clean no more
 	s = CodeSafe(safetext.Line(s, 0))
 	if utf8.RuneCountInString(s) <= MaxCell {
 		return s
 	}
 	return string([]rune(s)[:MaxCell-1]) + "…"
 }
-
-// CodeSafe keeps s inside a code span or block: a backtick in it would end
-// the code early, so it becomes the modifier letter grave accent, which
-// looks the same and ends nothing.
-var CodeSafe = strings.NewReplacer("`", "\u02cb").Replace
 
 // align pads each cell to its column's width, as the shell does.
 func align(cells []string, widths []int) string {
@@ -88,17 +83,6 @@ func align(cells []string, widths []int) string {
 		l = " " // an empty row still takes its line
 	}
 	return l
-}
-
-// bounded is the first n bytes of s, cut between runes and marked as cut.
-func bounded(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
 }
 
 // Span is the rows one page shows: rows First to Last (Last excluded) of

@@ -5,10 +5,9 @@ import (
 	"regexp"
 	"strings"
 	"time"
-	"unicode/utf8"
 
+	"github.com/vpsops/vpsops/internal/chat"
 	"github.com/vpsops/vpsops/internal/commands"
-	"github.com/vpsops/vpsops/internal/safetext"
 )
 
 // Text for Discord. Everything a person typed or a provider sent (a server
@@ -167,49 +166,13 @@ func plainClip(s string, max int) string {
 	return clipPieces(pieces, max, false)
 }
 
-// oneLine is s as one printable line: free text never spans lines or
-// carries control characters into a message.
-func oneLine(s string) string { return safetext.Line(bounded(s, maxLineInput), 0) }
-
-// No text shows more than 4,096 characters, so only the start of a longer
-// value can show. Cleaning stops there (a megabyte of provider error costs
-// no more than a line), and the cut is marked.
-const (
-	maxLineInput = 16 << 10
-	maxTextInput = 64 << 10
+// The text helpers every chat renderer shares (package chat).
+var (
+	oneLine   = chat.OneLine
+	textLines = chat.TextLines
+	bounded   = chat.Bounded
+	codeSafe  = chat.CodeSafe
 )
-
-// bounded is the first n bytes of s, cut between runes and marked as cut.
-func bounded(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + cutMark
-}
-
-// textLines cleans each line of multi-line text and drops blank lines at
-// its ends.
-func textLines(s string) []string {
-	var out []string
-	for _, l := range strings.Split(bounded(s, maxTextInput), "\n") {
-		out = append(out, oneLine(l))
-	}
-	for len(out) > 0 && out[0] == "" {
-		out = out[1:]
-	}
-	for len(out) > 0 && out[len(out)-1] == "" {
-		out = out[:len(out)-1]
-	}
-	return out
-}
-
-// codeSafe keeps s inside a code span or block: a backtick in it would end
-// the code early, so it becomes the modifier letter grave accent, which
-// looks the same and ends nothing.
-var codeSafe = strings.NewReplacer("`", "\u02cb").Replace
 
 // codeSpan is s in a code span, cut to max.
 func codeSpan(s string, max int) string {
