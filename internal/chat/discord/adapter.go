@@ -44,13 +44,12 @@ func (c Config) HTTPMode() bool { return c.PublicKey != "" }
 // response, and lays out replies and approval messages as embeds. It
 // decides nothing: chat.Conversations and chat.Approvals do.
 type Adapter struct {
-	cfg       Config
-	s         *discordgo.Session
-	runner    *commands.Runner
-	log       *slog.Logger
-	conv      *chat.Conversations
-	approvals *chat.Approvals
-	notices   *chat.Queue
+	cfg    Config
+	s      *discordgo.Session
+	runner *commands.Runner
+	log    *slog.Logger
+	conv   *chat.Conversations
+	relay  *chat.Relay
 	// seen remembers interaction ids acted on: Discord may deliver one
 	// twice (an HTTP retry, a gateway resume), and it must act once.
 	seen     *chat.Replays
@@ -88,7 +87,7 @@ func New(ctx context.Context, runner *commands.Runner, cfg Config) (*Adapter, er
 	s.ShouldReconnectOnError = true
 	s.MaxRestRetries = 2
 	a := &Adapter{cfg: cfg, s: s, runner: runner, log: cfg.Logger.With("platform", Source),
-		notices: chat.NewQueue(), seen: chat.NewReplays(15*time.Minute, cfg.Clock),
+		seen:     chat.NewReplays(15*time.Minute, cfg.Clock),
 		refusals: chat.NewRefusals(time.Minute)}
 	if cfg.HTTPMode() {
 		if a.verifier, err = NewVerifier(cfg.PublicKey, cfg.Clock, 0); err != nil {
@@ -97,7 +96,7 @@ func New(ctx context.Context, runner *commands.Runner, cfg Config) (*Adapter, er
 	}
 	a.conv = chat.NewConversations(ctx, runner, chat.Options{Source: Source, ReplierFor: a.replierFor,
 		Logger: cfg.Logger, Clock: cfg.Clock})
-	a.approvals = chat.New(runner, platform{a}, cfg.Logger)
+	a.relay = chat.NewRelay(chat.New(runner, platform{a}, cfg.Logger), a.conv, a.log)
 	return a, nil
 }
 
@@ -132,27 +131,13 @@ func (a *Adapter) Start(ctx context.Context) error {
 }
 
 // Notify is the runner watcher's callback; it returns at once (see
-// chat.Queue).
-func (a *Adapter) Notify(_ context.Context, n commands.Notice) { a.notices.Push(n) }
-
-func (a *Adapter) deliver(ctx context.Context, n commands.Notice) {
-	a.approvals.Handle(ctx, n)
-	a.conv.Notify(ctx, n)
-}
+// chat.Relay).
+func (a *Adapter) Notify(_ context.Context, n commands.Notice) { a.relay.Notify(n) }
 
 // Run delivers notices and retries failed approval messages until ctx
 // ends, then closes the gateway connection.
 func (a *Adapter) Run(ctx context.Context) {
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		if err := a.approvals.CatchUp(ctx); err != nil {
-			a.log.Warn("discord: posting the requests that waited while no bot ran failed", "err", err)
-		}
-		a.approvals.Run(ctx, time.Second)
-	}()
-	a.notices.Run(ctx, a.deliver)
-	<-done
+	a.relay.Run(ctx)
 	if !a.cfg.HTTPMode() {
 		_ = a.s.Close()
 	}

@@ -38,18 +38,17 @@ func (c Config) SocketMode() bool { return c.AppToken != "" }
 // chat.Presses, and lays out replies and approval messages as Block Kit.
 // It decides nothing: chat.Conversations and chat.Approvals do.
 type Adapter struct {
-	cfg       Config
-	api       *slack.Client
-	http      *http.Client
-	runner    *commands.Runner
-	log       *slog.Logger
-	conv      *chat.Conversations
-	approvals *chat.Approvals
+	cfg    Config
+	api    *slack.Client
+	http   *http.Client
+	runner *commands.Runner
+	log    *slog.Logger
+	conv   *chat.Conversations
 	// delivered remembers the trigger ids (or envelope ids) of what was
 	// acted on, so that Slack's redelivery of a slash command or a press
 	// acts once.
 	delivered *chat.Replays
-	notices   *chat.Queue
+	relay     *chat.Relay
 	verifier  *Verifier
 	replays   *chat.Replays
 	refusals  *chat.Refusals
@@ -87,7 +86,7 @@ func New(ctx context.Context, runner *commands.Runner, cfg Config) (*Adapter, er
 	a := &Adapter{
 		cfg: cfg, api: slack.New(cfg.BotToken, opts...), http: noRedirects(cfg.HTTPClient), runner: runner,
 		log: cfg.Logger.With("platform", "slack"), delivered: chat.NewReplays(Window, cfg.Clock),
-		refusals: chat.NewRefusals(time.Minute), notices: chat.NewQueue(),
+		refusals: chat.NewRefusals(time.Minute),
 	}
 	if cfg.SigningSecret != "" {
 		v, err := NewVerifier(cfg.SigningSecret, cfg.Clock, 0)
@@ -99,7 +98,7 @@ func New(ctx context.Context, runner *commands.Runner, cfg Config) (*Adapter, er
 	a.conv = chat.NewConversations(ctx, runner, chat.Options{
 		Source: Source, ReplierFor: a.replierFor, Logger: cfg.Logger, Clock: cfg.Clock,
 	})
-	a.approvals = chat.New(runner, platform{a}, cfg.Logger)
+	a.relay = chat.NewRelay(chat.New(runner, platform{a}, cfg.Logger), a.conv, a.log)
 	return a, nil
 }
 
@@ -122,37 +121,23 @@ func (a *Adapter) Start(ctx context.Context) error {
 
 // Notify is the runner watcher's callback: approval messages follow the
 // change, and requesters hear how their requests ended. It returns at
-// once; Run delivers the notices in order, so Slack's pace never holds up
-// the watcher.
-func (a *Adapter) Notify(_ context.Context, n commands.Notice) { a.notices.Push(n) }
+// once; Run delivers (see chat.Relay), so Slack's pace never holds up the
+// watcher.
+func (a *Adapter) Notify(_ context.Context, n commands.Notice) { a.relay.Notify(n) }
 
-func (a *Adapter) deliver(ctx context.Context, n commands.Notice) {
-	a.approvals.Handle(ctx, n)
-	a.conv.Notify(ctx, n)
-}
-
-// Run keeps the adapter going until ctx ends: failed approval-message
-// deliveries are retried every round, and in Socket Mode the connection
-// to Slack is kept up. It returns when everything it started has stopped.
+// Run keeps the adapter going until ctx ends: notices delivered, failed
+// approval-message deliveries retried, and in Socket Mode the connection
+// to Slack kept up. It returns when everything it started has stopped.
 func (a *Adapter) Run(ctx context.Context) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		if err := a.approvals.CatchUp(ctx); err != nil {
-			a.log.Warn("slack: posting the requests that waited while no bot ran failed; the next change of each posts it", "err", err)
-		}
-		a.approvals.Run(ctx, time.Second)
-	}()
-	delivered := make(chan struct{})
-	go func() {
-		defer close(delivered)
-		a.notices.Run(ctx, a.deliver)
+		a.relay.Run(ctx)
 	}()
 	if a.cfg.SocketMode() {
 		a.runSocket(ctx)
 	}
 	<-done
-	<-delivered
 }
 
 // Wait blocks until every command and press under way has answered.
