@@ -2,14 +2,15 @@ package approval
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"testing"
+
+	"github.com/vpsops/vpsops/internal/store"
 )
 
 var testSecret = []byte("audit-hmac-key-kept-outside-the-db")
 
-func newKeyedStore(t *testing.T, db *sql.DB, clk *fakeClock, instance string, secret []byte) *Store {
+func newKeyedStore(t *testing.T, db *store.DB, clk *fakeClock, instance string, secret []byte) *Store {
 	t.Helper()
 	s, err := Open(context.Background(), db, Options{
 		TTL: testTTL, ConfirmTTL: testConfirmTTL, Lease: testLease, Clock: clk.Now, Instance: instance, Secret: secret,
@@ -63,7 +64,7 @@ func TestRetargetedRowIsRefusedWithASecret(t *testing.T) {
 			db := openDB(t, f.path)
 			s := newKeyedStore(t, db, f.clock, "inst-k", tc.secret)
 			r := approved(t, s)
-			if _, err := db.Exec(`UPDATE approval_requests SET target = 'demo/web-2', args_hash = ? WHERE id = ?`,
+			if _, err := db.ExecContext(context.Background(), `UPDATE approval_requests SET target = 'demo/web-2', args_hash = ? WHERE id = ?`,
 				ArgsHash(r.Salt, r.Command, "demo/web-2", testArgs()), r.ID); err != nil {
 				t.Fatal(err)
 			}
@@ -95,7 +96,7 @@ func TestKeyedBindingCoversRowAndRequester(t *testing.T) {
 
 	// Another request's stored hash, copied over (same action, other row).
 	other := approved(t, s)
-	if _, err := db.Exec(`UPDATE approval_requests SET args_salt = ?, args_hash = ? WHERE id = ?`,
+	if _, err := db.ExecContext(context.Background(), `UPDATE approval_requests SET args_salt = ?, args_hash = ? WHERE id = ?`,
 		other.Salt, other.ArgsHash, r.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +106,7 @@ func TestKeyedBindingCoversRowAndRequester(t *testing.T) {
 
 	// The requester rewritten (it would run, and be audited, as someone else).
 	victim := approved(t, s)
-	if _, err := db.Exec(`UPDATE approval_requests SET principal = 'slack:T1:mallory' WHERE id = ?`, victim.ID); err != nil {
+	if _, err := db.ExecContext(context.Background(), `UPDATE approval_requests SET principal = 'slack:T1:mallory' WHERE id = ?`, victim.ID); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.Claim(ctx, victim.ID, executorHash(t, s, victim.ID)); !errors.Is(err, ErrArgsChanged) {

@@ -86,7 +86,7 @@ func (s *Store) Create(ctx context.Context, r Request) (Request, error) {
 // insert stores r and its created event in one transaction; created is
 // false when the id is taken.
 func (s *Store) insert(ctx context.Context, r Request) (created bool, err error) {
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.eventTx(ctx)
 	if err != nil {
 		return false, err
 	}

@@ -35,7 +35,7 @@ func (s *Store) Claim(ctx context.Context, id, argsHash string) (Request, error)
 	now := s.now()
 	r, ok, err := s.transition(ctx, EventExecuting, `UPDATE approval_requests SET
 			state = 'executing', executor = ?, lease_until = ?, updated_at = ?
-		WHERE id = ? AND state = 'approved' AND principal = ? AND groups IS ? AND args_hash = ?`,
+		WHERE id = ? AND state = 'approved' AND principal = ? AND groups IS NOT DISTINCT FROM ? AND args_hash = ?`,
 		s.instance, nanos(now.Add(s.lease)), nanos(now), id, cur.Principal, groupsText(cur.Groups),
 		s.binding(id, cur.Principal, cur.Groups, argsHash))
 	if err != nil {

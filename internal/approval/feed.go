@@ -2,10 +2,11 @@ package approval
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/vpsops/vpsops/internal/store"
 )
 
 // Event says what happened to a request, so that adapters tell people
@@ -40,7 +41,12 @@ type Change struct {
 // of them (0: 500). A watcher starts from LatestVersion and passes the last
 // Version it saw: it misses nothing, whichever process made the change and
 // however late it committed, because versions are handed out inside the
-// write transaction that makes the change.
+// write transaction that makes the change, and that transaction holds the
+// write lock (SQLite) or the feed lock (PostgreSQL) from its start to its
+// commit: a version is never taken while an earlier one is uncommitted. (A
+// sequence alone would not do: on PostgreSQL a transaction that took
+// version 7 may commit after one that took 8, and a reader that saw 8
+// would skip 7 for ever.)
 func (s *Store) Feed(ctx context.Context, after int64, limit int) ([]Change, error) {
 	if limit <= 0 {
 		limit = 500
@@ -118,7 +124,7 @@ func (s *Store) transition(ctx context.Context, ev Event, q string, args ...any)
 // transitionAll is transition for an UPDATE that may change many requests
 // (a sweep): each changed request gets its own event.
 func (s *Store) transitionAll(ctx context.Context, ev Event, q string, args ...any) ([]Request, error) {
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.eventTx(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -138,9 +144,26 @@ func (s *Store) transitionAll(ctx context.Context, ev Event, q string, args ...a
 	return rs, nil
 }
 
+// eventTx begins a transaction that will append events: on SQLite it
+// holds the write lock, on PostgreSQL the feed lock, from the start, so
+// that no other transaction hands out a version before this one commits
+// (versions commit in order: see Feed). Taking it first, before any row
+// lock, also means two of them never wait for each other in a cycle.
+func (s *Store) eventTx(ctx context.Context) (*store.Tx, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.Lock(ctx, store.LockApprovalFeed); err != nil {
+		tx.Rollback()
+		return nil, err
+	}
+	return tx, nil
+}
+
 // appendEvent records ev for request id inside tx and stamps the request
 // with the event's version.
-func appendEvent(ctx context.Context, tx *sql.Tx, id string, ev Event, at time.Time) (int64, error) {
+func appendEvent(ctx context.Context, tx *store.Tx, id string, ev Event, at time.Time) (int64, error) {
 	var v int64
 	err := tx.QueryRowContext(ctx, `INSERT INTO approval_events (request_id, event, at) VALUES (?, ?, ?)
 		RETURNING version`, id, string(ev), nanos(at)).Scan(&v)

@@ -62,7 +62,7 @@ func TestKeyedBindingCoversGroups(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			r := approvedWith(t, s, tc.asked)
-			if _, err := db.Exec(`UPDATE approval_requests SET groups = ? WHERE id = ?`, tc.forged, r.ID); err != nil {
+			if _, err := db.ExecContext(context.Background(), `UPDATE approval_requests SET groups = ? WHERE id = ?`, tc.forged, r.ID); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := s.Claim(ctx, r.ID, executorHash(t, s, r.ID)); !errors.Is(err, ErrArgsChanged) {
@@ -81,7 +81,7 @@ func TestKeyedBindingCoversGroups(t *testing.T) {
 func TestUnreadableGroupsAreAnError(t *testing.T) {
 	f := newFixture(t)
 	r := f.create(t, true, true)
-	if _, err := f.store.db.Exec(`UPDATE approval_requests SET groups = 'not json' WHERE id = ?`, r.ID); err != nil {
+	if _, err := f.store.db.ExecContext(context.Background(), `UPDATE approval_requests SET groups = 'not json' WHERE id = ?`, r.ID); err != nil {
 		t.Fatal(err)
 	}
 	_, err := f.store.Get(context.Background(), r.ID)

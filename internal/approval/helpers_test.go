@@ -2,14 +2,14 @@ package approval
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/vpsops/vpsops/internal/sqlite"
+	"github.com/vpsops/vpsops/internal/pgtest"
+	"github.com/vpsops/vpsops/internal/store"
+	"github.com/vpsops/vpsops/internal/store/storetest"
 )
 
 // fakeClock is a clock tests move by hand; every Store of a test shares one.
@@ -48,19 +48,20 @@ func testArgs() map[string]any {
 	return map[string]any{"image": "debian-12", "password": "hunter2", "ssh_keys": []any{"k1", "k2"}}
 }
 
-// openDB opens a connection pool on the database file at path, closed when
-// the test ends. Each call is a separate pool, as another process would have.
-func openDB(t *testing.T, path string) *sql.DB {
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// TestConformanceOnPostgres runs this package's tests on PostgreSQL too.
+func TestConformanceOnPostgres(t *testing.T) { storetest.RunOnPostgres(t) }
+
+// openDB opens a connection pool on the database at path (a file, or a
+// PostgreSQL URL), closed when the test ends. Each call is a separate
+// pool, as another process would have.
+func openDB(t *testing.T, path string) *store.DB {
 	t.Helper()
-	db, err := sqlite.Open(context.Background(), path, sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
+	return storetest.Open(t, path)
 }
 
-func newStore(t *testing.T, db *sql.DB, clk *fakeClock, instance string) *Store {
+func newStore(t *testing.T, db *store.DB, clk *fakeClock, instance string) *Store {
 	t.Helper()
 	s, err := Open(context.Background(), db, Options{
 		TTL: testTTL, ConfirmTTL: testConfirmTTL, Lease: testLease, Clock: clk.Now, Instance: instance,
@@ -81,7 +82,7 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "vpsops.db")
+	path := storetest.Database(t)
 	clk := newClock()
 	return &fixture{t: t, path: path, clock: clk, store: newStore(t, openDB(t, path), clk, "inst-a")}
 }

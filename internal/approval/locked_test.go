@@ -2,31 +2,29 @@ package approval
 
 import (
 	"context"
-	"database/sql"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/vpsops/vpsops/internal/sqlite"
+	"github.com/vpsops/vpsops/internal/store"
+	"github.com/vpsops/vpsops/internal/store/storetest"
 )
 
 // openQuickDB is a pool whose statements give up on another connection's
 // lock after 20 ms instead of 10 s, so a test can hold the write lock
 // across a (fake) lease period without waiting for real.
-func openQuickDB(t *testing.T, path string) *sql.DB {
+func openQuickDB(t *testing.T, path string) *store.DB {
 	t.Helper()
-	db, err := sqlite.Open(context.Background(), path, sqlite.Options{BusyTimeout: 20 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
+	storetest.SQLiteOnly(t, "SQLite's one write lock, which PostgreSQL does not have")
+	return storetest.OpenWith(t, path, sqlite.Options{BusyTimeout: 20 * time.Millisecond})
 }
 
 // writeLock takes the database's write lock on a connection of its own
 // (BEGIN IMMEDIATE, as another process would) until release is called.
 func writeLock(t *testing.T, path string) (release func()) {
 	t.Helper()
+	storetest.SQLiteOnly(t, "SQLite's one write lock, which PostgreSQL does not have")
 	tx, err := openDB(t, path).BeginTx(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)

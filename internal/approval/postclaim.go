@@ -33,7 +33,7 @@ func (s *Store) ClaimPost(ctx context.Context, id, platform, by string, lease ti
 	// wins a first claim, the conditional update a renewal or a takeover,
 	// and a loser changes nothing.
 	res, err := s.db.ExecContext(ctx, `INSERT INTO approval_post_claims (request_id, platform, claimant, until)
-		SELECT id, ?, ?, ? FROM approval_requests WHERE id = ?
+		SELECT id, CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT) FROM approval_requests WHERE id = ?
 		ON CONFLICT (request_id, platform) DO UPDATE SET claimant = excluded.claimant, until = excluded.until
 		WHERE approval_post_claims.claimant = excluded.claimant
 		   OR (approval_post_claims.until <= ? AND NOT EXISTS (SELECT 1 FROM approval_posts p

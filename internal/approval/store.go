@@ -3,14 +3,13 @@ package approval
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"errors"
 	"fmt"
 	"os"
 	"sync"
 	"time"
 
-	"github.com/vpsops/vpsops/internal/sqlite"
+	"github.com/vpsops/vpsops/internal/store"
 )
 
 // Options tunes a Store. Zero values take the defaults.
@@ -30,15 +29,16 @@ type Options struct {
 	Secret []byte
 }
 
-// Store keeps requests in the approval_requests table of a shared SQLite
-// database. Several processes (the bot, the MCP server) may each open a Store
-// on the same file: every state change is one conditional UPDATE, so SQLite's
+// Store keeps requests in the approval_requests table of a shared database.
+// Several processes (the bot and the MCP server on one SQLite file, or
+// replicas on one PostgreSQL) may each open a Store on the same database:
+// every state change is one conditional UPDATE, so the database's row or
 // write lock decides every race and exactly one contender wins it.
 //
 // A Store is safe for concurrent use. It does not own db: the caller closes
 // db after the last use of the Store.
 type Store struct {
-	db         *sql.DB
+	db         *store.DB
 	ttl        time.Duration
 	confirmTTL time.Duration
 	lease      time.Duration
@@ -55,7 +55,7 @@ type Store struct {
 }
 
 // Open applies the approval migrations to db and returns a Store on it.
-func Open(ctx context.Context, db *sql.DB, o Options) (*Store, error) {
+func Open(ctx context.Context, db *store.DB, o Options) (*Store, error) {
 	if o.TTL == 0 {
 		o.TTL = 30 * time.Minute
 	}
@@ -82,7 +82,7 @@ func Open(ctx context.Context, db *sql.DB, o Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open approval store: %w", err)
 	}
-	if err := sqlite.Migrate(ctx, db, "approval", migrations); err != nil {
+	if err := store.Migrate(ctx, db, "approval", store.Migrations{SQLite: migrations, Postgres: pgMigrations}); err != nil {
 		return nil, fmt.Errorf("open approval store: %w", err)
 	}
 	return &Store{

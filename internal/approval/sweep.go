@@ -46,7 +46,7 @@ func (s *Store) Sweep(ctx context.Context) (expired, interrupted []Request, err 
 // before it.
 func (s *Store) sweepInterrupted(ctx context.Context) ([]Request, error) {
 	asked := s.now()
-	tx, err := s.db.BeginTx(ctx, nil) // BEGIN IMMEDIATE: waits for the write lock
+	tx, err := s.eventTx(ctx) // waits for the write lock (SQLite) or the feed lock (PostgreSQL)
 	if err != nil {
 		return nil, err
 	}

@@ -64,6 +64,18 @@ func Shared(tb testing.TB) *Cluster {
 	return cluster(tb)
 }
 
+// Require skips tb when PostgreSQL is not installed (fails it when
+// RequireEnv is set), without starting anything.
+func Require(tb testing.TB) {
+	tb.Helper()
+	if _, err := binDir(); err != nil {
+		if os.Getenv(RequireEnv) == "" {
+			tb.Skipf("pgtest: %v; set %s=1 to fail instead of skipping", err, RequireEnv)
+		}
+		tb.Fatalf("pgtest: %v", err)
+	}
+}
+
 func cluster(tb testing.TB) *Cluster {
 	tb.Helper()
 	once.Do(func() { shared, initErr = Start() })
