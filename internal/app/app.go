@@ -5,7 +5,6 @@ package app
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -19,12 +18,13 @@ import (
 	"github.com/vpsops/vpsops/internal/policy"
 	"github.com/vpsops/vpsops/internal/providers"
 	"github.com/vpsops/vpsops/internal/sqlite"
+	"github.com/vpsops/vpsops/internal/store"
 )
 
 // App holds everything a binary needs to serve commands.
 type App struct {
 	Config    *config.Config
-	DB        *sql.DB
+	DB        *store.DB
 	Audit     *audit.Log
 	Approvals *approval.Store
 	Policy    *policy.Enforcer
@@ -33,7 +33,7 @@ type App struct {
 	Log       *slog.Logger
 
 	stopCheckpoint func()
-	presence       *sqlite.Presence // nil for an in-memory database
+	presence       store.Presence // nil for an in-memory database
 }
 
 // Options are what a binary adds to the configuration.
@@ -70,17 +70,19 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (_ *App, err error
 	if cfg.Audit.Synchronous == "FULL" {
 		sync = sqlite.SyncFull
 	}
-	if a.DB, err = sqlite.Open(ctx, cfg.Database, sqlite.Options{Synchronous: sync, ManualCheckpoint: true}); err != nil {
+	if a.DB, err = store.Open(ctx, cfg.Database, store.Options{SQLite: sqlite.Options{Synchronous: sync, ManualCheckpoint: true}}); err != nil {
 		return nil, err
 	}
-	a.stopCheckpoint = sqlite.Checkpointer(a.DB, time.Second, o.Logger)
+	if a.DB.Engine() == store.SQLite {
+		a.stopCheckpoint = sqlite.Checkpointer(a.DB.SQL(), time.Second, o.Logger)
+	}
 	instance, err := approval.NewInstance()
 	if err != nil {
 		return nil, err
 	}
 	if cfg.Database != ":memory:" {
 		// Announced before the audit log notes anything as this process's.
-		if a.presence, err = sqlite.Announce(cfg.Database, instance); err != nil {
+		if a.presence, err = store.Announce(ctx, a.DB, instance); err != nil {
 			return nil, err
 		}
 	} else {
@@ -90,7 +92,7 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (_ *App, err error
 		return nil, fmt.Errorf("audit log: %w", err)
 	}
 	if err = a.Audit.CheckWritable(ctx); err != nil {
-		return nil, fmt.Errorf("audit log in %s: %w", cfg.Database, err)
+		return nil, fmt.Errorf("audit log in %s: %w", a.DB, err)
 	}
 	if a.presence != nil {
 		a.closeDangling(ctx)
@@ -150,11 +152,14 @@ func (a *App) Close() error {
 	if a.stopCheckpoint != nil {
 		a.stopCheckpoint()
 	}
+	// Once the audit log is closed: this process owns its noted requests
+	// until nothing more can be appended. Before the database: on
+	// PostgreSQL the announcement is a connection of its pool.
+	if a.presence != nil {
+		errs = append(errs, a.presence.Close())
+	}
 	if a.DB != nil {
 		errs = append(errs, a.DB.Close())
 	}
-	// Last: this process owns its noted requests until nothing more can
-	// be appended.
-	errs = append(errs, a.presence.Close())
 	return errors.Join(errs...)
 }

@@ -3,12 +3,13 @@ package app
 import (
 	"context"
 	"encoding/json"
-	"path/filepath"
 	"testing"
 
 	"github.com/vpsops/vpsops/internal/audit"
 	"github.com/vpsops/vpsops/internal/config"
-	"github.com/vpsops/vpsops/internal/sqlite"
+	"github.com/vpsops/vpsops/internal/pgtest"
+	"github.com/vpsops/vpsops/internal/store"
+	"github.com/vpsops/vpsops/internal/store/storetest"
 )
 
 // appendAs appends the requested record of an ungated command, as the
@@ -16,11 +17,7 @@ import (
 func appendAs(t *testing.T, path, instance, target string) {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, path, sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := storetest.Open(t, path)
 	l, err := audit.Open(ctx, db, audit.Options{Instance: instance})
 	if err != nil {
 		t.Fatal(err)
@@ -35,11 +32,16 @@ func appendAs(t *testing.T, path, instance, target string) {
 // TestStartClosesWhatEndedProcessesLeftOpen: one process died in the
 // middle of a command (it never withdrew its presence), another is still
 // running one. Starting the app closes the first only.
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// TestConformanceOnPostgres runs this package's tests on PostgreSQL too.
+func TestConformanceOnPostgres(t *testing.T) { storetest.RunOnPostgres(t) }
+
 func TestStartClosesWhatEndedProcessesLeftOpen(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "vpsops.db")
+	path := storetest.Database(t)
 	appendAs(t, path, "host/101/deaddd", "demo-fra/fra-101")
-	live, err := sqlite.Announce(path, "host/102/livexx")
+	live, err := store.Announce(ctx, storetest.Open(t, path), "host/102/livexx")
 	if err != nil {
 		t.Fatal(err)
 	}

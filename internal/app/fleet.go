@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"time"
 
@@ -10,10 +9,11 @@ import (
 	"github.com/vpsops/vpsops/internal/providers"
 	"github.com/vpsops/vpsops/internal/providers/demo"
 	"github.com/vpsops/vpsops/internal/providers/driver"
+	"github.com/vpsops/vpsops/internal/store"
 )
 
 // buildFleet makes one Provider per configured instance.
-func buildFleet(ctx context.Context, cfg *config.Config, db *sql.DB, o Options) (*providers.Registry, error) {
+func buildFleet(ctx context.Context, cfg *config.Config, db *store.DB, o Options) (*providers.Registry, error) {
 	var demoStore demo.Store
 	var ps []*providers.Provider
 	for i, pc := range cfg.Providers {
@@ -24,7 +24,7 @@ func buildFleet(ctx context.Context, cfg *config.Config, db *sql.DB, o Options) 
 				// The demo fleet lives in the database, so every process
 				// sharing it (a second terminal, the MCP server) sees
 				// the same servers.
-				s, err := demo.NewSQLiteStore(ctx, db)
+				s, err := demo.NewDBStore(ctx, db)
 				if err != nil {
 					return nil, fmt.Errorf("providers[%d] (%s): %w", i, pc.Name, err)
 				}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/vpsops/vpsops/internal/sqlite"
+	"github.com/vpsops/vpsops/internal/store/storetest"
 )
 
 // Benchmarks run on a real file: commit cost (fsync) is what group commit
@@ -18,11 +19,7 @@ var syncLevels = []sqlite.Synchronous{sqlite.SyncNormal, sqlite.SyncFull}
 
 func benchLog(b *testing.B, s sqlite.Synchronous) *Log {
 	b.Helper()
-	db, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"), sqlite.Options{Synchronous: s})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { db.Close() })
+	db := storetest.OpenWith(b, filepath.Join(b.TempDir(), "bench.db"), sqlite.Options{Synchronous: s})
 	l, err := Open(context.Background(), db, Options{HMACKey: testKey})
 	if err != nil {
 		b.Fatal(err)

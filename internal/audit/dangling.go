@@ -2,9 +2,10 @@ package audit
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
+
+	"github.com/vpsops/vpsops/internal/store"
 )
 
 // An ungated command leaves a requested record, then an executed (or, when
@@ -37,7 +38,7 @@ func closesRequest(r *Record) bool {
 // a request is noted as this process's, an outcome removes the oldest note
 // of this process for the same request (identical requests in flight at
 // once are interchangeable; the first asked is taken to end first).
-func (l *Log) noteOpen(ctx context.Context, tx *sql.Tx, r *Record) error {
+func (l *Log) noteOpen(ctx context.Context, tx *store.Tx, r *Record) error {
 	switch {
 	case l.instance == "":
 		return nil
@@ -50,7 +51,7 @@ func (l *Log) noteOpen(ctx context.Context, tx *sql.Tx, r *Record) error {
 		if len(r.Args) > 0 {
 			args = string(r.Args)
 		}
-		if _, err := tx.ExecContext(ctx, closeNote,
+		if _, err := tx.ExecContext(ctx, closeNote(l.db.Engine()),
 			l.instance, r.Source, r.Principal, r.Command, r.Target, args); err != nil {
 			return fmt.Errorf("note record %d as the outcome of an open request: %w", r.Seq, err)
 		}
@@ -59,14 +60,26 @@ func (l *Log) noteOpen(ctx context.Context, tx *sql.Tx, r *Record) error {
 }
 
 // closeNote deletes this process's oldest note of the request an outcome
-// record ends. CROSS JOIN makes SQLite walk the few open notes and look
-// each record up by its key: left to itself the planner may scan the whole
-// audit_records table instead, on every command (TestCloseNoteUsesTheNotes).
-const closeNote = `DELETE FROM audit_open_requests WHERE seq = (
-	SELECT o.seq FROM audit_open_requests o CROSS JOIN audit_records q ON q.seq = o.seq
+// record ends.
+func closeNote(e store.Engine) string {
+	return `DELETE FROM audit_open_requests WHERE seq = (
+	SELECT o.seq FROM audit_open_requests o ` + notesJoin(e) + ` audit_records q ON q.seq = o.seq
 	WHERE o.instance = ? AND q.source = ? AND q.principal = ? AND q.command = ?
-	  AND q.target = ? AND q.args IS ? AND q.approval_id = ''
+	  AND q.target = ? AND q.args IS NOT DISTINCT FROM ? AND q.approval_id = ''
 	ORDER BY o.seq LIMIT 1)`
+}
+
+// notesJoin joins the open notes to their records. On SQLite, CROSS JOIN
+// makes the planner walk the few open notes and look each record up by
+// its key: left to itself it may scan the whole audit_records table
+// instead, on every command (TestCloseNoteUsesTheNotes). PostgreSQL has
+// no such hint (nor needs it), and refuses ON after CROSS JOIN.
+func notesJoin(e store.Engine) string {
+	if e == store.Postgres {
+		return "JOIN"
+	}
+	return "CROSS JOIN"
+}
 
 // CloseDangling appends an interrupted record for every noted request
 // without an outcome whose process is gone (alive says no), and returns
@@ -75,7 +88,7 @@ const closeNote = `DELETE FROM audit_open_requests WHERE seq = (
 // Several processes may run it at once: each note is closed by one.
 func (l *Log) CloseDangling(ctx context.Context, alive func(instance string) bool) ([]Record, error) {
 	rows, err := l.db.QueryContext(ctx, `SELECT o.instance, `+prefixed("q.", recordColumns)+`
-		FROM audit_open_requests o CROSS JOIN audit_records q ON q.seq = o.seq ORDER BY o.seq`)
+		FROM audit_open_requests o `+notesJoin(l.db.Engine())+` audit_records q ON q.seq = o.seq ORDER BY o.seq`)
 	if err != nil {
 		return nil, fmt.Errorf("close dangling audit requests: %w", err)
 	}
@@ -118,7 +131,7 @@ func (l *Log) CloseDangling(ctx context.Context, alive func(instance string) boo
 		})
 		if err != nil {
 			// Put the note back, so the next start tries again.
-			l.db.ExecContext(context.WithoutCancel(ctx), `INSERT OR IGNORE INTO audit_open_requests(seq, instance) VALUES (?, ?)`, r.Seq, o.instance)
+			l.db.ExecContext(context.WithoutCancel(ctx), `INSERT INTO audit_open_requests(seq, instance) VALUES (?, ?) ON CONFLICT DO NOTHING`, r.Seq, o.instance)
 			return closed, fmt.Errorf("close dangling audit request %d: %w", r.Seq, err)
 		}
 		closed = append(closed, out)

@@ -7,6 +7,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/vpsops/vpsops/internal/store"
+	"github.com/vpsops/vpsops/internal/store/storetest"
 )
 
 // ungated is the requested record of an ungated command, and outcome its
@@ -151,9 +154,10 @@ func TestCloseDanglingRacingStarters(t *testing.T) {
 // (which only grows). A planner that picked the scan cost 1.5 ms a
 // command on a 10,000-record log.
 func TestCloseNoteUsesTheNotes(t *testing.T) {
+	storetest.SQLiteOnly(t, "SQLite's query planner")
 	db, _ := openDB(t)
 	openLog(t, db, Options{Instance: "me"})
-	rows, err := db.Query(`EXPLAIN QUERY PLAN `+closeNote, "me", "shell", "shell:a", "status", "demo/1", nil)
+	rows, err := db.QueryContext(context.Background(), `EXPLAIN QUERY PLAN `+closeNote(store.SQLite), "me", "shell", "shell:a", "status", "demo/1", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

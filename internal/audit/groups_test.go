@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/vpsops/vpsops/internal/sqlite"
+	"github.com/vpsops/vpsops/internal/store/storetest"
 )
 
 // TestRecordHashOfARecordWithoutGroupsIsUnchanged pins the v1 hash of a
@@ -36,9 +37,10 @@ func TestRecordHashOfARecordWithoutGroupsIsUnchanged(t *testing.T) {
 // schema before groups (migrations 1 and 2) still verifies once the
 // groups column is added, and grows with records that have groups.
 func TestLogWrittenBeforeGroupsVerifiesAfterTheUpgrade(t *testing.T) {
+	storetest.SQLiteOnly(t, "SQLite's schema before groups; PostgreSQL began with them")
 	ctx := context.Background()
 	db, _ := openDB(t)
-	if err := sqlite.Migrate(ctx, db, "audit", migrations[:2]); err != nil {
+	if err := sqlite.Migrate(ctx, db.SQL(), "audit", migrations[:2]); err != nil {
 		t.Fatal(err)
 	}
 	c := chain{key: testKey}
@@ -47,7 +49,7 @@ func TestLogWrittenBeforeGroupsVerifiesAfterTheUpgrade(t *testing.T) {
 		r := rec(i)
 		r.Seq, r.Time, r.PrevHash = int64(i+1), time.Date(2025, 1, 1, 0, 0, i, 0, time.UTC), last
 		r.Hash = c.recordHash(&r)
-		if _, err := db.Exec(`INSERT INTO audit_records (seq, time, source, principal, command, target, args, stage,
+		if _, err := db.ExecContext(context.Background(), `INSERT INTO audit_records (seq, time, source, principal, command, target, args, stage,
 			decision, rule, approval_id, outcome, error_class, error, duration_ns, prev_hash, hash)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', '', '', '', '', '', 0, ?, ?)`,
 			r.Seq, formatTime(r.Time), r.Source, r.Principal, r.Command, r.Target, string(r.Args), string(r.Stage), r.PrevHash, r.Hash); err != nil {
@@ -55,7 +57,7 @@ func TestLogWrittenBeforeGroupsVerifiesAfterTheUpgrade(t *testing.T) {
 		}
 		last = r.Hash
 	}
-	if _, err := db.Exec(`UPDATE audit_head SET seq = 3, hash = ?, keyed = 1, mac = ?`, last, c.headMAC(3, last, true)); err != nil {
+	if _, err := db.ExecContext(context.Background(), `UPDATE audit_head SET seq = 3, hash = ?, keyed = 1, mac = ?`, last, c.headMAC(3, last, true)); err != nil {
 		t.Fatal(err)
 	}
 

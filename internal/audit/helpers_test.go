@@ -2,38 +2,38 @@ package audit
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/vpsops/vpsops/internal/sqlite"
+	"github.com/vpsops/vpsops/internal/pgtest"
+	"github.com/vpsops/vpsops/internal/store"
+	"github.com/vpsops/vpsops/internal/store/storetest"
 )
 
 var testKey = []byte("test-audit-key-0123456789abcdef")
 
-// openDB opens a fresh database file in t.TempDir.
-func openDB(t testing.TB) (*sql.DB, string) {
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// TestConformanceOnPostgres runs this package's tests on PostgreSQL too.
+func TestConformanceOnPostgres(t *testing.T) { storetest.RunOnPostgres(t) }
+
+// openDB opens a fresh database of the engine under test.
+func openDB(t testing.TB) (*store.DB, string) {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "audit.db")
+	path := storetest.Database(t)
 	return reopenDB(t, path), path
 }
 
-func reopenDB(t testing.TB, path string) *sql.DB {
+func reopenDB(t testing.TB, path string) *store.DB {
 	t.Helper()
-	db, err := sqlite.Open(context.Background(), path, sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
+	return storetest.Open(t, path)
 }
 
 // openLog opens a Log on db that is closed at the end of the test.
-func openLog(t testing.TB, db *sql.DB, o Options) *Log {
+func openLog(t testing.TB, db *store.DB, o Options) *Log {
 	t.Helper()
 	l, err := Open(context.Background(), db, o)
 	if err != nil {
@@ -95,10 +95,10 @@ func mustVerify(t testing.TB, l *Log, want int64) VerifyReport {
 }
 
 // countRows counts the stored records directly.
-func countRows(t testing.TB, db *sql.DB) int64 {
+func countRows(t testing.TB, db *store.DB) int64 {
 	t.Helper()
 	var n int64
-	if err := db.QueryRow(`SELECT count(*) FROM audit_records`).Scan(&n); err != nil {
+	if err := db.QueryRowContext(context.Background(), `SELECT count(*) FROM audit_records`).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n
@@ -106,14 +106,22 @@ func countRows(t testing.TB, db *sql.DB) int64 {
 
 // tamper runs SQL the way an attacker with write access would: after
 // dropping the application's append-only triggers.
-func tamper(t testing.TB, db *sql.DB, stmts ...string) {
+func tamper(t testing.TB, db *store.DB, stmts ...string) {
 	t.Helper()
-	for _, s := range append([]string{
+	drop := []string{
 		`DROP TRIGGER IF EXISTS audit_records_no_update`,
 		`DROP TRIGGER IF EXISTS audit_records_no_delete`,
 		`DROP TRIGGER IF EXISTS audit_head_no_delete`,
-	}, stmts...) {
-		if _, err := db.Exec(s); err != nil {
+	}
+	if db.Engine() == store.Postgres {
+		drop = []string{
+			`DROP TRIGGER IF EXISTS audit_records_no_update ON audit_records`,
+			`DROP TRIGGER IF EXISTS audit_records_no_truncate ON audit_records`,
+			`DROP TRIGGER IF EXISTS audit_head_no_delete ON audit_head`,
+		}
+	}
+	for _, s := range append(drop, stmts...) {
+		if _, err := db.ExecContext(context.Background(), s); err != nil {
 			t.Fatalf("tamper %q: %v", s, err)
 		}
 	}

@@ -3,7 +3,6 @@ package audit
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,7 +10,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/vpsops/vpsops/internal/sqlite"
+	"github.com/vpsops/vpsops/internal/store"
 )
 
 // ErrClosed is returned by Append after Close.
@@ -42,7 +41,7 @@ type Options struct {
 // queued so far (up to maxBatch records) in one transaction: under load many
 // callers share one commit, and an idle writer commits at once.
 type Log struct {
-	db       *sql.DB
+	db       *store.DB
 	chain    chain
 	clock    func() time.Time
 	logger   *slog.Logger
@@ -73,8 +72,8 @@ type result struct {
 
 // Open applies the audit migrations to db and starts the writer. The caller
 // keeps ownership of db and closes it after Close.
-func Open(ctx context.Context, db *sql.DB, o Options) (*Log, error) {
-	if err := sqlite.Migrate(ctx, db, "audit", migrations); err != nil {
+func Open(ctx context.Context, db *store.DB, o Options) (*Log, error) {
+	if err := store.Migrate(ctx, db, "audit", store.Migrations{SQLite: migrations, Postgres: pgMigrations}); err != nil {
 		return nil, fmt.Errorf("open audit log: %w", err)
 	}
 	l := &Log{

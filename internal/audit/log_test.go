@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -13,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/vpsops/vpsops/internal/store"
 )
 
 func TestAppendQueryExportRoundTrip(t *testing.T) {
@@ -125,7 +126,7 @@ func TestAppendOnlyTriggers(t *testing.T) {
 		`DELETE FROM audit_records`,
 		`DELETE FROM audit_head`,
 	} {
-		if _, err := db.Exec(s); err == nil {
+		if _, err := db.ExecContext(context.Background(), s); err == nil {
 			t.Errorf("%s: succeeded, want the trigger to refuse", s)
 		}
 	}
@@ -184,7 +185,7 @@ func TestAppendAsyncIsOrderedBeforeLaterAppend(t *testing.T) {
 		t.Fatalf("the Append after %d AppendAsync got seq %d, want %d", async, last.Seq, async+1)
 	}
 	// Durable now: a plain read sees every one, in enqueue order.
-	rows, err := db.Query(`SELECT args FROM audit_records ORDER BY seq`)
+	rows, err := db.QueryContext(context.Background(), `SELECT args FROM audit_records ORDER BY seq`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -227,10 +228,19 @@ func TestCloseFlushes(t *testing.T) {
 
 // poison makes every insert of a record with command "poison" fail, the way
 // a full disk would fail a batch.
-func poison(t *testing.T, db *sql.DB) {
+func poison(t *testing.T, db *store.DB) {
 	t.Helper()
-	if _, err := db.Exec(`CREATE TRIGGER poison BEFORE INSERT ON audit_records WHEN NEW.command = 'poison' BEGIN SELECT RAISE(ABORT, 'poisoned'); END`); err != nil {
-		t.Fatal(err)
+	stmts := []string{`CREATE TRIGGER poison BEFORE INSERT ON audit_records WHEN NEW.command = 'poison' BEGIN SELECT RAISE(ABORT, 'poisoned'); END`}
+	if db.Engine() == store.Postgres {
+		stmts = []string{
+			`CREATE FUNCTION poisoned() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'poisoned'; END $$`,
+			`CREATE TRIGGER poison BEFORE INSERT ON audit_records FOR EACH ROW WHEN (NEW.command = 'poison') EXECUTE FUNCTION poisoned()`,
+		}
+	}
+	for _, s := range stmts {
+		if _, err := db.SQL().ExecContext(context.Background(), s); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 
@@ -291,7 +301,7 @@ func TestFailedBatchReachesEveryWaiter(t *testing.T) {
 	}
 	wg.Wait()
 	stored := map[string]bool{}
-	rows, err := db.Query(`SELECT args FROM audit_records`)
+	rows, err := db.QueryContext(context.Background(), `SELECT args FROM audit_records`)
 	if err != nil {
 		t.Fatal(err)
 	}

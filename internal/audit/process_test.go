@@ -108,14 +108,14 @@ func TestTwoProcessesAppend(t *testing.T) {
 	}
 	mustVerify(t, l, 2*n+1)
 	var switches int
-	if err := db.QueryRow(`SELECT count(*) FROM audit_records a JOIN audit_records b ON b.seq = a.seq + 1
+	if err := db.QueryRowContext(context.Background(), `SELECT count(*) FROM audit_records a JOIN audit_records b ON b.seq = a.seq + 1
 		WHERE a.seq > 1 AND a.principal != b.principal`).Scan(&switches); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("the chain switches between the processes %d times", switches) // how much they overlapped
 	for _, who := range []string{"parent", "child"} {
 		var got int
-		if err := db.QueryRow(`SELECT count(*) FROM audit_records WHERE principal = ?`, who).Scan(&got); err != nil {
+		if err := db.QueryRowContext(context.Background(), `SELECT count(*) FROM audit_records WHERE principal = ?`, who).Scan(&got); err != nil {
 			t.Fatal(err)
 		}
 		if got != n {

@@ -59,7 +59,7 @@ func (l *Log) Export(ctx context.Context, w io.Writer, f Filter) (int, error) {
 	q := `SELECT ` + recordColumns + ` FROM audit_records` + where + ` ORDER BY seq`
 	if f.Limit > 0 {
 		q = `SELECT * FROM (SELECT ` + recordColumns + ` FROM audit_records` + where +
-			` ORDER BY seq DESC LIMIT ?) ORDER BY seq`
+			` ORDER BY seq DESC LIMIT ?) newest ORDER BY seq`
 		args = append(args, f.Limit)
 	}
 	rows, err := l.db.QueryContext(ctx, q, args...)

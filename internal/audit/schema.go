@@ -1,6 +1,7 @@
 package audit
 
-// migrations is the audit component's schema, applied by sqlite.Migrate.
+// migrations is the audit component's schema on SQLite, applied by
+// store.Migrate (pgMigrations is PostgreSQL's).
 // migrations[i] is version i+1: append new ones, never edit old ones.
 //
 // Statements are separated by ";\n", so a trigger body keeps its inner ";"

@@ -2,7 +2,6 @@ package audit
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 )
@@ -20,9 +19,9 @@ import (
 // person. Deleting every record and resetting the head is detectable only
 // by comparing with a HeadHash kept elsewhere.
 func (l *Log) Verify(ctx context.Context) (VerifyReport, error) {
-	// A read-only transaction is a deferred BEGIN, so appenders keep
-	// running; the snapshot makes the head and the records agree.
-	tx, err := l.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	// A read-only snapshot: appenders keep running, and the head and the
+	// records agree.
+	tx, err := l.db.Snapshot(ctx)
 	if err != nil {
 		return VerifyReport{}, fmt.Errorf("verify audit log: begin: %w", err)
 	}

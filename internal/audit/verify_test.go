@@ -85,7 +85,7 @@ func TestVerifyDetectsTampering(t *testing.T) {
 			`INSERT INTO audit_records SELECT seq + 1, time, source, principal, command, target, args, stage, decision,
 				rule, approval_id, outcome, error_class, error, duration_ns, hash, hash, groups FROM audit_records WHERE seq = 5`},
 			wantSeq: 6, wantText: "hash mismatch"},
-		{name: "unkey the head", sql: []string{`UPDATE audit_head SET keyed = 0`},
+		{name: "unkey the head", sql: []string{`UPDATE audit_head SET keyed = FALSE`},
 			wantSeq: 1, wantText: "not HMAC-keyed but audit.hmac_key is set"},
 		{name: "wrong key", key: []byte("another key"),
 			wantSeq: 1, wantText: "record 1: hash mismatch (wrong audit.hmac_key?)"},

@@ -2,14 +2,14 @@ package mcpserver
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"time"
 
-	"github.com/vpsops/vpsops/internal/sqlite"
+	"github.com/vpsops/vpsops/internal/store"
 )
 
-// migrations are applied by sqlite.Migrate under the component "mcp".
+// migrations are applied by store.Migrate under the component "mcp" on
+// SQLite; pgMigrations on PostgreSQL.
 // migrations[i] is version i+1: append new ones, never edit old ones.
 //
 // Times are Unix nanoseconds. mcp_nonces holds one row per sealed
@@ -31,25 +31,40 @@ CREATE TABLE mcp_keys (
 	) STRICT`,
 }
 
+// pgMigrations are migrations on PostgreSQL.
+var pgMigrations = []string{
+	`CREATE TABLE mcp_nonces (
+		nonce      TEXT   NOT NULL PRIMARY KEY,
+		principal  TEXT   NOT NULL,
+		expires_at BIGINT NOT NULL,
+		used_at    BIGINT
+	);
+CREATE INDEX mcp_nonces_by_expiry ON mcp_nonces (expires_at);
+CREATE TABLE mcp_keys (
+		name TEXT  NOT NULL PRIMARY KEY,
+		key  BYTEA NOT NULL
+	)`,
+}
+
 // migrate brings the "mcp" tables up to date. It is safe to run from
-// several places and processes: sqlite.Migrate applies each version once.
-func migrate(ctx context.Context, db *sql.DB) error {
-	return sqlite.Migrate(ctx, db, "mcp", migrations)
+// several places and processes: store.Migrate applies each version once.
+func migrate(ctx context.Context, db *store.DB) error {
+	return store.Migrate(ctx, db, "mcp", store.Migrations{SQLite: migrations, Postgres: pgMigrations})
 }
 
 // Nonces records the single-use nonce of every sealed requestState in the
-// shared SQLite database, so that a state is redeemed at most once across
-// every process that opens the file. Redeeming is one conditional UPDATE:
-// SQLite's write lock orders two concurrent attempts and only the first
-// finds the row unused.
+// shared database, so that a state is redeemed at most once across every
+// process and replica. Redeeming is one conditional UPDATE: the database's
+// lock orders two concurrent attempts and only the first finds the row
+// unused.
 //
 // Nonces is safe for concurrent use. It does not own db.
 type Nonces struct {
-	db *sql.DB
+	db *store.DB
 }
 
 // OpenNonces applies the "mcp" migrations to db and returns a Nonces on it.
-func OpenNonces(ctx context.Context, db *sql.DB) (*Nonces, error) {
+func OpenNonces(ctx context.Context, db *store.DB) (*Nonces, error) {
 	if err := migrate(ctx, db); err != nil {
 		return nil, fmt.Errorf("open MCP nonce store: %w", err)
 	}

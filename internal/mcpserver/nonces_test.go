@@ -3,30 +3,32 @@ package mcpserver
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/hex"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/vpsops/vpsops/internal/sqlite"
+	"github.com/vpsops/vpsops/internal/pgtest"
+	"github.com/vpsops/vpsops/internal/store"
+	"github.com/vpsops/vpsops/internal/store/storetest"
 )
 
 var t0 = time.Date(2026, 7, 28, 12, 0, 0, 0, time.UTC)
 
-// openDB opens (creating) the SQLite file at path, closed with the test.
-func openDB(t testing.TB, path string) *sql.DB {
+// openDB opens (creating) the database at path, closed with the test.
+func openDB(t testing.TB, path string) *store.DB {
 	t.Helper()
-	db, err := sqlite.Open(context.Background(), path, sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
+	return storetest.Open(t, path)
 }
 
-func newNonces(t testing.TB, db *sql.DB) *Nonces {
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// TestConformanceOnPostgres runs the nonce and state tests on PostgreSQL.
+func TestConformanceOnPostgres(t *testing.T) {
+	storetest.RunOnPostgres(t, "^Test(Nonces|Seal|Open|GeneratedStateKey|ConfiguredStateKey)")
+}
+
+func newNonces(t testing.TB, db *store.DB) *Nonces {
 	t.Helper()
 	n, err := OpenNonces(context.Background(), db)
 	if err != nil {
@@ -37,7 +39,7 @@ func newNonces(t testing.TB, db *sql.DB) *Nonces {
 
 func TestNoncesAreUsedOnce(t *testing.T) {
 	ctx := context.Background()
-	n := newNonces(t, openDB(t, filepath.Join(t.TempDir(), "x.db")))
+	n := newNonces(t, openDB(t, storetest.Database(t)))
 	exp := t0.Add(time.Minute)
 	if err := n.Issue(ctx, "n1", "mcp:alice", exp); err != nil {
 		t.Fatal(err)
@@ -61,7 +63,7 @@ func TestNoncesAreUsedOnce(t *testing.T) {
 
 func TestNoncesExpire(t *testing.T) {
 	ctx := context.Background()
-	n := newNonces(t, openDB(t, filepath.Join(t.TempDir(), "x.db")))
+	n := newNonces(t, openDB(t, storetest.Database(t)))
 	exp := t0.Add(time.Minute)
 	if err := n.Issue(ctx, "n1", "mcp:alice", exp); err != nil {
 		t.Fatal(err)
@@ -76,7 +78,7 @@ func TestNoncesExpire(t *testing.T) {
 
 func TestNoncesPrune(t *testing.T) {
 	ctx := context.Background()
-	db := openDB(t, filepath.Join(t.TempDir(), "x.db"))
+	db := openDB(t, storetest.Database(t))
 	n := newNonces(t, db)
 	for _, x := range []struct {
 		nonce string
@@ -94,7 +96,7 @@ func TestNoncesPrune(t *testing.T) {
 		t.Fatalf("Prune = %d, %v; want the 2 expired rows", pruned, err)
 	}
 	var left []string
-	rows, err := db.Query(`SELECT nonce FROM mcp_nonces`)
+	rows, err := db.QueryContext(context.Background(), `SELECT nonce FROM mcp_nonces`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,13 +113,13 @@ func TestNoncesPrune(t *testing.T) {
 	}
 }
 
-// TestGeneratedStateKeyIsSharedByTheDatabase: two processes (two *sql.DB on
+// TestGeneratedStateKeyIsSharedByTheDatabase: two processes (two *store.DB on
 // one file) starting at once agree on one generated key, which later calls
 // return again.
 func TestGeneratedStateKeyIsSharedByTheDatabase(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "x.db")
-	dbs := []*sql.DB{openDB(t, path), openDB(t, path)}
+	path := storetest.Database(t)
+	dbs := []*store.DB{openDB(t, path), openDB(t, path)}
 	keys := make([][]byte, 8)
 	errs := make([]error, len(keys))
 	var wg sync.WaitGroup
@@ -140,7 +142,7 @@ func TestGeneratedStateKeyIsSharedByTheDatabase(t *testing.T) {
 	if err != nil || !bytes.Equal(again, keys[0]) {
 		t.Fatalf("a later start got another key (%v)", err)
 	}
-	other, err := StateKey(ctx, openDB(t, filepath.Join(t.TempDir(), "y.db")), nil)
+	other, err := StateKey(ctx, openDB(t, storetest.Database(t)), nil)
 	if err != nil || bytes.Equal(other, keys[0]) {
 		t.Fatalf("two databases generated the same key (%v)", err)
 	}
@@ -152,7 +154,7 @@ func TestGeneratedStateKeyIsSharedByTheDatabase(t *testing.T) {
 // and is not the secret itself.
 func TestConfiguredStateKeyIsStable(t *testing.T) {
 	ctx := context.Background()
-	db := openDB(t, filepath.Join(t.TempDir(), "x.db"))
+	db := openDB(t, storetest.Database(t))
 	secret := []byte("0123456789abcdef0123")
 	key, err := StateKey(ctx, db, secret)
 	if err != nil {
@@ -165,11 +167,11 @@ func TestConfiguredStateKeyIsStable(t *testing.T) {
 	if got := hex.EncodeToString(key); got != want {
 		t.Fatalf("derived key = %s, want %s", got, want)
 	}
-	if again, _ := StateKey(ctx, openDB(t, filepath.Join(t.TempDir(), "y.db")), secret); !bytes.Equal(again, key) {
+	if again, _ := StateKey(ctx, openDB(t, storetest.Database(t)), secret); !bytes.Equal(again, key) {
 		t.Fatal("the same secret derived another key on another database")
 	}
 	var stored int
-	if err := db.QueryRow(`SELECT count(*) FROM sqlite_master WHERE name = 'mcp_keys'`).Scan(&stored); err != nil || stored != 0 {
+	if err := db.QueryRowContext(context.Background(), `SELECT count(*) FROM schema_migrations WHERE component = 'mcp'`).Scan(&stored); err != nil || stored != 0 {
 		t.Fatalf("a configured key touched the database (%d, %v)", stored, err)
 	}
 	if _, err := StateKey(ctx, db, []byte("short")); err == nil {

@@ -4,16 +4,16 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/json"
 	"errors"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/vpsops/vpsops/internal/fault"
+	"github.com/vpsops/vpsops/internal/store"
+	"github.com/vpsops/vpsops/internal/store/storetest"
 )
 
 const ttl = 5 * time.Minute
@@ -38,7 +38,7 @@ func (c *fakeClock) Set(t time.Time) {
 
 var testKey = bytes.Repeat([]byte{7}, StateKeySize)
 
-func newSealer(t testing.TB, db *sql.DB, key []byte, clock *fakeClock) *Sealer {
+func newSealer(t testing.TB, db *store.DB, key []byte, clock *fakeClock) *Sealer {
 	t.Helper()
 	s, err := NewSealer(key, newNonces(t, db), clock.Now, ttl)
 	if err != nil {
@@ -49,7 +49,8 @@ func newSealer(t testing.TB, db *sql.DB, key []byte, clock *fakeClock) *Sealer {
 
 // sealFixture is a Sealer on a fresh database and one state sealed with it.
 type sealFixture struct {
-	db     *sql.DB
+	addr   string // where db is, for a second pool
+	db     *store.DB
 	clock  *fakeClock
 	sealer *Sealer
 	st     State
@@ -58,7 +59,8 @@ type sealFixture struct {
 
 func newSealFixture(t testing.TB) *sealFixture {
 	t.Helper()
-	f := &sealFixture{db: openDB(t, filepath.Join(t.TempDir(), "x.db")), clock: &fakeClock{now: t0}}
+	addr := storetest.Database(t)
+	f := &sealFixture{addr: addr, db: openDB(t, addr), clock: &fakeClock{now: t0}}
 	f.sealer = newSealer(t, f.db, testKey, f.clock)
 	f.st = State{Principal: "mcp:alice", Tool: "reinstall",
 		ArgsDigest: ArgsDigest(map[string]any{"server": "demo-fra/fra-101", "image": "debian-12"}),
@@ -171,7 +173,7 @@ func TestOpenRefusesReplay(t *testing.T) {
 	}
 	// A token whose nonce was pruned (or never recorded here) is as spent.
 	other := newSealFixture(t)
-	if _, err := other.db.Exec(`DELETE FROM mcp_nonces`); err != nil {
+	if _, err := other.db.ExecContext(context.Background(), `DELETE FROM mcp_nonces`); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := other.open(other.token); !errors.Is(err, ErrStateReplayed) {
@@ -180,10 +182,10 @@ func TestOpenRefusesReplay(t *testing.T) {
 }
 
 // TestOpenConcurrentRetries: many retries of one token at once, through two
-// *sql.DB on the file (two processes), and exactly one gets through.
+// *store.DB on the file (two processes), and exactly one gets through.
 func TestOpenConcurrentRetries(t *testing.T) {
 	f := newSealFixture(t)
-	second := newSealer(t, openDB(t, dbPath(t, f.db)), testKey, f.clock)
+	second := newSealer(t, openDB(t, f.addr), testKey, f.clock)
 	sealers := []*Sealer{f.sealer, second}
 	const n = 32
 	errs := make([]error, n)
@@ -209,17 +211,6 @@ func TestOpenConcurrentRetries(t *testing.T) {
 	if won != 1 {
 		t.Fatalf("%d of %d concurrent retries succeeded, want exactly 1", won, n)
 	}
-}
-
-// dbPath is the file behind db.
-func dbPath(t testing.TB, db *sql.DB) string {
-	t.Helper()
-	var seq int
-	var name, file string
-	if err := db.QueryRow(`PRAGMA database_list`).Scan(&seq, &name, &file); err != nil || file == "" {
-		t.Fatalf("database file: %q %v", file, err)
-	}
-	return file
 }
 
 // TestOpenRefusesForeign: a genuine state presented for another principal,
@@ -339,13 +330,13 @@ func TestSealRefusesIncompleteState(t *testing.T) {
 		}
 	}
 	var rows int
-	if err := f.db.QueryRow(`SELECT count(*) FROM mcp_nonces`).Scan(&rows); err != nil || rows != 1 {
+	if err := f.db.QueryRowContext(context.Background(), `SELECT count(*) FROM mcp_nonces`).Scan(&rows); err != nil || rows != 1 {
 		t.Fatalf("refused seals left nonces behind: %d rows (%v), want only the fixture's", rows, err)
 	}
 }
 
 func TestNewSealerChecksItsArguments(t *testing.T) {
-	n := newNonces(t, openDB(t, filepath.Join(t.TempDir(), "x.db")))
+	n := newNonces(t, openDB(t, storetest.Database(t)))
 	if _, err := NewSealer(testKey[:StateKeySize-1], n, nil, ttl); err == nil {
 		t.Error("a 31-byte key was taken")
 	}

@@ -8,6 +8,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+
+	"github.com/vpsops/vpsops/internal/store"
 )
 
 const (
@@ -38,7 +40,7 @@ const (
 //
 // The key in the database is only as secret as the database file; a
 // configured key keeps a reader of the file from forging states.
-func StateKey(ctx context.Context, db *sql.DB, configured []byte) ([]byte, error) {
+func StateKey(ctx context.Context, db *store.DB, configured []byte) ([]byte, error) {
 	if len(configured) > 0 {
 		if len(configured) < minConfiguredKey {
 			return nil, fmt.Errorf("request-state key: the configured secret must be at least %d bytes", minConfiguredKey)

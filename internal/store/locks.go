@@ -14,6 +14,9 @@ const (
 	LockApprovalFeed LockID = 0x7670736f_00000002
 )
 
+// LockDemoFleet serializes updates of the demo fleet's state.
+const LockDemoFleet LockID = 0x7670736f_00000004
+
 func (l LockID) String() string {
 	switch l {
 	case LockMigrations:
@@ -22,6 +25,8 @@ func (l LockID) String() string {
 		return "approval feed"
 	case LockAuditChain:
 		return "audit chain"
+	case LockDemoFleet:
+		return "demo fleet"
 	}
 	return "advisory"
 }

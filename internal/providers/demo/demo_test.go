@@ -2,14 +2,14 @@ package demo_test
 
 import (
 	"context"
-	"database/sql"
-	"path/filepath"
 	"testing"
 
+	"github.com/vpsops/vpsops/internal/pgtest"
 	"github.com/vpsops/vpsops/internal/providers/demo"
 	"github.com/vpsops/vpsops/internal/providers/driver"
 	"github.com/vpsops/vpsops/internal/providers/drivertest"
-	"github.com/vpsops/vpsops/internal/sqlite"
+	"github.com/vpsops/vpsops/internal/store"
+	"github.com/vpsops/vpsops/internal/store/storetest"
 )
 
 // harness runs the conformance suite against a demo-fra instance at
@@ -19,7 +19,7 @@ type harness struct{ sqlite bool }
 func (h harness) MakeDriver(ctx context.Context, t *testing.T) driver.Driver {
 	st := demo.NewMemoryStore()
 	if h.sqlite {
-		st = sqliteStore(ctx, t, openDB(ctx, t, filepath.Join(t.TempDir(), "vpsops.db")))
+		st = sqliteStore(ctx, t, openDB(ctx, t, storetest.Database(t)))
 	}
 	return demo.New(demo.Config{Name: "demo-fra", Store: st})
 }
@@ -40,19 +40,22 @@ func (harness) Settle(context.Context, *testing.T, driver.Driver) {}
 func TestConformanceMemory(t *testing.T) { drivertest.Run(t, harness{}) }
 func TestConformanceSQLite(t *testing.T) { drivertest.Run(t, harness{sqlite: true}) }
 
-func openDB(ctx context.Context, t *testing.T, path string) *sql.DB {
-	t.Helper()
-	db, err := sqlite.Open(ctx, path, sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// TestConformanceOnPostgres runs the tests of the database-backed store on
+// PostgreSQL.
+func TestConformanceOnPostgres(t *testing.T) {
+	storetest.RunOnPostgres(t, "^(TestConformanceSQLite|TestSQLiteSharedAcrossDrivers|TestPowerHammer|TestPasswordNotStored)$")
 }
 
-func sqliteStore(ctx context.Context, t *testing.T, db *sql.DB) demo.Store {
+func openDB(ctx context.Context, t *testing.T, path string) *store.DB {
 	t.Helper()
-	st, err := demo.NewSQLiteStore(ctx, db)
+	return storetest.Open(t, path)
+}
+
+func sqliteStore(ctx context.Context, t *testing.T, db *store.DB) demo.Store {
+	t.Helper()
+	st, err := demo.NewDBStore(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package demo_test
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -10,6 +9,7 @@ import (
 	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/providers/demo"
 	"github.com/vpsops/vpsops/internal/providers/driver"
+	"github.com/vpsops/vpsops/internal/store/storetest"
 )
 
 // TestSQLiteSharedAcrossDrivers plays two bot processes on one database
@@ -17,7 +17,7 @@ import (
 // for the other, and a fleet emptied by destroys is not seeded again.
 func TestSQLiteSharedAcrossDrivers(t *testing.T) {
 	ctx := t.Context()
-	path := filepath.Join(t.TempDir(), "vpsops.db")
+	path := storetest.Database(t)
 	a := demo.New(demo.Config{Name: "demo-fra", Store: sqliteStore(ctx, t, openDB(ctx, t, path))})
 	b := demo.New(demo.Config{Name: "demo-fra", Store: sqliteStore(ctx, t, openDB(ctx, t, path))})
 
@@ -76,7 +76,7 @@ func TestPowerHammer(t *testing.T) {
 	stores := map[string]func(ctx context.Context, t *testing.T) demo.Store{
 		"memory": func(context.Context, *testing.T) demo.Store { return demo.NewMemoryStore() },
 		"sqlite": func(ctx context.Context, t *testing.T) demo.Store {
-			return sqliteStore(ctx, t, openDB(ctx, t, filepath.Join(t.TempDir(), "vpsops.db")))
+			return sqliteStore(ctx, t, openDB(ctx, t, storetest.Database(t)))
 		},
 	}
 	for name, mk := range stores {
@@ -130,7 +130,7 @@ func TestPowerHammer(t *testing.T) {
 // nowhere in the stored state.
 func TestPasswordNotStored(t *testing.T) {
 	ctx := t.Context()
-	db := openDB(ctx, t, filepath.Join(t.TempDir(), "vpsops.db"))
+	db := openDB(ctx, t, storetest.Database(t))
 	d := demo.New(demo.Config{Name: "demo-fra", Speed: 1, Store: sqliteStore(ctx, t, db)})
 	const secret = "Tr0ub4dor-and-3"
 	if _, err := d.Reinstall(ctx, "fra-102", driver.ReinstallOptions{Image: "alpine-3.20", Password: secret}); err != nil {

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/vpsops/vpsops/internal/pgtest"
@@ -69,9 +70,10 @@ func SQLiteOnly(tb testing.TB, why string) {
 //
 //	func TestConformanceOnPostgres(t *testing.T) { storetest.RunOnPostgres(t) }
 //
-// It skips under -short, in the child itself, and where PostgreSQL is
-// not installed (unless pgtest.RequireEnv is set).
-func RunOnPostgres(t *testing.T) {
+// only, when given, is a -test.run pattern for a package whose storage
+// tests are a few among many. It skips under -short, in the child itself,
+// and where PostgreSQL is not installed (unless pgtest.RequireEnv is set).
+func RunOnPostgres(t *testing.T, only ...string) {
 	if OnPostgres() {
 		t.Skip("this is the PostgreSQL run")
 	}
@@ -80,7 +82,10 @@ func RunOnPostgres(t *testing.T) {
 	}
 	pgtest.Require(t)
 	args := []string{"-test.skip", "^" + t.Name() + "$", "-test.count=1"}
-	for _, name := range []string{"test.run", "test.v", "test.timeout", "test.failfast"} {
+	if len(only) > 0 {
+		args = append(args, "-test.run="+strings.Join(only, "|"))
+	}
+	for _, name := range []string{"test.v", "test.timeout", "test.failfast"} {
 		if f := flag.Lookup(name); f != nil && f.Value.String() != f.DefValue {
 			args = append(args, "-"+name+"="+f.Value.String())
 		}

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/vpsops/vpsops/internal/sqlite"
+	"github.com/vpsops/vpsops/internal/store"
 )
 
 // migrations of the "demo" component; append, never edit.
@@ -19,22 +19,32 @@ var migrations = []string{
 	)`,
 }
 
-// sqliteStore keeps one JSON row per provider instance, so an Update is a
-// single-row read-modify-write inside one transaction.
-type sqliteStore struct{ db *sql.DB }
-
-// NewSQLiteStore returns a Store in db, which must come from sqlite.Open:
-// its write transactions start with BEGIN IMMEDIATE, which is what makes
-// the read-modify-write of Update atomic across processes sharing the
-// file. Two bot processes on one ./vpsops.db therefore see one demo fleet.
-func NewSQLiteStore(ctx context.Context, db *sql.DB) (Store, error) {
-	if err := sqlite.Migrate(ctx, db, "demo", migrations); err != nil {
-		return nil, fmt.Errorf("demo state store: %w", err)
-	}
-	return &sqliteStore{db: db}, nil
+// pgMigrations are migrations on PostgreSQL.
+var pgMigrations = []string{
+	`CREATE TABLE demo_fleets (
+		provider   TEXT PRIMARY KEY,
+		fleet      TEXT NOT NULL,
+		updated_at TEXT NOT NULL
+	)`,
 }
 
-func (s *sqliteStore) View(ctx context.Context, provider string, fn func(f *Fleet) error) error {
+// dbStore keeps one JSON row per provider instance, so an Update is a
+// single-row read-modify-write inside one transaction.
+type dbStore struct{ db *store.DB }
+
+// NewDBStore returns a Store in db. Update's read-modify-write runs
+// alone: on SQLite its transaction starts with BEGIN IMMEDIATE, on
+// PostgreSQL it takes the demo fleet's lock (a row lock would not cover
+// the first write, when there is no row yet). Two bot processes on one
+// database therefore see one demo fleet.
+func NewDBStore(ctx context.Context, db *store.DB) (Store, error) {
+	if err := store.Migrate(ctx, db, "demo", store.Migrations{SQLite: migrations, Postgres: pgMigrations}); err != nil {
+		return nil, fmt.Errorf("demo state store: %w", err)
+	}
+	return &dbStore{db: db}, nil
+}
+
+func (s *dbStore) View(ctx context.Context, provider string, fn func(f *Fleet) error) error {
 	b, err := readFleet(ctx, s.db, provider)
 	if err != nil {
 		return err
@@ -46,12 +56,15 @@ func (s *sqliteStore) View(ctx context.Context, provider string, fn func(f *Flee
 	return fn(f)
 }
 
-func (s *sqliteStore) Update(ctx context.Context, provider string, fn func(f *Fleet) error) error {
+func (s *dbStore) Update(ctx context.Context, provider string, fn func(f *Fleet) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("update demo fleet %s: %w", provider, err)
 	}
 	defer tx.Rollback()
+	if err := tx.Lock(ctx, store.LockDemoFleet); err != nil {
+		return fmt.Errorf("update demo fleet %s: %w", provider, err)
+	}
 	b, err := readFleet(ctx, tx, provider)
 	if err != nil {
 		return err
