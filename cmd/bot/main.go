@@ -43,6 +43,9 @@ func runContext(parent context.Context, args []string, stdin io.Reader, stdout, 
 	if len(args) > 0 && args[0] == "slack-manifest" {
 		return slackManifest(args[1:], stdout, stderr, os.Getenv)
 	}
+	if len(args) > 0 && args[0] == "db" {
+		return dbCommand(parent, args[1:], stdout, stderr, os.Getenv)
+	}
 	fs := flag.NewFlagSet("bot", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var (
@@ -54,7 +57,7 @@ func runContext(parent context.Context, args []string, stdin io.Reader, stdout, 
 		version    = fs.Bool("version", false, "print the version and exit")
 	)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: bot [flags]\n       bot slack-manifest [--config FILE] [--url https://HOST] [--name NAME]\n\nRuns the vpsops chat bot. With no configuration: a shell chat on the demo fleet.\nslack-manifest prints the Slack app manifest for the configured mode.\n\nFlags:\n")
+		fmt.Fprintf(stderr, "Usage: bot [flags]\n       bot slack-manifest [--config FILE] [--url https://HOST] [--name NAME]\n       bot db copy --from ./vpsops.db --to postgres://USER@HOST/DB [--config FILE]\n\nRuns the vpsops chat bot. With no configuration: a shell chat on the demo fleet.\nslack-manifest prints the Slack app manifest for the configured mode.\ndb copy moves an installation to a new, empty database (see docs/replicas.md).\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -152,7 +155,7 @@ func runContext(parent context.Context, args []string, stdin io.Reader, stdout, 
 		}
 	}
 	logger.Info("vpsops bot started", "version", buildinfo.String(), "shell", runShell, "slack", serveChat && cfg.Slack.Enabled(), "discord", serveChat && cfg.Discord.Enabled(),
-		"database", cfg.Database, "providers", len(cfg.Providers))
+		"database", a.DB.String(), "providers", len(cfg.Providers))
 	var runErr error
 	if sh != nil {
 		runErr = sh.Run(ctx)

@@ -135,7 +135,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if *httpAddr != "" {
 		serveErr = serveHTTP(ctx, srv, tokens, *httpAddr, logger)
 	} else {
-		logger.Info("vpsops mcp serving on stdio", "version", buildinfo.String(), "principal", cfg.MCP.Principal, "database", cfg.Database)
+		logger.Info("vpsops mcp serving on stdio", "version", buildinfo.String(), "principal", cfg.MCP.Principal, "database", a.DB.String())
 		serveErr = server.NewStdioServer(srv.MCP()).Listen(ctx, stdin, stdout)
 	}
 	stopBG()

@@ -39,7 +39,11 @@ const EnvVar = "VPSOPS_CONFIG"
 // Secrets are of type Secret, so printing or encoding a Config never shows
 // them.
 type Config struct {
-	// Database is the SQLite file holding audit records and approvals.
+	// Database holds audit records, approvals and everything else the
+	// processes share: an SQLite file (the default, one host), or a
+	// postgres:// URL for several replicas (see docs/replicas.md). Give
+	// a URL's password through PGPASSWORD or a .pgpass file rather than
+	// in the URL; it is never logged either way.
 	Database string `yaml:"database" json:"database"`
 	Policy   Policy `yaml:"policy" json:"policy"`
 	Audit    Audit  `yaml:"audit" json:"audit"`

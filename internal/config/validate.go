@@ -41,7 +41,7 @@ var (
 func (c *Config) validate() problems {
 	v := &validator{lines: c.lines}
 	if strings.TrimSpace(c.Database) == "" {
-		v.add("database", "must name the SQLite file")
+		v.add("database", "must name the SQLite file or a postgres:// URL")
 	}
 	c.validateAudit(v)
 	v.ttl("approvals.ttl", c.Approvals.TTL)
