@@ -46,7 +46,7 @@ func installation(t *testing.T, db *store.DB) {
 			Groups: []string{"discord-role:G1:R9"}[:i%2], Command: "reinstall", Target: "demo-fra/fra-101",
 			Args: json.RawMessage(`{"image":"debian-12"}`), Salt: salt,
 			ArgsHash: approval.ArgsHash(salt, "reinstall", "demo-fra/fra-101", map[string]any{"image": "debian-12"}),
-			Reason: "p, admin, *, reinstall, approve", ReplyTo: json.RawMessage(`{"channel":"C1"}`),
+			Reason:   "p, admin, *, reinstall, approve", ReplyTo: json.RawMessage(`{"channel":"C1"}`),
 		})
 		if err != nil {
 			t.Fatal(err)
