@@ -5,6 +5,7 @@ import (
 
 	"github.com/vpsops/vpsops/internal/app"
 	"github.com/vpsops/vpsops/internal/metrics"
+	"github.com/vpsops/vpsops/internal/metrics/metricstest"
 )
 
 const auditAppend = "vpsops_audit_append_duration_seconds"
@@ -13,11 +14,11 @@ const auditAppend = "vpsops_audit_append_duration_seconds"
 func TestAuditCommitsAreTimed(t *testing.T) {
 	m := metrics.New()
 	a := openApp(t, dbPath(t), m, app.Options{})
-	before := value(t, m, auditAppend)
+	before := metricstest.Value(t, m.Registry(), auditAppend)
 	// A gated request waits for its two records to be durable: at least
 	// one more commit.
 	must(t, a, shell("alice"), "poweroff demo-fra/fra-101")
-	if after := value(t, m, auditAppend); after <= before {
+	if after := metricstest.Value(t, m.Registry(), auditAppend); after <= before {
 		t.Fatalf("%s counts %v commits after a command, %v before", auditAppend, after, before)
 	}
 }
@@ -27,10 +28,10 @@ func TestAuditCommitsAreTimed(t *testing.T) {
 func TestDutiesHeld(t *testing.T) {
 	m, other := metrics.New(), metrics.New()
 	m.SetDuty("sweeper", true)
-	wantValue(t, m, 1, "vpsops_duty_held", "duty", "sweeper")
-	wantValue(t, other, 0, "vpsops_duty_held", "duty", "sweeper")
+	metricstest.Want(t, m.Registry(), 1, "vpsops_duty_held", "duty", "sweeper")
+	metricstest.Want(t, other.Registry(), 0, "vpsops_duty_held", "duty", "sweeper")
 	m.SetDuty("sweeper", false)
-	wantValue(t, m, 0, "vpsops_duty_held", "duty", "sweeper")
+	metricstest.Want(t, m.Registry(), 0, "vpsops_duty_held", "duty", "sweeper")
 
 	var unmeasured *metrics.Metrics
 	unmeasured.SetDuty("sweeper", true) // a nil *Metrics measures nothing, and does not panic

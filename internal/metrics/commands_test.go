@@ -10,6 +10,7 @@ import (
 	"github.com/vpsops/vpsops/internal/app"
 	"github.com/vpsops/vpsops/internal/commands"
 	"github.com/vpsops/vpsops/internal/metrics"
+	"github.com/vpsops/vpsops/internal/metrics/metricstest"
 )
 
 const commandsTotal = "vpsops_commands_total"
@@ -54,12 +55,12 @@ func TestCommandsAreCountedByHowTheyEnded(t *testing.T) {
 		{"confirm", commands.OutcomeOK, 1},
 		{"poweroff", commands.OutcomeOK, 1},
 	} {
-		wantValue(t, m, c.want, commandsTotal, "command", c.command, "outcome", c.outcome)
+		metricstest.Want(t, m.Registry(), c.want, commandsTotal, "command", c.command, "outcome", c.outcome)
 	}
 	if n := testutil.CollectAndCount(m.Registry(), commandsTotal); n != 8 {
 		t.Errorf("%d series of %s, want the 8 above", n, commandsTotal)
 	}
-	for _, v := range labelValues(t, m, commandsTotal, "command") {
+	for _, v := range metricstest.LabelValues(t, m.Registry(), commandsTotal, "command") {
 		if strings.Contains(v, "frobnicate") {
 			t.Errorf("a word the user typed became a label: %q", v)
 		}

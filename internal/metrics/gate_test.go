@@ -14,6 +14,7 @@ import (
 	"github.com/vpsops/vpsops/internal/approval"
 	"github.com/vpsops/vpsops/internal/commands"
 	"github.com/vpsops/vpsops/internal/metrics"
+	"github.com/vpsops/vpsops/internal/metrics/metricstest"
 )
 
 const transitions = "vpsops_gate_transitions_total"
@@ -69,11 +70,11 @@ func TestGateTransitionsAndWaitingRequests(t *testing.T) {
 		approval.EventCreated: 3, approval.EventConfirmed: 2, approval.EventApproved: 1, approval.EventDenied: 1,
 		approval.EventCancelled: 1, approval.EventExecuting: 1, approval.EventFinished: 1, approval.EventExpired: 0,
 	} {
-		wantValue(t, m, want, transitions, "event", string(ev))
+		metricstest.Want(t, m.Registry(), want, transitions, "event", string(ev))
 	}
-	wantValue(t, m, 2, commandsTotal, "command", "delete", "outcome", commands.OutcomeNeedsApproval)
-	wantValue(t, m, 1, commandsTotal, "command", "delete", "outcome", commands.OutcomeOK)
-	wantValue(t, m, 1, commandsTotal, "command", "cancel", "outcome", commands.OutcomeRejected)
+	metricstest.Want(t, m.Registry(), 2, commandsTotal, "command", "delete", "outcome", commands.OutcomeNeedsApproval)
+	metricstest.Want(t, m.Registry(), 1, commandsTotal, "command", "delete", "outcome", commands.OutcomeOK)
+	metricstest.Want(t, m.Registry(), 1, commandsTotal, "command", "cancel", "outcome", commands.OutcomeRejected)
 }
 
 // Two replicas on one database: the one whose sweep expires a request
@@ -109,8 +110,8 @@ func TestAReplicaCountsOnlyTheTransitionsItMade(t *testing.T) {
 		t.Fatal("replica A never heard of the expiry")
 	}
 
-	wantValue(t, mB, 1, transitions, "event", string(approval.EventExpired))
-	wantValue(t, mA, 0, transitions, "event", string(approval.EventExpired))
-	wantValue(t, mA, 1, transitions, "event", string(approval.EventCreated))
-	wantValue(t, mB, 0, transitions, "event", string(approval.EventCreated))
+	metricstest.Want(t, mB.Registry(), 1, transitions, "event", string(approval.EventExpired))
+	metricstest.Want(t, mA.Registry(), 0, transitions, "event", string(approval.EventExpired))
+	metricstest.Want(t, mA.Registry(), 1, transitions, "event", string(approval.EventCreated))
+	metricstest.Want(t, mB.Registry(), 0, transitions, "event", string(approval.EventCreated))
 }

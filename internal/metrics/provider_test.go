@@ -12,6 +12,7 @@ import (
 	"github.com/vpsops/vpsops/internal/config"
 	"github.com/vpsops/vpsops/internal/fault"
 	"github.com/vpsops/vpsops/internal/metrics"
+	"github.com/vpsops/vpsops/internal/metrics/metricstest"
 	"github.com/vpsops/vpsops/internal/providers/vpsbg/vpsbgtest"
 )
 
@@ -46,7 +47,7 @@ func TestProviderCallsAreCountedOncePerCallWithTheirClass(t *testing.T) {
 	server := "/servers/" + vpsbgtest.RunningID
 
 	must(t, a, alice, "status bg/"+vpsbgtest.RunningID)
-	wantValue(t, m, 1, providerCalls, "provider", "bg", "op", "get server", "class", "ok")
+	metricstest.Want(t, m.Registry(), 1, providerCalls, "provider", "bg", "op", "get server", "class", "ok")
 
 	// 500 on every read: retried, then given up as one unavailable call.
 	emu.Inject(vpsbgtest.Fault{Method: http.MethodGet, Path: server, Status: http.StatusInternalServerError})
@@ -57,7 +58,7 @@ func TestProviderCallsAreCountedOncePerCallWithTheirClass(t *testing.T) {
 	if tries := emu.Count(http.MethodGet, server) - before; tries < 2 {
 		t.Fatalf("the emulator saw %d requests: the call was not retried", tries)
 	}
-	wantValue(t, m, 1, providerCalls, "provider", "bg", "op", "get server", "class", string(fault.Unavailable))
+	metricstest.Want(t, m.Registry(), 1, providerCalls, "provider", "bg", "op", "get server", "class", string(fault.Unavailable))
 	emu.ClearFaults()
 
 	// 429 asking for a longer pause than a person waits: not retried,
@@ -66,7 +67,7 @@ func TestProviderCallsAreCountedOncePerCallWithTheirClass(t *testing.T) {
 	if _, err := run(a, alice, "status bg/"+vpsbgtest.RunningID); fault.ClassOf(err) != fault.RateLimited {
 		t.Fatalf("status against a rate-limited API: %v", err)
 	}
-	wantValue(t, m, 1, providerCalls, "provider", "bg", "op", "get server", "class", string(fault.RateLimited))
+	metricstest.Want(t, m.Registry(), 1, providerCalls, "provider", "bg", "op", "get server", "class", string(fault.RateLimited))
 	// Every call, whatever its class, is timed.
-	wantValue(t, m, 3, providerTime, "provider", "bg", "op", "get server")
+	metricstest.Want(t, m.Registry(), 3, providerTime, "provider", "bg", "op", "get server")
 }
