@@ -21,6 +21,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/vpsops/vpsops/internal/approval"
 )
 
 // Metrics holds one process's figures. Its methods may be called on a nil
@@ -80,6 +82,13 @@ func New() *Metrics {
 			// Dense below Slack's and Discord's 3-second limit.
 			Buckets: []float64{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5},
 		}, []string{"platform"}),
+	}
+	// Every transition is there from the first scrape, at 0, so that an
+	// alert on its increase has a series to start from.
+	for _, ev := range []approval.Event{approval.EventCreated, approval.EventConfirmed, approval.EventApproved,
+		approval.EventDenied, approval.EventCancelled, approval.EventExecuting, approval.EventFinished,
+		approval.EventExpired, approval.EventInterrupted} {
+		m.gate.WithLabelValues(string(ev))
 	}
 	m.reg.MustRegister(
 		collectors.NewGoCollector(),
