@@ -15,10 +15,12 @@ import (
 	slackchat "github.com/vpsops/vpsops/internal/chat/slack"
 	"github.com/vpsops/vpsops/internal/commands"
 	"github.com/vpsops/vpsops/internal/mcpserver"
+	"github.com/vpsops/vpsops/internal/metrics"
 )
 
 // chatAdapters are the chat platforms this process serves, and the HTTP
-// listener their endpoints (and /healthz) are served on.
+// listener their endpoints (and /healthz, /readyz, /metrics) are served
+// on. With http.listen set and no platform it is the listener alone.
 type chatAdapters struct {
 	slack   *slackchat.Adapter
 	discord *discordchat.Adapter
@@ -30,15 +32,16 @@ type chatAdapters struct {
 // openChat builds the configured chat adapters and checks their
 // credentials with the platform, so a wrong token stops the start with
 // one line.
-func openChat(ctx context.Context, a *app.App, log *slog.Logger) (*chatAdapters, error) {
+func openChat(ctx context.Context, a *app.App, m *metrics.Metrics, log *slog.Logger) (*chatAdapters, error) {
 	cfg := a.Config
 	c := &chatAdapters{mux: http.NewServeMux(), listen: cfg.HTTP.Listen, log: log}
 	c.mux.HandleFunc("/healthz", mcpserver.Health)
+	(&metrics.Probes{Metrics: m, Ready: a.Ready, Log: log}).Mount(c.mux)
 	if cfg.Slack.Enabled() {
 		s := cfg.Slack
 		ad, err := slackchat.New(ctx, a.Runner, slackchat.Config{
 			BotToken: s.BotToken.Reveal(), AppToken: s.AppToken.Reveal(), SigningSecret: s.SigningSecret.Reveal(),
-			ApprovalsChannel: s.ApprovalsChannel, APIURL: s.APIURL, Logger: log,
+			ApprovalsChannel: s.ApprovalsChannel, APIURL: s.APIURL, Logger: log, Acks: m,
 		})
 		if err != nil {
 			return nil, err
@@ -57,7 +60,7 @@ func openChat(ctx context.Context, a *app.App, log *slog.Logger) (*chatAdapters,
 		d := cfg.Discord
 		ad, err := discordchat.New(ctx, a.Runner, discordchat.Config{
 			Token: d.Token.Reveal(), AppID: d.AppID, GuildID: d.GuildID, PublicKey: d.PublicKey,
-			ApprovalsChannel: d.ApprovalsChannel, APIURL: d.APIURL, Logger: log,
+			ApprovalsChannel: d.ApprovalsChannel, APIURL: d.APIURL, Logger: log, Acks: m,
 		})
 		if err != nil {
 			return nil, err

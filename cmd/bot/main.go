@@ -23,6 +23,7 @@ import (
 	"github.com/vpsops/vpsops/internal/chat/shell"
 	"github.com/vpsops/vpsops/internal/commands"
 	"github.com/vpsops/vpsops/internal/config"
+	"github.com/vpsops/vpsops/internal/metrics"
 )
 
 func main() {
@@ -111,7 +112,8 @@ func runContext(parent context.Context, args []string, stdin io.Reader, stdout, 
 	defer stop()
 	// After the first signal, a second one ends the process at once.
 	context.AfterFunc(ctx, stop)
-	a, err := app.Open(ctx, cfg, app.Options{Logger: logger})
+	m := metrics.New()
+	a, err := app.Open(ctx, cfg, app.Options{Logger: logger, Metrics: m})
 	if err != nil {
 		fmt.Fprintf(stderr, "bot: %v\n", err)
 		if errors.As(err, new(*app.ConfigError)) {
@@ -130,8 +132,10 @@ func runContext(parent context.Context, args []string, stdin io.Reader, stdout, 
 		}
 	}
 	var chats *chatAdapters
-	if serveChat {
-		if chats, err = openChat(ctx, a, logger); err != nil {
+	// http.listen alone (no chat platform) still serves the probes; the
+	// shell alone (--shell) serves nothing.
+	if serveChat || (cfg.HTTP.Listen != "" && !*forceShell) {
+		if chats, err = openChat(ctx, a, m, logger); err != nil {
 			fmt.Fprintf(stderr, "bot: %v\n", err)
 			return 2
 		}

@@ -22,6 +22,7 @@ import (
 	"github.com/vpsops/vpsops/internal/buildinfo"
 	"github.com/vpsops/vpsops/internal/config"
 	"github.com/vpsops/vpsops/internal/mcpserver"
+	"github.com/vpsops/vpsops/internal/metrics"
 )
 
 func main() {
@@ -84,7 +85,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	context.AfterFunc(ctx, stop) // a second signal ends the process at once
-	a, err := app.Open(ctx, cfg, app.Options{Logger: logger})
+	m := metrics.New()
+	a, err := app.Open(ctx, cfg, app.Options{Logger: logger, Metrics: m})
 	if err != nil {
 		fmt.Fprintf(stderr, "mcp: %v\n", err)
 		if errors.As(err, new(*app.ConfigError)) {
@@ -118,6 +120,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		Ceiling:       mcpserver.Ceiling{ReadOnly: *readOnly || cfg.MCP.ReadOnly, DisableDestructive: *noDestroy || cfg.MCP.DisableDestructive},
 		Logger:        logger,
 		Sealer:        sealer,
+		Probes:        &metrics.Probes{Metrics: m, Ready: a.Ready, Log: logger},
 	})
 	if err != nil {
 		fmt.Fprintf(stderr, "mcp: %v\n", err)

@@ -15,6 +15,7 @@ import (
 	"github.com/vpsops/vpsops/internal/audit"
 	"github.com/vpsops/vpsops/internal/commands"
 	"github.com/vpsops/vpsops/internal/config"
+	"github.com/vpsops/vpsops/internal/metrics"
 	"github.com/vpsops/vpsops/internal/policy"
 	"github.com/vpsops/vpsops/internal/providers"
 	"github.com/vpsops/vpsops/internal/sqlite"
@@ -40,6 +41,9 @@ type App struct {
 type Options struct {
 	Logger *slog.Logger
 	Clock  func() time.Time
+	// Metrics receives this App's figures (one per process); nil
+	// measures nothing.
+	Metrics *metrics.Metrics
 }
 
 // ConfigError is a failure caused by the configuration (a policy file that
@@ -88,7 +92,7 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (_ *App, err error
 	} else {
 		instance = "" // nobody else can see the database: nothing to note
 	}
-	if a.Audit, err = audit.Open(ctx, a.DB, audit.Options{HMACKey: []byte(cfg.Audit.HMACKey.Reveal()), Clock: o.Clock, Logger: o.Logger, Instance: instance}); err != nil {
+	if a.Audit, err = audit.Open(ctx, a.DB, audit.Options{HMACKey: []byte(cfg.Audit.HMACKey.Reveal()), Clock: o.Clock, Logger: o.Logger, Instance: instance, OnCommit: o.auditHook()}); err != nil {
 		return nil, fmt.Errorf("audit log: %w", err)
 	}
 	if err = a.Audit.CheckWritable(ctx); err != nil {
@@ -103,6 +107,9 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (_ *App, err error
 	}); err != nil {
 		return nil, fmt.Errorf("approval store: %w", err)
 	}
+	if err = o.Metrics.CountApprovals(a.Approvals); err != nil {
+		return nil, fmt.Errorf("metrics: %w", err)
+	}
 	if a.Policy, err = policy.New(policy.Options{ModelPath: cfg.Policy.Model, PolicyPath: cfg.Policy.Policy, Logger: o.Logger, Clock: o.Clock}); err != nil {
 		return nil, &ConfigError{fmt.Errorf("policy: %w", err)}
 	}
@@ -111,6 +118,7 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (_ *App, err error
 	}
 	a.Runner = commands.NewRunner(commands.Options{
 		Fleet: a.Fleet, Policy: a.Policy, Audit: a.Audit, Approvals: a.Approvals, Logger: o.Logger, Clock: o.Clock,
+		Observer: o.commandsObserver(),
 	})
 	return a, nil
 }

@@ -37,7 +37,7 @@ func buildFleet(ctx context.Context, cfg *config.Config, db *store.DB, o Options
 				return nil, fmt.Errorf("providers[%d] (%s): %w", i, pc.Name, err)
 			}
 		}
-		ps = append(ps, providers.New(pc.Name, pc.Type, d, providers.Options{Timeout: time.Duration(pc.Timeout), Logger: o.Logger}))
+		ps = append(ps, providers.New(pc.Name, pc.Type, d, providers.Options{Timeout: time.Duration(pc.Timeout), Logger: o.Logger, Observer: o.providersObserver()}))
 	}
 	reg, err := providers.NewRegistry(ps...)
 	if err != nil {

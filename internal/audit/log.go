@@ -31,6 +31,10 @@ type Options struct {
 	// process's, so that CloseDangling in another process can tell
 	// whether it is still running.
 	Instance string
+	// OnCommit, when set, is called by the writer after each committed
+	// batch with its size and how long the commit took (metrics). It
+	// must be quick: appends wait while it runs.
+	OnCommit func(records int, took time.Duration)
 }
 
 // Log is the audit trail of one database. Several Logs, in one process or in
@@ -46,6 +50,7 @@ type Log struct {
 	clock    func() time.Time
 	logger   *slog.Logger
 	instance string
+	onCommit func(records int, took time.Duration)
 
 	mu      sync.Mutex
 	cond    *sync.Cond // signalled when queue grows or closed is set
@@ -82,6 +87,7 @@ func Open(ctx context.Context, db *store.DB, o Options) (*Log, error) {
 		clock:    o.Clock,
 		logger:   o.Logger,
 		instance: o.Instance,
+		onCommit: o.OnCommit,
 		stopped:  make(chan struct{}),
 	}
 	if l.clock == nil {

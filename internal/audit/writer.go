@@ -3,6 +3,7 @@ package audit
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/vpsops/vpsops/internal/store"
 )
@@ -49,10 +50,14 @@ func (l *Log) next() []*pending {
 // commit writes one batch and tells every waiter how it went. A failed
 // batch fails every record in it; none is written.
 func (l *Log) commit(batch []*pending) {
+	start := time.Now()
 	recs, err := l.write(context.Background(), batch)
 	if err != nil {
 		l.fail(batch, fmt.Errorf("append %d audit record(s): %w", len(batch), err))
 		return
+	}
+	if l.onCommit != nil {
+		l.onCommit(len(batch), time.Since(start))
 	}
 	for i, p := range batch {
 		if p.done != nil {

@@ -36,10 +36,12 @@ func (r *Runner) Confirm(ctx context.Context, q Request, id string) (Result, err
 	if err != nil {
 		return Result{}, r.decisionError(ctx, &q, "confirm", id, err)
 	}
+	r.moved(approval.EventConfirmed, 1)
 	r.recordDecision(ctx, &q, req, audit.StageConfirmed, "confirm", "")
 	if req.State == approval.Pending {
 		rec := decisionRecord(req, audit.StageApprovalRequested, "approval", "")
 		r.record(ctx, &q, rec)
+		r.finished(req.Command, OutcomeNeedsApproval)
 		res := pendingResult(r.ViewFor(req, q.Viewer()))
 		res.Request = res.Pending
 		res.Secret = r.generatedFields(req.ID, r.reg.Lookup(req.Command))
@@ -58,6 +60,7 @@ func (r *Runner) Cancel(ctx context.Context, q Request, id string) (Result, erro
 	if err != nil {
 		return Result{}, r.decisionError(ctx, &q, "cancel", id, err)
 	}
+	r.moved(approval.EventCancelled, 1)
 	r.held.forget(id)
 	r.recordDecision(ctx, &q, req, audit.StageCancelled, "cancel", "")
 	v := r.ViewFor(req, q.Viewer())
@@ -111,11 +114,13 @@ func (r *Runner) Decide(ctx context.Context, q Request, id string, approve bool,
 		return Result{}, r.decisionError(ctx, &q, verb, id, err)
 	}
 	if !approve {
+		r.moved(approval.EventDenied, 1)
 		r.held.forget(id)
 		r.recordDecision(ctx, &q, req, audit.StageApprovalDenied, "deny", d.Rule)
 		v := r.ViewFor(req, q.Viewer())
 		return Result{Title: fmt.Sprintf("Denied %s (request %s)", describe(req), id), Text: v.Summary + ".", Request: &v, Data: v}, nil
 	}
+	r.moved(approval.EventApproved, 1)
 	r.recordDecision(ctx, &q, req, audit.StageApproved, "approve", d.Rule)
 	if req.HasSecrets {
 		return Result{
@@ -154,6 +159,7 @@ func (r *Runner) runCleared(ctx context.Context, by Request, req approval.Reques
 	if err != nil {
 		return Result{}, r.decisionError(ctx, &by, "run", req.ID, err)
 	}
+	r.moved(approval.EventExecuting, 1)
 	defer r.held.forget(req.ID)
 	stop := r.approvals.Hold(ctx, req.ID)
 	defer stop()
@@ -174,6 +180,7 @@ func (r *Runner) runCleared(ctx context.Context, by Request, req approval.Reques
 	if ferr != nil {
 		r.log.Error("recording the outcome of an approved request failed", "id", claimed.ID, "err", ferr)
 	} else {
+		r.moved(approval.EventFinished, 1)
 		res.Request = ptr(r.ViewFor(final, by.Viewer()))
 	}
 	return res, runErr
@@ -242,6 +249,7 @@ func (r *Runner) decisionError(ctx context.Context, q *Request, verb, id string,
 		if ce.JustExpired {
 			// This click found it past its deadline and expired it; no
 			// sweep will report it, so the expiry is audited here.
+			r.moved(approval.EventExpired, 1)
 			r.recordFor(ctx, ce.Current, audit.StageExpired, "")
 		}
 		// A lost race or a double click: on the record, changing nothing.

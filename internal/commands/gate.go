@@ -69,8 +69,10 @@ func (r *Runner) hold(ctx context.Context, q *Request, inv *Invocation, base aud
 	created, err := r.approvals.Create(ctx, req)
 	if err != nil {
 		r.log.Error("storing gated request failed", "command", cmd.Name, "err", err)
+		r.finished(cmd.Name, OutcomeError)
 		return Result{}, fault.Errorf(fault.Unavailable, "could not store the %s request; nothing was done", gate)
 	}
+	r.moved(approval.EventCreated, 1)
 	if created.HasSecrets {
 		r.held.put(created.ID, inv.Args, inv.Generated)
 	}
@@ -90,9 +92,17 @@ func (r *Runner) hold(ctx context.Context, q *Request, inv *Invocation, base aud
 	if err != nil {
 		// A gated request nobody can see in the audit trail must not be
 		// actionable: withdraw it.
-		r.approvals.Cancel(context.WithoutCancel(ctx), created.ID, string(q.Principal))
+		if _, cerr := r.approvals.Cancel(context.WithoutCancel(ctx), created.ID, string(q.Principal)); cerr == nil {
+			r.moved(approval.EventCancelled, 1)
+		}
 		r.held.forget(created.ID)
+		r.finished(cmd.Name, OutcomeError)
 		return Result{}, fault.Errorf(fault.Unavailable, "the audit log cannot be written, so the %s request was withdrawn; nothing was done", gate)
+	}
+	if created.State == approval.Confirming {
+		r.finished(cmd.Name, OutcomeNeedsConfirm)
+	} else {
+		r.finished(cmd.Name, OutcomeNeedsApproval)
 	}
 	res := pendingResult(r.ViewFor(created, q.Viewer()))
 	res.Secret = r.generatedFields(created.ID, cmd)

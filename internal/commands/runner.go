@@ -54,6 +54,7 @@ type Runner struct {
 	audit     *audit.Log
 	approvals *approval.Store
 	log       *slog.Logger
+	observer  Observer // nil: nothing is measured
 	clock     func() time.Time
 	opTimeout time.Duration
 	// progressInterval is the least time between two progress steps
@@ -82,6 +83,7 @@ type Options struct {
 	Clock            func() time.Time
 	OperationTimeout time.Duration // bound on waiting for a long operation; default 15m
 	ProgressInterval time.Duration // least time between progress steps; default DefaultProgressInterval
+	Observer         Observer      // told how commands end (metrics); nil: nothing is measured
 }
 
 // NewRunner builds a Runner.
@@ -103,7 +105,7 @@ func NewRunner(o Options) *Runner {
 	}
 	return &Runner{
 		reg: o.Registry, fleet: o.Fleet, policy: o.Policy, audit: o.Audit,
-		approvals: o.Approvals, log: o.Logger, clock: o.Clock,
+		approvals: o.Approvals, log: o.Logger, observer: o.Observer, clock: o.Clock,
 		opTimeout: o.OperationTimeout, progressInterval: o.ProgressInterval,
 		secretKey: randomKey(),
 	}
@@ -205,6 +207,7 @@ func (r *Runner) Run(ctx context.Context, q Request) (Result, error) {
 	req.Stage = audit.StageRequested
 	if cmd.Gated() {
 		if err := r.record(ctx, &q, req); err != nil {
+			r.finished(cmd.Name, OutcomeError)
 			return Result{}, fault.Errorf(fault.Unavailable, "the audit log cannot be written, so %s was not started", cmd.Name)
 		}
 	} else {
@@ -329,6 +332,9 @@ func (r *Runner) record(ctx context.Context, q *Request, rec audit.Record) error
 	if err != nil {
 		r.log.Error("audit append failed", "stage", string(rec.Stage), "command", rec.Command, "err", err)
 	}
+	// Counted even when the record failed: the command ended so all the
+	// same (and the failure is logged above).
+	r.observe(rec)
 	return err
 }
 

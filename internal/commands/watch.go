@@ -108,7 +108,9 @@ func (r *Runner) watchOnce(ctx, work context.Context, after int64, notify func(N
 		r.log.Warn("sweeping approval requests failed", "err", err)
 	}
 	// Each sweep result is returned to exactly one process: that one
-	// audits it. Every process hears of it from the feed.
+	// audits and counts it. Every process hears of it from the feed.
+	r.moved(approval.EventExpired, len(expired))
+	r.moved(approval.EventInterrupted, len(interrupted))
 	for _, req := range expired {
 		r.held.forget(req.ID)
 		r.recordFor(ctx, req, audit.StageExpired, "")
@@ -188,6 +190,7 @@ func (r *Runner) releaseHeld(ctx context.Context) {
 			continue
 		}
 		if c, err := r.approvals.Withdraw(ctx, id, req.Principal, why); err == nil {
+			r.moved(approval.EventCancelled, 1)
 			r.recordFor(ctx, c, audit.StageCancelled, why)
 		}
 		r.held.forget(id)

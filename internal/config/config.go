@@ -89,7 +89,8 @@ type Approvals struct {
 	ConfirmTTL Duration `yaml:"confirm_ttl" json:"confirm_ttl"`
 }
 
-// HTTP configures the listener for Slack/Discord HTTP endpoints and /healthz.
+// HTTP configures the listener for Slack/Discord HTTP endpoints, /healthz,
+// /readyz and /metrics.
 type HTTP struct {
 	// Listen is host:port; empty means no HTTP listener.
 	Listen string `yaml:"listen" json:"listen,omitempty"`

@@ -19,7 +19,7 @@ import (
 
 // HTTPHandler is the server's HTTP face: streamable HTTP at /mcp behind
 // bearer tokens (each token's name is the principal mcp:<name>), and
-// /healthz for probes. mcp-go's DNS-rebinding check stays on (a loopback
+// /healthz, /readyz and /metrics for probes and Prometheus (Options.Probes). mcp-go's DNS-rebinding check stays on (a loopback
 // listener answers only loopback Host headers), and a browser's
 // cross-origin request is refused before anything else.
 func (s *Server) HTTPHandler(tokens *Tokens) http.Handler {
@@ -38,6 +38,7 @@ func (s *Server) HTTPHandler(tokens *Tokens) http.Handler {
 		s.authFailed(r, reason, failures)
 	}, stream))))
 	mux.HandleFunc("/healthz", Health)
+	s.o.Probes.Mount(mux)
 	return mux
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/vpsops/vpsops/internal/buildinfo"
 	"github.com/vpsops/vpsops/internal/commands"
 	"github.com/vpsops/vpsops/internal/fault"
+	"github.com/vpsops/vpsops/internal/metrics"
 )
 
 // Options configures a Server.
@@ -33,6 +34,9 @@ type Options struct {
 	// Sealer seals the state of confirm elicitations. Without one no
 	// client is asked to confirm: destructive calls go to approval.
 	Sealer *Sealer
+	// Probes are served over HTTP beside /healthz, with no token:
+	// /metrics and /readyz. nil serves neither.
+	Probes *metrics.Probes
 }
 
 // Server is the vpsops MCP server.

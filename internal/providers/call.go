@@ -24,7 +24,11 @@ const (
 // per-call timeout, failures are retried per fault.Retryable(err,
 // mutating) while attempts and time remain, and the error returned is a
 // single *fault.Error carrying p's name, op and the server id.
-func do[T any](ctx context.Context, p *Provider, op, id string, mutating bool, f func(ctx context.Context) (T, error)) (T, error) {
+func do[T any](ctx context.Context, p *Provider, op, id string, mutating bool, f func(ctx context.Context) (T, error)) (_ T, err error) {
+	if obs := p.o.Observer; obs != nil {
+		start := time.Now()
+		defer func() { obs.ProviderCall(p.name, op, string(fault.ClassOf(err)), time.Since(start)) }()
+	}
 	var zero T
 	cctx, cancel := context.WithTimeout(ctx, p.o.Timeout)
 	defer cancel()

@@ -41,6 +41,16 @@ type Options struct {
 	// discard). Messages are classified and secret-free by the driver
 	// contract, so logging them is safe.
 	Logger *slog.Logger
+	// Observer, when set, is told of every call: what metrics count.
+	Observer Observer
+}
+
+// Observer is told of every driver call a Provider makes, once per call
+// however many times it was retried, with the call's class ("" on
+// success) and how long it took, waits included. It must be quick and safe
+// for concurrent use.
+type Observer interface {
+	ProviderCall(provider, op, class string, took time.Duration)
 }
 
 // Provider is one configured provider instance, e.g. "edis-fra" of type

@@ -32,6 +32,8 @@ type Config struct {
 	APIURL string
 	Logger *slog.Logger
 	Clock  func() time.Time
+	// Acks, when set, is told of every interaction answered (metrics).
+	Acks chat.AckObserver
 }
 
 // HTTPMode reports whether interactions arrive at the HTTP endpoint

@@ -109,13 +109,16 @@ func openAppOn(t testing.TB, db string, speed float64, o app.Options, change ...
 // startBot starts one bot process on a: over HTTP (the fake's public key)
 // or, with gateway, over the gateway (no public key), its clock the
 // fake's.
-func startBot(t testing.TB, fake *discordtest.Server, a *app.App, clock *testClock, gateway bool) *bot {
+func startBot(t testing.TB, fake *discordtest.Server, a *app.App, clock *testClock, gateway bool, change ...func(*discordchat.Config)) *bot {
 	t.Helper()
 	o := fake.Options()
 	cfg := discordchat.Config{Token: o.BotToken, AppID: o.ApplicationID, GuildID: guild,
 		ApprovalsChannel: approvals, APIURL: fake.URL(), Logger: testLogger(t), Clock: clock.Now}
 	if !gateway {
 		cfg.PublicKey = fake.PublicKeyHex()
+	}
+	for _, c := range change {
+		c(&cfg)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	ad, err := discordchat.New(ctx, a.Runner, cfg)

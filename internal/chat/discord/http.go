@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -32,6 +33,8 @@ func (a *Adapter) Routes(mux *http.ServeMux, refusals *chat.Refusals) error {
 		refusals = a.refusals
 	}
 	mux.HandleFunc("POST "+InteractionsPath, func(w http.ResponseWriter, r *http.Request) {
+		start, kind := time.Now(), chat.AckRefused
+		defer func() { chat.Acked(a.cfg.Acks, Source, kind, start) }()
 		body, err := a.verifier.Verify(r)
 		if err != nil {
 			a.refused(r.Context(), refusals, err)
@@ -56,7 +59,7 @@ func (a *Adapter) Routes(mux *http.ServeMux, refusals *chat.Refusals) error {
 			a.refused(r.Context(), refusals, fault.Errorf(fault.Invalid, "discord interaction: undecodable (%s)", shortType(body)))
 			resp = undecodable()
 		} else {
-			resp = a.interaction(&i, acked)
+			resp, kind = a.interaction(&i, acked), ackKind(i.Type)
 		}
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(resp)

@@ -138,13 +138,32 @@ func (a *Adapter) gatewayEvent(raw []byte) {
 			a.log.Warn("discord: an unreadable interaction came over the gateway", "what", shortType(raw))
 			return
 		}
+		start := time.Now()
 		a.refused(context.Background(), a.refusals, fault.Errorf(fault.Invalid, "discord interaction over the gateway: undecodable (%s)", shortType(raw)))
 		a.respond(&discordgo.Interaction{ID: head.ID, Token: head.Token}, undecodable())
+		chat.Acked(a.cfg.Acks, Source, chat.AckRefused, start)
 		return
 	}
+	start := time.Now()
 	acked := make(chan struct{})
 	defer close(acked)
 	a.respond(&i, a.interaction(&i, acked))
+	chat.Acked(a.cfg.Acks, Source, ackKind(i.Type), start)
+}
+
+// ackKind is the kind of acknowledgement an interaction of type t gets.
+func ackKind(t discordgo.InteractionType) string {
+	switch t {
+	case discordgo.InteractionPing:
+		return chat.AckPing
+	case discordgo.InteractionApplicationCommand:
+		return chat.AckCommand
+	case discordgo.InteractionMessageComponent:
+		return chat.AckPress
+	case discordgo.InteractionApplicationCommandAutocomplete:
+		return chat.AckAutocomplete
+	}
+	return chat.AckOther
 }
 
 // respond sends an interaction's first answer over REST.

@@ -27,6 +27,8 @@ type Config struct {
 	HTTPClient *http.Client
 	Logger     *slog.Logger
 	Clock      func() time.Time
+	// Acks, when set, is told of every acknowledgement (metrics).
+	Acks chat.AckObserver
 }
 
 // SocketMode reports whether the adapter connects out to Slack (an app

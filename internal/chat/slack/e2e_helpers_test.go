@@ -92,7 +92,7 @@ const (
 	socketMode
 )
 
-func startBot(t testing.TB, fake *slacktest.Server, a *app.App, m mode) *bot {
+func startBot(t testing.TB, fake *slacktest.Server, a *app.App, m mode, change ...func(*slackchat.Config)) *bot {
 	t.Helper()
 	o := fake.Options()
 	cfg := slackchat.Config{BotToken: o.BotToken, ApprovalsChannel: approvals, APIURL: fake.APIURL(), Logger: testLogger(t)}
@@ -100,6 +100,9 @@ func startBot(t testing.TB, fake *slacktest.Server, a *app.App, m mode) *bot {
 		cfg.AppToken = o.AppToken
 	} else {
 		cfg.SigningSecret = o.SigningSecret
+	}
+	for _, c := range change {
+		c(&cfg)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	ad, err := slackchat.New(ctx, a.Runner, cfg)

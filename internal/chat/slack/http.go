@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -26,9 +27,40 @@ func (a *Adapter) Routes(mux *http.ServeMux) error {
 	if a.verifier == nil {
 		return fault.Errorf(fault.Invalid, "slack: HTTP endpoints need a signing secret")
 	}
-	mux.Handle("POST "+CommandsPath, a.verifier.Handler(a.replays, a.refused, a.serveCommand))
-	mux.Handle("POST "+InteractionsPath, a.verifier.Handler(a.replays, a.refused, a.serveInteraction))
+	mux.Handle("POST "+CommandsPath, a.acked(chat.AckCommand, a.verifier.Handler(a.replays, a.refused, a.serveCommand)))
+	// Interactions are the app's button presses: it has no other
+	// interactive component.
+	mux.Handle("POST "+InteractionsPath, a.acked(chat.AckPress, a.verifier.Handler(a.replays, a.refused, a.serveInteraction)))
 	return nil
+}
+
+// acked reports each answer of next as an acknowledgement of kind, or of
+// a refused request when it was answered with an error.
+func (a *Adapter) acked(kind string, next http.Handler) http.Handler {
+	if a.cfg.Acks == nil {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(sw, r)
+		k := kind
+		if sw.status >= http.StatusBadRequest {
+			k = chat.AckRefused
+		}
+		chat.Acked(a.cfg.Acks, Source, k, start)
+	})
+}
+
+// statusWriter remembers the status an answer was given.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
 }
 
 func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request, body []byte) {

@@ -80,9 +80,11 @@ func (a *Adapter) envelope(sm *socketmode.Client, evt socketmode.Event) {
 	if evt.Request == nil {
 		return
 	}
+	start := time.Now()
 	if err := sm.Ack(*evt.Request); err != nil {
 		a.log.Warn("slack: acknowledging an envelope failed", "err", err)
 	}
+	chat.Acked(a.cfg.Acks, Source, envelopeKind(evt.Type), start)
 	if a.delivered.Seen("envelope:" + evt.Request.EnvelopeID) {
 		a.log.Debug("slack: dropping a redelivered envelope", "retry_attempt", evt.Request.RetryAttempt)
 		return
@@ -101,6 +103,17 @@ func (a *Adapter) envelope(sm *socketmode.Client, evt socketmode.Event) {
 	}
 }
 
+// envelopeKind is the kind of acknowledgement an envelope of type t gets.
+func envelopeKind(t socketmode.EventType) string {
+	switch t {
+	case socketmode.EventTypeSlashCommand:
+		return chat.AckCommand
+	case socketmode.EventTypeInteractive:
+		return chat.AckPress
+	}
+	return chat.AckOther // events the app did not subscribe to
+}
+
 // badEnvelope acknowledges an envelope slack-go could not decode (so Slack
 // does not send it again and again) and puts it on the record.
 func (a *Adapter) badEnvelope(sm *socketmode.Client, evt socketmode.Event) {
@@ -112,9 +125,11 @@ func (a *Adapter) badEnvelope(sm *socketmode.Client, evt socketmode.Event) {
 		EnvelopeID string `json:"envelope_id"`
 	}
 	if json.Unmarshal(bad.Message, &env) == nil && env.EnvelopeID != "" {
+		start := time.Now()
 		if err := sm.Ack(socketmode.Request{EnvelopeID: env.EnvelopeID}); err != nil {
 			a.log.Warn("slack: acknowledging an envelope failed", "err", err)
 		}
+		chat.Acked(a.cfg.Acks, Source, chat.AckRefused, start)
 	}
 	a.refusedEnvelope(fault.Errorf(fault.Invalid, "slack envelope: malformed payload"))
 }
