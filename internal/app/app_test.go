@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/vpsops/vpsops/internal/audit"
@@ -67,5 +68,27 @@ func TestStartClosesWhatEndedProcessesLeftOpen(t *testing.T) {
 	}
 	if len(interrupted) != 1 || interrupted[0] != "demo-fra/fra-101" {
 		t.Fatalf("interrupted records for %v, want only demo-fra/fra-101", interrupted)
+	}
+}
+
+// TestReadyNeedsCurrentMigrations: /readyz fails for a database that lost
+// a migration this process applied (restored from an older backup, say).
+func TestReadyNeedsCurrentMigrations(t *testing.T) {
+	ctx := context.Background()
+	cfg := config.Default()
+	cfg.Database = storetest.Database(t)
+	a, err := Open(ctx, cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if err := a.Ready(ctx); err != nil {
+		t.Fatalf("a fresh app is not ready: %v", err)
+	}
+	if _, err := a.DB.ExecContext(ctx, `DELETE FROM schema_migrations WHERE component = 'approval'`); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Ready(ctx); err == nil || !strings.Contains(err.Error(), "migrations are not current") {
+		t.Fatalf("Ready with the approval migrations gone: %v", err)
 	}
 }

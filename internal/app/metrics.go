@@ -34,13 +34,20 @@ func (o Options) providersObserver() providers.Observer {
 	return o.Metrics
 }
 
-// Ready is the readiness check the binaries serve at /readyz: for now,
-// that the database answers. The cause goes to the log; the answer names
-// only what failed, since anyone who reaches the port reads it.
+// Ready is the readiness check the binaries serve at /readyz: the
+// database answers and holds every migration this process knows (a
+// replica pointed at a restored old backup, or at a database another
+// replica's rollback emptied, is not ready). The cause goes to the log;
+// the answer names only what failed, since anyone who reaches the port
+// reads it.
 func (a *App) Ready(ctx context.Context) error {
 	if err := a.DB.PingContext(ctx); err != nil {
 		a.Log.Warn("not ready: the database does not answer", "err", err)
 		return errors.New("the database does not answer")
+	}
+	if err := a.DB.Ready(ctx); err != nil {
+		a.Log.Warn("not ready", "err", err)
+		return errors.New("the database's migrations are not current")
 	}
 	return nil
 }
