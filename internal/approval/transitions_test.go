@@ -337,3 +337,19 @@ func isConflict(err error, state State) bool {
 	var conflict *ConflictError
 	return errors.As(err, &conflict) && conflict.Current.State == state
 }
+
+func TestCountByState(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	f.reach(t, Confirming)
+	f.reach(t, Pending)
+	f.reach(t, Pending)
+	f.reach(t, Denied)
+	n, err := f.store.Count(ctx, Confirming, Pending, Executing)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n[Confirming] != 1 || n[Pending] != 2 || n[Executing] != 0 || len(n) != 2 {
+		t.Fatalf("counts %v, want 1 confirming and 2 pending", n)
+	}
+}

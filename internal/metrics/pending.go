@@ -11,7 +11,7 @@ import (
 
 // Lister is the part of the approval store the pending gauge reads.
 type Lister interface {
-	List(ctx context.Context, f approval.Filter) ([]approval.Request, error)
+	Count(ctx context.Context, states ...approval.State) (map[approval.State]int, error)
 }
 
 // waiting are the states a request waits in for a person.
@@ -49,14 +49,10 @@ func (c *pendingCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
 func (c *pendingCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), scrapeBudget)
 	defer cancel()
-	reqs, err := c.store.List(ctx, approval.Filter{States: waiting})
+	n, err := c.store.Count(ctx, waiting...)
 	if err != nil {
 		ch <- prometheus.NewInvalidMetric(c.desc, err)
 		return
-	}
-	n := map[approval.State]int{}
-	for _, r := range reqs {
-		n[r.State]++
 	}
 	for _, s := range waiting {
 		ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, float64(n[s]), string(s))

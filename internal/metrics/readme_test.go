@@ -15,7 +15,9 @@ import (
 
 type noRequests struct{}
 
-func (noRequests) List(context.Context, approval.Filter) ([]approval.Request, error) { return nil, nil }
+func (noRequests) Count(context.Context, ...approval.State) (map[approval.State]int, error) {
+	return map[approval.State]int{}, nil
+}
 
 // The README's metrics table names every vpsops_ metric a process
 // exports, and nothing else.
