@@ -39,24 +39,33 @@ func closesRequest(r *Record) bool {
 // of this process for the same request (identical requests in flight at
 // once are interchangeable; the first asked is taken to end first).
 func (l *Log) noteOpen(ctx context.Context, tx *store.Tx, r *Record) error {
-	switch {
-	case l.instance == "":
+	q, args, what := l.note(r)
+	if q == "" {
 		return nil
-	case opensRequest(r):
-		if _, err := tx.ExecContext(ctx, `INSERT INTO audit_open_requests(seq, instance) VALUES (?, ?)`, r.Seq, l.instance); err != nil {
-			return fmt.Errorf("note record %d as open: %w", r.Seq, err)
-		}
-	case closesRequest(r):
-		var args any
-		if len(r.Args) > 0 {
-			args = string(r.Args)
-		}
-		if _, err := tx.ExecContext(ctx, closeNote(l.db.Engine()),
-			l.instance, r.Source, r.Principal, r.Command, r.Target, args); err != nil {
-			return fmt.Errorf("note record %d as the outcome of an open request: %w", r.Seq, err)
-		}
+	}
+	if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+		return fmt.Errorf("note record %d %s: %w", r.Seq, what, err)
 	}
 	return nil
+}
+
+// note is the statement noteOpen runs for r, if any, and what it does
+// (for errors).
+func (l *Log) note(r *Record) (q string, args []any, what string) {
+	switch {
+	case l.instance == "":
+		return "", nil, ""
+	case opensRequest(r):
+		return `INSERT INTO audit_open_requests(seq, instance) VALUES (?, ?)`, []any{r.Seq, l.instance}, "as open"
+	case closesRequest(r):
+		var a any
+		if len(r.Args) > 0 {
+			a = string(r.Args)
+		}
+		return closeNote(l.db.Engine()), []any{l.instance, r.Source, r.Principal, r.Command, r.Target, a},
+			"as the outcome of an open request"
+	}
+	return "", nil, ""
 }
 
 // closeNote deletes this process's oldest note of the request an outcome

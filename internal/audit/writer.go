@@ -68,19 +68,19 @@ func (l *Log) commit(batch []*pending) {
 
 // write appends the batch in one write transaction. The head is read inside
 // it, holding the chain's lock: on SQLite BeginTx already holds the
-// database's write lock (_txlock=immediate), on PostgreSQL the chain's
-// advisory lock is taken first. So no other Log, process or replica can
-// append between the read and the commit, and every replica's records
-// form one chain.
+// database's write lock (_txlock=immediate); on PostgreSQL (writePostgres)
+// the head's row is read FOR UPDATE. So no other Log, process or replica
+// can append between the read and the commit, and every replica's
+// records form one chain.
 func (l *Log) write(ctx context.Context, batch []*pending) ([]Record, error) {
+	if l.db.Engine() == store.Postgres {
+		return l.writePostgres(ctx, batch)
+	}
 	tx, err := l.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
 	defer tx.Rollback() // no-op after Commit
-	if err := tx.Lock(ctx, store.LockAuditChain); err != nil {
-		return nil, err
-	}
 	h, err := readHead(ctx, tx)
 	if err != nil {
 		return nil, err

@@ -12,10 +12,9 @@ const (
 	// that appends an event takes it first, so versions are handed out in
 	// commit order, as SQLite's single writer does (see approval.Feed).
 	LockApprovalFeed LockID = 0x7670736f_00000002
+	// LockDemoFleet serializes updates of the demo fleet's state.
+	LockDemoFleet LockID = 0x7670736f_00000004
 )
-
-// LockDemoFleet serializes updates of the demo fleet's state.
-const LockDemoFleet LockID = 0x7670736f_00000004
 
 func (l LockID) String() string {
 	switch l {
@@ -23,14 +22,8 @@ func (l LockID) String() string {
 		return "migrations"
 	case LockApprovalFeed:
 		return "approval feed"
-	case LockAuditChain:
-		return "audit chain"
 	case LockDemoFleet:
 		return "demo fleet"
 	}
 	return "advisory"
 }
-
-// LockAuditChain serializes appends to the audit chain across replicas:
-// each batch reads the head, links its records to it and moves it, alone.
-const LockAuditChain LockID = 0x7670736f_00000003
