@@ -58,7 +58,13 @@ func openChat(ctx context.Context, a *app.App, m *metrics.Metrics, log *slog.Log
 	}
 	if cfg.Discord.Enabled() {
 		d := cfg.Discord
-		ad, err := discordchat.New(ctx, a.Runner, discordchat.Config{
+		// Replicas sharing the database elect the one that holds the
+		// gateway connection; HTTP interactions reach every replica.
+		var duties discordchat.Duties
+		if a.Duties != nil {
+			duties = a.Duties
+		}
+		ad, err := discordchat.New(ctx, a.Runner, discordchat.Config{Duties: duties,
 			Token: d.Token.Reveal(), AppID: d.AppID, GuildID: d.GuildID, PublicKey: d.PublicKey,
 			ApprovalsChannel: d.ApprovalsChannel, APIURL: d.APIURL, Logger: log, Acks: m,
 		})

@@ -15,6 +15,7 @@ import (
 	"github.com/vpsops/vpsops/internal/audit"
 	"github.com/vpsops/vpsops/internal/commands"
 	"github.com/vpsops/vpsops/internal/config"
+	"github.com/vpsops/vpsops/internal/duty"
 	"github.com/vpsops/vpsops/internal/metrics"
 	"github.com/vpsops/vpsops/internal/policy"
 	"github.com/vpsops/vpsops/internal/providers"
@@ -32,6 +33,10 @@ type App struct {
 	Fleet     *providers.Registry
 	Runner    *commands.Runner
 	Log       *slog.Logger
+	// Duties elects this process for the jobs one process of those
+	// sharing the database does (see internal/duty); nil for an
+	// in-memory database, which nobody shares.
+	Duties *duty.Elector
 
 	stopCheckpoint func()
 	presence       store.Presence // nil for an in-memory database
@@ -101,6 +106,11 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (_ *App, err error
 	if a.presence != nil {
 		a.closeDangling(ctx)
 	}
+	if instance != "" {
+		if a.Duties, err = duty.New(a.DB, instance, duty.Options{Logger: o.Logger, OnChange: o.dutyHook()}); err != nil {
+			return nil, err
+		}
+	}
 	if a.Approvals, err = approval.Open(ctx, a.DB, approval.Options{
 		TTL: time.Duration(cfg.Approvals.TTL), ConfirmTTL: time.Duration(cfg.Approvals.ConfirmTTL), Clock: o.Clock,
 		Instance: instance, Secret: []byte(cfg.Audit.HMACKey.Reveal()),
@@ -116,7 +126,7 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (_ *App, err error
 	if a.Fleet, err = buildFleet(ctx, cfg, a.DB, o); err != nil {
 		return nil, &ConfigError{err}
 	}
-	a.Runner = commands.NewRunner(commands.Options{
+	a.Runner = commands.NewRunner(commands.Options{Sweeps: a.sweeps(),
 		Fleet: a.Fleet, Policy: a.Policy, Audit: a.Audit, Approvals: a.Approvals, Logger: o.Logger, Clock: o.Clock,
 		Observer: o.commandsObserver(),
 	})
@@ -133,7 +143,30 @@ func (a *App) Background(ctx context.Context, grace time.Duration, notify func(c
 	wg.Add(2)
 	go func() { defer wg.Done(); a.Policy.Watch(ctx) }()
 	go func() { defer wg.Done(); a.Runner.Watch(ctx, time.Second, grace, notify) }()
+	if a.sweeps() != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			a.Duties.Run(ctx, SweeperDuty, func(ctx context.Context) { <-ctx.Done() })
+		}()
+	}
 	return wg.Wait
+}
+
+// SweeperDuty is the duty of the process that expires overdue approval
+// requests and marks interrupted ones.
+const SweeperDuty = "sweeper"
+
+// sweeps is the runner's Options.Sweeps: on PostgreSQL, whether this
+// replica holds the sweeper duty. On SQLite every process sweeps, as
+// before replicas: they share one host and one write lock, and a process
+// that has been sweeping all along has watched that lock, which its
+// judgement of interrupted requests relies on (see approval.Store.Sweep).
+func (a *App) sweeps() func() bool {
+	if a.Duties == nil || a.DB.Engine() != store.Postgres {
+		return nil
+	}
+	return func() bool { return a.Duties.Held(SweeperDuty) }
 }
 
 // closeDangling appends an interrupted record for each ungated command

@@ -20,6 +20,13 @@ func (o Options) auditHook() func(int, time.Duration) {
 	return o.Metrics.AuditCommitted
 }
 
+func (o Options) dutyHook() func(string, bool) {
+	if o.Metrics == nil {
+		return nil
+	}
+	return o.Metrics.SetDuty
+}
+
 func (o Options) commandsObserver() commands.Observer {
 	if o.Metrics == nil {
 		return nil

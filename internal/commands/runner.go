@@ -70,6 +70,8 @@ type Runner struct {
 	// offline. It never leaves this process, which is fine: requests with
 	// secrets only ever run here.
 	secretKey []byte
+
+	sweeps func() bool // see Options.Sweeps
 }
 
 // Options configures a Runner.
@@ -79,6 +81,7 @@ type Options struct {
 	Policy           *policy.Enforcer
 	Audit            *audit.Log
 	Approvals        *approval.Store
+	Sweeps           func() bool // whether this process sweeps now (see Runner.sweep); nil: always
 	Logger           *slog.Logger
 	Clock            func() time.Time
 	OperationTimeout time.Duration // bound on waiting for a long operation; default 15m
@@ -108,6 +111,7 @@ func NewRunner(o Options) *Runner {
 		approvals: o.Approvals, log: o.Logger, observer: o.Observer, clock: o.Clock,
 		opTimeout: o.OperationTimeout, progressInterval: o.ProgressInterval,
 		secretKey: randomKey(),
+		sweeps:    o.Sweeps,
 	}
 }
 

@@ -103,7 +103,7 @@ func (r *Runner) Watch(ctx context.Context, interval, grace time.Duration, notif
 }
 
 func (r *Runner) watchOnce(ctx, work context.Context, after int64, notify func(Notice)) int64 {
-	expired, interrupted, err := r.approvals.Sweep(ctx)
+	expired, interrupted, err := r.sweep(ctx)
 	if err != nil {
 		r.log.Warn("sweeping approval requests failed", "err", err)
 	}
@@ -144,6 +144,17 @@ func (r *Runner) watchOnce(ctx, work context.Context, after int64, notify func(N
 			return after
 		}
 	}
+}
+
+// sweep expires overdue requests and marks interrupted ones, when this
+// process is the one that sweeps: replicas sharing a database elect one to
+// do it (the duty "sweeper", Options.Sweeps), and every one of them still
+// reads the feed and runs the held requests only it can run.
+func (r *Runner) sweep(ctx context.Context) (expired, interrupted []approval.Request, err error) {
+	if r.sweeps != nil && !r.sweeps() {
+		return nil, nil, nil
+	}
+	return r.approvals.Sweep(ctx)
 }
 
 // feedPage is how many changes one read of the feed takes.

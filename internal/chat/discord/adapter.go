@@ -2,7 +2,6 @@ package discord
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -25,7 +24,12 @@ type Config struct {
 	GuildID string // commands registered in this guild (at once); "" for global
 	// PublicKey (hex Ed25519) selects the HTTP interactions endpoint
 	// instead of the gateway.
-	PublicKey        string
+	PublicKey string
+	// Duties, when set, makes the gateway connection a duty (GatewayDuty)
+	// of the replicas sharing the database: only the one holding it
+	// connects, and another connects when it moves. Nil connects at Start,
+	// for a process alone on its database. Unused in HTTP mode.
+	Duties           Duties
 	ApprovalsChannel string
 	// APIURL replaces https://discord.com (tests, proxies): every REST
 	// call goes to its scheme and host, with Discord's paths.
@@ -57,6 +61,9 @@ type Adapter struct {
 	seen     *chat.Replays
 	verifier *Verifier
 	refusals *chat.Refusals // what was refused, recorded once a minute
+
+	// gateway is the connection Start made when no duty elects it.
+	gateway *discordgo.Session
 }
 
 // callTimeout bounds one REST call.
@@ -103,7 +110,8 @@ func New(ctx context.Context, runner *commands.Runner, cfg Config) (*Adapter, er
 }
 
 // Start registers /vps (only when it changed) and, in gateway mode,
-// connects; a wrong token stops the start with one line.
+// connects, unless the gateway is a duty (Config.Duties) that Run
+// campaigns for; a wrong token stops the start with one line.
 func (a *Adapter) Start(ctx context.Context) error {
 	if err := a.register(); err != nil {
 		return err
@@ -111,24 +119,14 @@ func (a *Adapter) Start(ctx context.Context) error {
 	if a.cfg.HTTPMode() {
 		return nil
 	}
-	a.s.AddHandler(func(_ *discordgo.Session, r *discordgo.Ready) {
-		a.log.Info("discord: connected (gateway)", "user", r.User.ID, "session", r.SessionID != "")
-	})
-	a.s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) {
-		a.log.Warn("discord: gateway connection lost; reconnecting")
-	})
-	a.s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) { a.log.Info("discord: gateway session resumed") })
-	// Interactions are read from the raw event: discordgo hands its typed
-	// handler a zero interaction when it cannot decode one (an unknown
-	// component type), which could not even be answered.
-	a.s.AddHandler(func(_ *discordgo.Session, e *discordgo.Event) {
-		if e.Type == interactionCreate {
-			a.gatewayEvent(e.RawData)
-		}
-	})
-	if err := a.s.Open(); err != nil {
-		return fmt.Errorf("discord: connecting to the gateway: %w", classify("gateway", err))
+	if a.cfg.Duties != nil {
+		return nil // Run campaigns for the gateway duty
 	}
+	g, err := a.connectGateway()
+	if err != nil {
+		return err
+	}
+	a.gateway = g
 	return nil
 }
 
@@ -136,12 +134,23 @@ func (a *Adapter) Start(ctx context.Context) error {
 // chat.Relay).
 func (a *Adapter) Notify(_ context.Context, n commands.Notice) { a.relay.Notify(n) }
 
-// Run delivers notices and retries failed approval messages until ctx
-// ends, then closes the gateway connection.
+// Run delivers notices, retries failed approval messages and, when the
+// gateway is a duty, holds the gateway connection while this replica
+// holds the duty, until ctx ends; then it closes the gateway connection.
 func (a *Adapter) Run(ctx context.Context) {
+	elected := make(chan struct{})
+	if a.cfg.Duties != nil && !a.cfg.HTTPMode() {
+		go func() {
+			defer close(elected)
+			a.cfg.Duties.Run(ctx, GatewayDuty, a.holdGateway)
+		}()
+	} else {
+		close(elected)
+	}
 	a.relay.Run(ctx)
-	if !a.cfg.HTTPMode() {
-		_ = a.s.Close()
+	<-elected
+	if a.gateway != nil {
+		_ = a.gateway.Close()
 	}
 }
 

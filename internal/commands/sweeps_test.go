@@ -1,0 +1,85 @@
+package commands_test
+
+import (
+	"context"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/vpsops/vpsops/internal/approval"
+	"github.com/vpsops/vpsops/internal/commands"
+)
+
+// A replica that does not hold the sweeper duty expires nothing, yet its
+// watcher goes on reporting the feed; once it holds the duty it sweeps.
+func TestOnlyTheSweeperSweepsAndEveryReplicaReadsTheFeed(t *testing.T) {
+	ctx := context.Background()
+	clk := &clock{t: time.Now()}
+	a := newTestApp(t)
+	st, err := approval.Open(ctx, a.DB, approval.Options{Clock: clk.Now, Instance: "replica"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sweeper atomic.Bool
+	var rounds atomic.Int64
+	r := commands.NewRunner(commands.Options{Fleet: a.Fleet, Policy: a.Policy, Audit: a.Audit, Approvals: st, Clock: clk.Now,
+		Sweeps: func() bool { rounds.Add(1); return sweeper.Load() }})
+	q := shellReq(alice)
+	res, err := r.RunText(ctx, q, "delete demo-fra/fra-104")
+	if err != nil {
+		t.Fatal(err)
+	}
+	overdue := res.Pending.ID
+	clk.Advance(6 * time.Minute) // past the 5-minute confirm window
+
+	notices := make(chan commands.Notice, 100)
+	wctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go r.Watch(wctx, 5*time.Millisecond, time.Second, func(n commands.Notice) { notices <- n })
+	waitRounds := func(n int64) {
+		t.Helper()
+		deadline := time.Now().Add(30 * time.Second) // bounds a hang; measures nothing
+		for rounds.Load() < n {
+			if time.Now().After(deadline) {
+				t.Fatalf("the watcher made %d rounds, waiting for %d", rounds.Load(), n)
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+	waitNotice := func(what string, match func(commands.Notice) bool) {
+		t.Helper()
+		timeout := time.After(30 * time.Second)
+		for {
+			select {
+			case n := <-notices:
+				if n.ID == overdue && n.State == approval.Expired && !sweeper.Load() {
+					t.Fatal("a replica that is not the sweeper expired a request")
+				}
+				if match(n) {
+					return
+				}
+			case <-timeout:
+				t.Fatalf("no notice of %s", what)
+			}
+		}
+	}
+
+	waitRounds(1) // the watcher reads the feed from here on
+	res, err = r.RunText(ctx, q, "delete demo-fra/fra-103")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh := res.Pending.ID
+	waitNotice("the new request", func(n commands.Notice) bool { return n.ID == fresh })
+	from := rounds.Load()
+	waitRounds(from + 3)
+	if req, err := st.Get(ctx, overdue); err != nil || req.State != approval.Confirming {
+		t.Fatalf("after three rounds without the duty the overdue request is %v (%v)", req.State, err)
+	}
+
+	sweeper.Store(true)
+	waitNotice("the expiry", func(n commands.Notice) bool { return n.ID == overdue && n.State == approval.Expired })
+	if req, err := st.Get(ctx, fresh); err != nil || req.State != approval.Confirming {
+		t.Fatalf("the sweep took the fresh request too: %v (%v)", req.State, err)
+	}
+}
