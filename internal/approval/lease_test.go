@@ -170,3 +170,25 @@ func TestUnclaimedApprovalExpires(t *testing.T) {
 		t.Fatalf("claim of an expired approval: %v", err)
 	}
 }
+
+// TestATakenOverSweepWaitsAWholeLease: a replica that starts sweeping
+// after it did not (it took the sweeper duty over, perhaps after an outage
+// in which nobody could renew) judges no lease until it has watched for a
+// whole lease itself.
+func TestATakenOverSweepWaitsAWholeLease(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	sweeper := newStore(t, openDB(t, f.path), f.clock, "inst-b")
+	r := f.reach(t, Approved)
+	f.ok(f.store.Claim(ctx, r.ID, hashOf(r)))
+	f.clock.Advance(2 * testLease) // long lapsed: the database was down, say
+
+	sweeper.ResumeSweeping()
+	if _, intr, err := sweeper.Sweep(ctx); err != nil || len(intr) != 0 {
+		t.Fatalf("first sweep after taking over: %d interrupted, %v", len(intr), err)
+	}
+	f.clock.Advance(testLease)
+	if _, intr, err := sweeper.Sweep(ctx); err != nil || len(intr) != 1 {
+		t.Fatalf("sweep a lease later: %d interrupted, %v; want the request", len(intr), err)
+	}
+}

@@ -78,6 +78,13 @@ func (s *Store) sweepInterrupted(ctx context.Context) ([]Request, error) {
 	return out, tx.Commit()
 }
 
+// ResumeSweeping tells the Store that it starts sweeping after a time it
+// did not (a replica taking the sweeper duty over): it has not watched
+// whether executors could renew meanwhile (the database may have been
+// down for everyone), so Sweep judges leases only once a whole lease has
+// passed from now, as after a locked database.
+func (s *Store) ResumeSweeping() { s.sawLocked() }
+
 // sawLocked notes that the database was not writable just now.
 func (s *Store) sawLocked() { s.sawLockedAt(s.now()) }
 

@@ -61,6 +61,10 @@ type Runner struct {
 	// passed on (see Throttle).
 	progressInterval time.Duration
 
+	// sweeping is whether the last watch round swept (only the watcher
+	// goroutine reads or writes it).
+	sweeping bool
+
 	held        heldSecrets
 	suggestions suggestions
 	inflight    sync.WaitGroup // watcher goroutines running held requests, waited for at shutdown

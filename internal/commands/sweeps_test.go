@@ -83,3 +83,59 @@ func TestOnlyTheSweeperSweepsAndEveryReplicaReadsTheFeed(t *testing.T) {
 		t.Fatalf("the sweep took the fresh request too: %v (%v)", req.State, err)
 	}
 }
+
+// A replica that takes the sweeper duty over does not judge the leases
+// that lapsed before it held it (nobody may have been able to renew): it
+// watches one whole lease first.
+func TestATakenOverSweeperWatchesALeaseBeforeJudging(t *testing.T) {
+	ctx := context.Background()
+	clk := &clock{t: time.Now()}
+	a := newTestApp(t)
+	open := func(instance string) *approval.Store {
+		st, err := approval.Open(ctx, a.DB, approval.Options{Clock: clk.Now, Instance: instance, Lease: time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	executor, replica := open("executor"), open("replica")
+	var holds atomic.Bool
+	var rounds atomic.Int64
+	r := commands.NewRunner(commands.Options{Fleet: a.Fleet, Policy: a.Policy, Audit: a.Audit, Approvals: replica, Clock: clk.Now,
+		Sweeps: func() bool { rounds.Add(1); return holds.Load() }})
+	res, err := r.RunText(ctx, shellReq(alice), "delete demo-fra/fra-104")
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := res.Pending.ID
+	req, err := executor.Confirm(ctx, id, alice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := executor.Claim(ctx, id, req.ArgsHash); err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(5 * time.Second) // the executor's lease lapsed while nobody swept
+
+	interrupted := make(chan struct{})
+	wctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go r.Watch(wctx, 5*time.Millisecond, time.Second, func(n commands.Notice) {
+		if n.ID == id && n.State == approval.Interrupted {
+			close(interrupted)
+		}
+	})
+	holds.Store(true)
+	for start := rounds.Load(); rounds.Load() < start+5; {
+		time.Sleep(time.Millisecond) // five rounds as the holder
+	}
+	if got, _ := replica.Get(ctx, id); got.State != approval.Executing {
+		t.Fatalf("the new sweeper judged a lease at once: %s", got.State)
+	}
+	clk.Advance(2 * time.Second) // it has watched a whole lease: the executor is dead
+	select {
+	case <-interrupted:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the interrupted request was never reported")
+	}
+}

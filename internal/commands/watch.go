@@ -152,8 +152,17 @@ func (r *Runner) watchOnce(ctx, work context.Context, after int64, notify func(N
 // reads the feed and runs the held requests only it can run.
 func (r *Runner) sweep(ctx context.Context) (expired, interrupted []approval.Request, err error) {
 	if r.sweeps != nil && !r.sweeps() {
+		r.sweeping = false
 		return nil, nil, nil
 	}
+	if r.sweeps != nil && !r.sweeping {
+		// The duty was just taken: leases are judged only once this
+		// replica has watched for a whole lease itself. (Without a duty
+		// every process sweeps from its start, and the store watches
+		// from its opening.)
+		r.approvals.ResumeSweeping()
+	}
+	r.sweeping = true
 	return r.approvals.Sweep(ctx)
 }
 
