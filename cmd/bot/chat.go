@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/vpsops/vpsops/internal/app"
+	"github.com/vpsops/vpsops/internal/chat"
 	discordchat "github.com/vpsops/vpsops/internal/chat/discord"
 	slackchat "github.com/vpsops/vpsops/internal/chat/slack"
 	"github.com/vpsops/vpsops/internal/commands"
@@ -34,11 +35,21 @@ func openChat(ctx context.Context, a *app.App, log *slog.Logger) (*chatAdapters,
 	cfg := a.Config
 	c := &chatAdapters{mux: http.NewServeMux(), listen: cfg.HTTP.Listen, log: log}
 	c.mux.HandleFunc("/healthz", mcpserver.Health)
+	var deliveries chat.Deliveries
+	if cfg.Slack.Enabled() || cfg.Discord.Enabled() {
+		// In the database every replica shares, so a delivery that
+		// reaches two replicas acts once (docs/deliveries.md).
+		d, err := chat.OpenDeliveries(ctx, a.DB, nil)
+		if err != nil {
+			return nil, err
+		}
+		deliveries = d
+	}
 	if cfg.Slack.Enabled() {
 		s := cfg.Slack
 		ad, err := slackchat.New(ctx, a.Runner, slackchat.Config{
 			BotToken: s.BotToken.Reveal(), AppToken: s.AppToken.Reveal(), SigningSecret: s.SigningSecret.Reveal(),
-			ApprovalsChannel: s.ApprovalsChannel, APIURL: s.APIURL, Logger: log,
+			ApprovalsChannel: s.ApprovalsChannel, APIURL: s.APIURL, Logger: log, Deliveries: deliveries,
 		})
 		if err != nil {
 			return nil, err
@@ -57,7 +68,7 @@ func openChat(ctx context.Context, a *app.App, log *slog.Logger) (*chatAdapters,
 		d := cfg.Discord
 		ad, err := discordchat.New(ctx, a.Runner, discordchat.Config{
 			Token: d.Token.Reveal(), AppID: d.AppID, GuildID: d.GuildID, PublicKey: d.PublicKey,
-			ApprovalsChannel: d.ApprovalsChannel, APIURL: d.APIURL, Logger: log,
+			ApprovalsChannel: d.ApprovalsChannel, APIURL: d.APIURL, Logger: log, Deliveries: deliveries,
 		})
 		if err != nil {
 			return nil, err
