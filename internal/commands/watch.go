@@ -68,6 +68,17 @@ func (r *Runner) notice(ev approval.Event, req approval.Request) Notice {
 // finish, withdraws the gated requests whose secrets only this process
 // holds (they could never run once it is gone), and returns.
 func (r *Runner) Watch(ctx context.Context, interval, grace time.Duration, notify func(Notice)) {
+	r.WatchWoken(ctx, interval, nil, grace, notify)
+}
+
+// WatchWoken is Watch that also reads the feed whenever wake fires (a
+// store.Listener on the approval feed's channel): a change made by
+// another process is reported, and an approved request whose secrets this
+// process holds is started, at once rather than at the next tick, so the
+// interval may be longer. Sweeping (expiry, interrupted executions) keeps
+// to the ticks: a wake-up is some process's change, not the clock's. A nil
+// wake never fires.
+func (r *Runner) WatchWoken(ctx context.Context, interval time.Duration, wake <-chan struct{}, grace time.Duration, notify func(Notice)) {
 	if notify == nil {
 		notify = func(Notice) {}
 	}
@@ -85,6 +96,7 @@ func (r *Runner) Watch(ctx context.Context, interval, grace time.Duration, notif
 		after, err = r.approvals.LatestVersion(ctx)
 	}
 	for {
+		sweep := true
 		select {
 		case <-ctx.Done():
 			stopAfter := time.AfterFunc(grace, cancelWork)
@@ -97,24 +109,16 @@ func (r *Runner) Watch(ctx context.Context, interval, grace time.Duration, notif
 			cancel()
 			return
 		case <-t.C:
+		case <-wake:
+			sweep = false
 		}
-		after = r.watchOnce(ctx, work, after, notify)
+		after = r.watchOnce(ctx, work, after, notify, sweep)
 	}
 }
 
-func (r *Runner) watchOnce(ctx, work context.Context, after int64, notify func(Notice)) int64 {
-	expired, interrupted, err := r.approvals.Sweep(ctx)
-	if err != nil {
-		r.log.Warn("sweeping approval requests failed", "err", err)
-	}
-	// Each sweep result is returned to exactly one process: that one
-	// audits it. Every process hears of it from the feed.
-	for _, req := range expired {
-		r.held.forget(req.ID)
-		r.recordFor(ctx, req, audit.StageExpired, "")
-	}
-	for _, req := range interrupted {
-		r.recordFor(ctx, req, audit.StageInterrupted, "the process running it stopped; it will not be run again")
+func (r *Runner) watchOnce(ctx, work context.Context, after int64, notify func(Notice), sweep bool) int64 {
+	if sweep {
+		r.sweep(ctx)
 	}
 	for _, id := range r.held.ids() {
 		req, err := r.approvals.Get(ctx, id)
@@ -141,6 +145,23 @@ func (r *Runner) watchOnce(ctx, work context.Context, after int64, notify func(N
 		if len(changes) < feedPage {
 			return after
 		}
+	}
+}
+
+// sweep ends what nobody will finish (see approval.Store.Sweep). Each
+// sweep result is returned to exactly one process: that one audits it.
+// Every process hears of it from the feed.
+func (r *Runner) sweep(ctx context.Context) {
+	expired, interrupted, err := r.approvals.Sweep(ctx)
+	if err != nil {
+		r.log.Warn("sweeping approval requests failed", "err", err)
+	}
+	for _, req := range expired {
+		r.held.forget(req.ID)
+		r.recordFor(ctx, req, audit.StageExpired, "")
+	}
+	for _, req := range interrupted {
+		r.recordFor(ctx, req, audit.StageInterrupted, "the process running it stopped; it will not be run again")
 	}
 }
 
