@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/vpsops/vpsops/internal/app"
+	"github.com/vpsops/vpsops/internal/chat"
 	discordchat "github.com/vpsops/vpsops/internal/chat/discord"
 	slackchat "github.com/vpsops/vpsops/internal/chat/slack"
 	"github.com/vpsops/vpsops/internal/commands"
@@ -37,11 +38,21 @@ func openChat(ctx context.Context, a *app.App, m *metrics.Metrics, log *slog.Log
 	c := &chatAdapters{mux: http.NewServeMux(), listen: cfg.HTTP.Listen, log: log}
 	c.mux.HandleFunc("/healthz", mcpserver.Health)
 	(&metrics.Probes{Metrics: m, Ready: a.Ready, Log: log}).Mount(c.mux)
+	var deliveries chat.Deliveries
+	if cfg.Slack.Enabled() || cfg.Discord.Enabled() {
+		// In the database every replica shares, so a delivery that
+		// reaches two replicas acts once (docs/deliveries.md).
+		d, err := chat.OpenDeliveries(ctx, a.DB, nil)
+		if err != nil {
+			return nil, err
+		}
+		deliveries = d
+	}
 	if cfg.Slack.Enabled() {
 		s := cfg.Slack
 		ad, err := slackchat.New(ctx, a.Runner, slackchat.Config{
 			BotToken: s.BotToken.Reveal(), AppToken: s.AppToken.Reveal(), SigningSecret: s.SigningSecret.Reveal(),
-			ApprovalsChannel: s.ApprovalsChannel, APIURL: s.APIURL, Logger: log, Acks: m,
+			ApprovalsChannel: s.ApprovalsChannel, APIURL: s.APIURL, Logger: log, Acks: m, Deliveries: deliveries,
 		})
 		if err != nil {
 			return nil, err
@@ -66,7 +77,7 @@ func openChat(ctx context.Context, a *app.App, m *metrics.Metrics, log *slog.Log
 		}
 		ad, err := discordchat.New(ctx, a.Runner, discordchat.Config{Duties: duties,
 			Token: d.Token.Reveal(), AppID: d.AppID, GuildID: d.GuildID, PublicKey: d.PublicKey,
-			ApprovalsChannel: d.ApprovalsChannel, APIURL: d.APIURL, Logger: log, Acks: m,
+			ApprovalsChannel: d.ApprovalsChannel, APIURL: d.APIURL, Logger: log, Acks: m, Deliveries: deliveries,
 		})
 		if err != nil {
 			return nil, err

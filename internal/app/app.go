@@ -39,7 +39,8 @@ type App struct {
 	Duties *duty.Elector
 
 	stopCheckpoint func()
-	presence       store.Presence // nil for an in-memory database
+	presence       store.Presence  // nil for an in-memory database
+	approvalWake   *store.Listener // PostgreSQL only: other replicas' approval changes
 }
 
 // Options are what a binary adds to the configuration.
@@ -120,6 +121,11 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (_ *App, err error
 	if err = o.Metrics.CountApprovals(a.Approvals); err != nil {
 		return nil, fmt.Errorf("metrics: %w", err)
 	}
+	if a.DB.Engine() == store.Postgres {
+		if a.approvalWake, err = store.Listen(ctx, a.DB, store.ChannelApprovals, o.Logger); err != nil {
+			return nil, err
+		}
+	}
 	if a.Policy, err = policy.New(policy.Options{ModelPath: cfg.Policy.Model, PolicyPath: cfg.Policy.Policy, Logger: o.Logger, Clock: o.Clock}); err != nil {
 		return nil, &ConfigError{fmt.Errorf("policy: %w", err)}
 	}
@@ -138,11 +144,20 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (_ *App, err error
 // outcomes for requesters). The returned wait blocks until both have
 // stopped (the watcher gives requests it is running up to grace): call it
 // before Close, so nothing writes to a closed database.
+//
+// On SQLite the watcher polls every second. On PostgreSQL it is woken by
+// each approval change, whichever replica made it (docs/deliveries.md),
+// and polls every WokenPollInterval for the rest (expiry, a missed
+// wake-up).
 func (a *App) Background(ctx context.Context, grace time.Duration, notify func(commands.Notice)) (wait func()) {
+	interval := time.Second
+	if a.approvalWake != nil {
+		interval = WokenPollInterval
+	}
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() { defer wg.Done(); a.Policy.Watch(ctx) }()
-	go func() { defer wg.Done(); a.Runner.Watch(ctx, time.Second, grace, notify) }()
+	go func() { defer wg.Done(); a.Runner.WatchWoken(ctx, interval, a.approvalWake.C(), grace, notify) }()
 	if a.sweeps() != nil {
 		wg.Add(1)
 		go func() {
@@ -169,6 +184,10 @@ func (a *App) sweeps() func() bool {
 	return func() bool { return a.Duties.Held(SweeperDuty) }
 }
 
+// WokenPollInterval is the approval watcher's poll on PostgreSQL, where
+// changes wake it: expiry is noticed within it.
+const WokenPollInterval = 5 * time.Second
+
 // closeDangling appends an interrupted record for each ungated command
 // whose process ended before recording its outcome (see
 // audit.CloseDangling). Failing that does not stop the start: the records
@@ -193,6 +212,7 @@ func (a *App) Close() error {
 	if a.stopCheckpoint != nil {
 		a.stopCheckpoint()
 	}
+	errs = append(errs, a.approvalWake.Close())
 	// Once the audit log is closed: this process owns its noted requests
 	// until nothing more can be appended. Before the database: on
 	// PostgreSQL the announcement is a connection of its pool.

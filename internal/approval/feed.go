@@ -161,8 +161,8 @@ func (s *Store) eventTx(ctx context.Context) (*store.Tx, error) {
 	return tx, nil
 }
 
-// appendEvent records ev for request id inside tx and stamps the request
-// with the event's version.
+// appendEvent records ev for request id inside tx, stamps the request
+// with the event's version and, on PostgreSQL, notifies ChannelApprovals.
 func appendEvent(ctx context.Context, tx *store.Tx, id string, ev Event, at time.Time) (int64, error) {
 	var v int64
 	err := tx.QueryRowContext(ctx, `INSERT INTO approval_events (request_id, event, at) VALUES (?, ?, ?)
@@ -172,6 +172,10 @@ func appendEvent(ctx context.Context, tx *store.Tx, id string, ev Event, at time
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE approval_requests SET version = ? WHERE id = ?`, v, id); err != nil {
 		return 0, fmt.Errorf("stamp version %d: %w", v, err)
+	}
+	// Delivered at commit: other replicas' watchers read the feed at once.
+	if err := tx.Notify(ctx, store.ChannelApprovals); err != nil {
+		return 0, err
 	}
 	return v, nil
 }

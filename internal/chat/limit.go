@@ -36,7 +36,8 @@ type bucket struct {
 
 // Default pace: twenty at once, then one a second, eight running at a
 // time. A person at a keyboard (an incident included) stays well within
-// it; a script looping on /vps does not.
+// it; a script looping on /vps does not. Each replica counts it apart:
+// it protects the replica, and N replicas admit up to N times the pace.
 const (
 	defaultBurst    = 20
 	defaultRefill   = time.Second

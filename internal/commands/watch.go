@@ -68,6 +68,17 @@ func (r *Runner) notice(ev approval.Event, req approval.Request) Notice {
 // finish, withdraws the gated requests whose secrets only this process
 // holds (they could never run once it is gone), and returns.
 func (r *Runner) Watch(ctx context.Context, interval, grace time.Duration, notify func(Notice)) {
+	r.WatchWoken(ctx, interval, nil, grace, notify)
+}
+
+// WatchWoken is Watch that also reads the feed whenever wake fires (a
+// store.Listener on the approval feed's channel): a change made by
+// another process is reported, and an approved request whose secrets this
+// process holds is started, at once rather than at the next tick, so the
+// interval may be longer. Sweeping (expiry, interrupted executions) keeps
+// to the ticks: a wake-up is some process's change, not the clock's. A nil
+// wake never fires.
+func (r *Runner) WatchWoken(ctx context.Context, interval time.Duration, wake <-chan struct{}, grace time.Duration, notify func(Notice)) {
 	if notify == nil {
 		notify = func(Notice) {}
 	}
@@ -85,6 +96,7 @@ func (r *Runner) Watch(ctx context.Context, interval, grace time.Duration, notif
 		after, err = r.approvals.LatestVersion(ctx)
 	}
 	for {
+		sweep := true
 		select {
 		case <-ctx.Done():
 			stopAfter := time.AfterFunc(grace, cancelWork)
@@ -97,26 +109,16 @@ func (r *Runner) Watch(ctx context.Context, interval, grace time.Duration, notif
 			cancel()
 			return
 		case <-t.C:
+		case <-wake:
+			sweep = false
 		}
-		after = r.watchOnce(ctx, work, after, notify)
+		after = r.watchOnce(ctx, work, after, notify, sweep)
 	}
 }
 
-func (r *Runner) watchOnce(ctx, work context.Context, after int64, notify func(Notice)) int64 {
-	expired, interrupted, err := r.sweep(ctx)
-	if err != nil {
-		r.log.Warn("sweeping approval requests failed", "err", err)
-	}
-	// Each sweep result is returned to exactly one process: that one
-	// audits and counts it. Every process hears of it from the feed.
-	r.moved(approval.EventExpired, len(expired))
-	r.moved(approval.EventInterrupted, len(interrupted))
-	for _, req := range expired {
-		r.held.forget(req.ID)
-		r.recordFor(ctx, req, audit.StageExpired, "")
-	}
-	for _, req := range interrupted {
-		r.recordFor(ctx, req, audit.StageInterrupted, "the process running it stopped; it will not be run again")
+func (r *Runner) watchOnce(ctx, work context.Context, after int64, notify func(Notice), sweep bool) int64 {
+	if sweep {
+		r.sweep(ctx)
 	}
 	for _, id := range r.held.ids() {
 		req, err := r.approvals.Get(ctx, id)
@@ -146,14 +148,16 @@ func (r *Runner) watchOnce(ctx, work context.Context, after int64, notify func(N
 	}
 }
 
-// sweep expires overdue requests and marks interrupted ones, when this
+// sweep ends what nobody will finish (see approval.Store.Sweep), when this
 // process is the one that sweeps: replicas sharing a database elect one to
 // do it (the duty "sweeper", Options.Sweeps), and every one of them still
-// reads the feed and runs the held requests only it can run.
-func (r *Runner) sweep(ctx context.Context) (expired, interrupted []approval.Request, err error) {
+// reads the feed and runs the held requests only it can run. Each sweep
+// result is returned to exactly one process: that one audits and counts
+// it. Every process hears of it from the feed.
+func (r *Runner) sweep(ctx context.Context) {
 	if r.sweeps != nil && !r.sweeps() {
 		r.sweeping = false
-		return nil, nil, nil
+		return
 	}
 	if r.sweeps != nil && !r.sweeping {
 		// The duty was just taken: leases are judged only once this
@@ -163,7 +167,19 @@ func (r *Runner) sweep(ctx context.Context) (expired, interrupted []approval.Req
 		r.approvals.ResumeSweeping()
 	}
 	r.sweeping = true
-	return r.approvals.Sweep(ctx)
+	expired, interrupted, err := r.approvals.Sweep(ctx)
+	if err != nil {
+		r.log.Warn("sweeping approval requests failed", "err", err)
+	}
+	r.moved(approval.EventExpired, len(expired))
+	r.moved(approval.EventInterrupted, len(interrupted))
+	for _, req := range expired {
+		r.held.forget(req.ID)
+		r.recordFor(ctx, req, audit.StageExpired, "")
+	}
+	for _, req := range interrupted {
+		r.recordFor(ctx, req, audit.StageInterrupted, "the process running it stopped; it will not be run again")
+	}
 }
 
 // feedPage is how many changes one read of the feed takes.

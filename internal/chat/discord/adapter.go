@@ -38,6 +38,10 @@ type Config struct {
 	Clock  func() time.Time
 	// Acks, when set, is told of every interaction answered (metrics).
 	Acks chat.AckObserver
+	// Deliveries remembers the interactions acted on: the database's
+	// (chat.StoredDeliveries) when replicas share the work; nil keeps
+	// them in this process.
+	Deliveries chat.Deliveries
 }
 
 // HTTPMode reports whether interactions arrive at the HTTP endpoint
@@ -57,8 +61,9 @@ type Adapter struct {
 	conv   *chat.Conversations
 	relay  *chat.Relay
 	// seen remembers interaction ids acted on: Discord may deliver one
-	// twice (an HTTP retry, a gateway resume), and it must act once.
-	seen     *chat.Replays
+	// twice (an HTTP retry, a gateway resume, each replica's gateway
+	// session), and it must act once.
+	seen     chat.Deliveries
 	verifier *Verifier
 	refusals *chat.Refusals // what was refused, recorded once a minute
 
@@ -96,8 +101,11 @@ func New(ctx context.Context, runner *commands.Runner, cfg Config) (*Adapter, er
 	s.ShouldReconnectOnError = true
 	s.MaxRestRetries = 2
 	a := &Adapter{cfg: cfg, s: s, runner: runner, log: cfg.Logger.With("platform", Source),
-		seen:     chat.NewReplays(15*time.Minute, cfg.Clock),
+		seen:     cfg.Deliveries,
 		refusals: chat.NewRefusals(time.Minute)}
+	if a.seen == nil {
+		a.seen = chat.NewReplays(cfg.Clock)
+	}
 	if cfg.HTTPMode() {
 		if a.verifier, err = NewVerifier(cfg.PublicKey, cfg.Clock, 0); err != nil {
 			return nil, err

@@ -16,6 +16,7 @@ import (
 	vpsops "github.com/vpsops/vpsops"
 	"github.com/vpsops/vpsops/internal/app"
 	"github.com/vpsops/vpsops/internal/audit"
+	"github.com/vpsops/vpsops/internal/chat"
 	discordchat "github.com/vpsops/vpsops/internal/chat/discord"
 	"github.com/vpsops/vpsops/internal/chat/discord/discordtest"
 	"github.com/vpsops/vpsops/internal/commands"
@@ -111,9 +112,16 @@ func openAppOn(t testing.TB, db string, speed float64, o app.Options, change ...
 // fake's.
 func startBot(t testing.TB, fake *discordtest.Server, a *app.App, clock *testClock, gateway bool, change ...func(*discordchat.Config)) *bot {
 	t.Helper()
+	return startBotWith(t, fake, a, clock, gateway, nil, change...)
+}
+
+// startBotWith is startBot remembering deliveries in d (nil: in the
+// process).
+func startBotWith(t testing.TB, fake *discordtest.Server, a *app.App, clock *testClock, gateway bool, d chat.Deliveries, change ...func(*discordchat.Config)) *bot {
+	t.Helper()
 	o := fake.Options()
 	cfg := discordchat.Config{Token: o.BotToken, AppID: o.ApplicationID, GuildID: guild,
-		ApprovalsChannel: approvals, APIURL: fake.URL(), Logger: testLogger(t), Clock: clock.Now}
+		ApprovalsChannel: approvals, APIURL: fake.URL(), Logger: testLogger(t), Clock: clock.Now, Deliveries: d}
 	if !gateway {
 		cfg.PublicKey = fake.PublicKeyHex()
 	}

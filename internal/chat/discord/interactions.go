@@ -24,10 +24,20 @@ func (a *Adapter) interaction(i *discordgo.Interaction, acked <-chan struct{}) *
 	if err != nil {
 		return errorResponse(err)
 	}
-	if i.ID != "" && a.seen.Seen("interaction:"+i.ID) {
-		// Delivered twice (a resume, a retry): acted on already. Its
-		// first delivery answered; this answer goes nowhere useful.
-		return errorResponse(fault.Errorf(fault.Conflict, "this interaction was handled already"))
+	if i.ID != "" {
+		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+		seen, err := a.seen.Seen(ctx, interactionKey+i.ID, interactionKeep)
+		cancel()
+		if err != nil {
+			// Failing closed: not acted on, and said so once.
+			a.log.Warn("discord: checking for a repeated interaction failed; not acting on it", "err", err)
+			return errorResponse(chat.ErrDeliveryUnknown)
+		}
+		if seen {
+			// Delivered twice (a resume, a retry, another replica's
+			// session): acted on already, and answered by that delivery.
+			return duplicate
+		}
 	}
 	switch i.Type {
 	case discordgo.InteractionApplicationCommand:
@@ -121,6 +131,20 @@ func undecodable() *discordgo.InteractionResponse {
 	return errorResponse(fault.Errorf(fault.Invalid, "vpsops cannot read this interaction (an unknown component type); use /vps"))
 }
 
+// interactionKey is an interaction's delivery key, apart from other
+// platforms' in a shared store; interactionKeep how long it is kept: twice
+// the life of its token, past which Discord cannot deliver it again.
+const (
+	interactionKey  = "discord:interaction:"
+	interactionKeep = 2 * tokenLife
+)
+
+// duplicate is the answer to an interaction acted on already. Over HTTP it
+// answers the request (one private line, which goes nowhere useful: the
+// first delivery answered); over the gateway it is not sent at all, as it
+// could reach Discord before the first delivery's own answer.
+var duplicate = errorResponse(fault.Errorf(fault.Conflict, "this interaction was handled already"))
+
 // interactionCreate is the gateway event that carries an interaction.
 const interactionCreate = "INTERACTION_CREATE"
 
@@ -147,7 +171,9 @@ func (a *Adapter) gatewayEvent(raw []byte) {
 	start := time.Now()
 	acked := make(chan struct{})
 	defer close(acked)
-	a.respond(&i, a.interaction(&i, acked))
+	if resp := a.interaction(&i, acked); resp != duplicate {
+		a.respond(&i, resp)
+	}
 	chat.Acked(a.cfg.Acks, Source, ackKind(i.Type), start)
 }
 

@@ -29,6 +29,11 @@ type Config struct {
 	Clock      func() time.Time
 	// Acks, when set, is told of every acknowledgement (metrics).
 	Acks chat.AckObserver
+	// Deliveries remembers what was acted on, so that a redelivered
+	// envelope or a replayed request acts once: the database's
+	// (chat.StoredDeliveries) when replicas share the work; nil keeps
+	// them in this process.
+	Deliveries chat.Deliveries
 }
 
 // SocketMode reports whether the adapter connects out to Slack (an app
@@ -46,13 +51,12 @@ type Adapter struct {
 	runner *commands.Runner
 	log    *slog.Logger
 	conv   *chat.Conversations
-	// delivered remembers the trigger ids (or envelope ids) of what was
-	// acted on, so that Slack's redelivery of a slash command or a press
-	// acts once.
-	delivered *chat.Replays
+	// delivered remembers the signatures, envelope ids, trigger ids and
+	// presses acted on (see keep), so that Slack's redelivery of a slash
+	// command or a press, or a replay of a signed request, acts once.
+	delivered chat.Deliveries
 	relay     *chat.Relay
 	verifier  *Verifier
-	replays   *chat.Replays
 	refusals  *chat.Refusals
 }
 
@@ -87,15 +91,18 @@ func New(ctx context.Context, runner *commands.Runner, cfg Config) (*Adapter, er
 	}
 	a := &Adapter{
 		cfg: cfg, api: slack.New(cfg.BotToken, opts...), http: noRedirects(cfg.HTTPClient), runner: runner,
-		log: cfg.Logger.With("platform", "slack"), delivered: chat.NewReplays(Window, cfg.Clock),
+		log: cfg.Logger.With("platform", "slack"), delivered: cfg.Deliveries,
 		refusals: chat.NewRefusals(time.Minute),
+	}
+	if a.delivered == nil {
+		a.delivered = chat.NewReplays(cfg.Clock)
 	}
 	if cfg.SigningSecret != "" {
 		v, err := NewVerifier(cfg.SigningSecret, cfg.Clock, 0)
 		if err != nil {
 			return nil, err
 		}
-		a.verifier, a.replays = v, chat.NewReplays(Window, cfg.Clock)
+		a.verifier = v
 	}
 	a.conv = chat.NewConversations(ctx, runner, chat.Options{
 		Source: Source, ReplierFor: a.replierFor, Logger: cfg.Logger, Clock: cfg.Clock,

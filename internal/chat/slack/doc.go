@@ -6,6 +6,7 @@
 // Slack's v0 scheme: the base string is "v0:" + X-Slack-Request-Timestamp +
 // ":" + raw body; X-Slack-Signature is "v0=" + hex(HMAC-SHA256(secret, base
 // string)). A request older or newer than Window is refused, so a captured
-// request cannot be replayed later; within Window, Replays answers an exact
-// replay once and drops it.
+// request cannot be replayed later; within Window, the adapter's
+// chat.Deliveries (shared by every replica on the database) answers an
+// exact replay once and drops it.
 package slack

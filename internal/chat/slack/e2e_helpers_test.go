@@ -16,6 +16,7 @@ import (
 	vpsops "github.com/vpsops/vpsops"
 	"github.com/vpsops/vpsops/internal/app"
 	"github.com/vpsops/vpsops/internal/audit"
+	"github.com/vpsops/vpsops/internal/chat"
 	slackchat "github.com/vpsops/vpsops/internal/chat/slack"
 	"github.com/vpsops/vpsops/internal/chat/slack/slacktest"
 	"github.com/vpsops/vpsops/internal/commands"
@@ -94,8 +95,16 @@ const (
 
 func startBot(t testing.TB, fake *slacktest.Server, a *app.App, m mode, change ...func(*slackchat.Config)) *bot {
 	t.Helper()
+	return startBotWith(t, fake, a, m, nil, change...)
+}
+
+// startBotWith is startBot remembering deliveries in d (nil: in the
+// process).
+func startBotWith(t testing.TB, fake *slacktest.Server, a *app.App, m mode, d chat.Deliveries, change ...func(*slackchat.Config)) *bot {
+	t.Helper()
 	o := fake.Options()
-	cfg := slackchat.Config{BotToken: o.BotToken, ApprovalsChannel: approvals, APIURL: fake.APIURL(), Logger: testLogger(t)}
+	cfg := slackchat.Config{BotToken: o.BotToken, ApprovalsChannel: approvals, APIURL: fake.APIURL(), Logger: testLogger(t),
+		Deliveries: d}
 	if m == socketMode {
 		cfg.AppToken = o.AppToken
 	} else {

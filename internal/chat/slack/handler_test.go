@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net/http"
@@ -22,7 +23,7 @@ func newHandler(t *testing.T, clock *fakeClock) (http.Handler, *served) {
 	t.Helper()
 	s := &served{}
 	v := newVerifier(t, clock, 0)
-	h := v.Handler(chat.NewReplays(Window, clock.Now),
+	h := v.Handler(chat.NewReplays(clock.Now),
 		func(_ *http.Request, err error) { s.fails = append(s.fails, err) },
 		func(w http.ResponseWriter, _ *http.Request, body []byte) {
 			s.bodies = append(s.bodies, string(body))
@@ -109,5 +110,27 @@ func TestHandlerWithoutReplaysOrOnFail(t *testing.T) {
 	}
 	if w := serve(h, signed("x", unix(epoch), nil)); w.Code != http.StatusUnauthorized {
 		t.Fatalf("status %d, want 401", w.Code)
+	}
+}
+
+// brokenDeliveries is a delivery store whose database does not answer.
+type brokenDeliveries struct{}
+
+func (brokenDeliveries) Seen(context.Context, string, time.Duration) (bool, error) {
+	return false, errors.New("check a chat delivery in db: connection refused")
+}
+
+// When it cannot be told whether a request was delivered before, it is
+// not acted on (it might act twice): one line, 503, and next never runs.
+func TestHandlerFailsClosedWhenDeliveriesCannotTell(t *testing.T) {
+	v := newVerifier(t, &fakeClock{epoch}, 0)
+	calls := 0
+	h := v.Handler(brokenDeliveries{}, nil, func(http.ResponseWriter, *http.Request, []byte) { calls++ })
+	w := serve(h, signed(testSecret, unix(epoch), []byte("text=reboot+web-1")))
+	if w.Code != http.StatusServiceUnavailable || calls != 0 {
+		t.Fatalf("answered %d, next called %d times; want 503 and never", w.Code, calls)
+	}
+	if b := w.Body.String(); strings.Count(b, "\n") != 1 || !strings.Contains(b, "not acted on") {
+		t.Fatalf("body %q, want one line saying it was not acted on", b)
 	}
 }

@@ -27,10 +27,10 @@ func (a *Adapter) Routes(mux *http.ServeMux) error {
 	if a.verifier == nil {
 		return fault.Errorf(fault.Invalid, "slack: HTTP endpoints need a signing secret")
 	}
-	mux.Handle("POST "+CommandsPath, a.acked(chat.AckCommand, a.verifier.Handler(a.replays, a.refused, a.serveCommand)))
+	mux.Handle("POST "+CommandsPath, a.acked(chat.AckCommand, a.verifier.Handler(a.delivered, a.refused, a.serveCommand)))
 	// Interactions are the app's button presses: it has no other
 	// interactive component.
-	mux.Handle("POST "+InteractionsPath, a.acked(chat.AckPress, a.verifier.Handler(a.replays, a.refused, a.serveInteraction)))
+	mux.Handle("POST "+InteractionsPath, a.acked(chat.AckPress, a.verifier.Handler(a.delivered, a.refused, a.serveInteraction)))
 	return nil
 }
 
@@ -76,7 +76,7 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request, body []by
 		Text: form.Get("text"), ResponseURL: form.Get("response_url"), TriggerID: form.Get("trigger_id"),
 		APIAppID: form.Get("api_app_id"),
 	}
-	if err := a.slashCommand(sc); err != nil {
+	if err := a.slashCommand(sc, ""); err != nil {
 		a.badRequest(w, r, err)
 		return
 	}
@@ -94,7 +94,7 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request, body 
 		a.badRequest(w, r, fault.Errorf(fault.Invalid, "slack request: malformed interaction payload"))
 		return
 	}
-	if err := a.interaction(cb); err != nil {
+	if err := a.interaction(cb, ""); err != nil {
 		a.badRequest(w, r, err)
 		return
 	}

@@ -10,8 +10,11 @@ import (
 // slashCommand starts one /vps command. It returns at once (the command
 // runs in the background and answers through the response_url), so the
 // acknowledgement never waits for a provider. A malformed payload is
-// refused with an error for the caller to answer and audit.
-func (a *Adapter) slashCommand(sc slack.SlashCommand) error {
+// refused with an error for the caller to answer and audit. envelope is
+// the Socket Mode envelope's delivery key ("" over HTTP): a command
+// delivered before, under either key, is dropped; one that cannot be
+// checked is answered with chat.ErrDeliveryUnknown and not run.
+func (a *Adapter) slashCommand(sc slack.SlashCommand, envelope string) error {
 	who, err := principal(orgOf(sc.EnterpriseID, sc.TeamID), sc.UserID)
 	if err != nil {
 		return err
@@ -19,18 +22,18 @@ func (a *Adapter) slashCommand(sc slack.SlashCommand) error {
 	if !slackID(sc.ChannelID) {
 		return fault.Errorf(fault.Invalid, "slack request: malformed channel id")
 	}
-	if sc.TriggerID != "" && a.delivered.Seen("trigger:"+sc.TriggerID) {
-		return nil // a redelivery of a command already started
-	}
 	r := a.newReplier(replyTo{Platform: Source, Team: sc.TeamID, Channel: sc.ChannelID, User: sc.UserID}, sc.ResponseURL)
+	if !a.firstOrSay(r, deliveryKeys(envelope, triggerKey, sc.TriggerID)...) {
+		return nil // a redelivery of a command already started, or it cannot be told
+	}
 	a.conv.Command(chat.Command{Principal: who, Text: sc.Text, ReplyTo: r.replyTo(), Reply: r})
 	return nil
 }
 
 // interaction acts on a button press. Only block_actions on our own
 // buttons do anything; every other interaction is acknowledged and
-// ignored.
-func (a *Adapter) interaction(cb slack.InteractionCallback) error {
+// ignored. envelope is as for slashCommand.
+func (a *Adapter) interaction(cb slack.InteractionCallback, envelope string) error {
 	if cb.Type != slack.InteractionTypeBlockActions {
 		a.log.Debug("slack: ignoring an interaction", "type", cb.Type)
 		return nil
@@ -61,11 +64,12 @@ func (a *Adapter) interaction(cb slack.InteractionCallback) error {
 	if err != nil {
 		return err
 	}
-	if a.delivered.Seen("press:" + cb.User.ID + ":" + act.ActionTs + ":" + act.ActionID + ":" + act.Value) {
-		return nil // a redelivery of a press already acted on
-	}
 	thread := cb.Container.ThreadTs
 	r := a.newReplier(replyTo{Platform: Source, Team: team, Channel: channel, User: cb.User.ID, Thread: thread}, cb.ResponseURL)
+	press := cb.User.ID + ":" + act.ActionTs + ":" + act.ActionID + ":" + act.Value
+	if !a.firstOrSay(r, deliveryKeys(envelope, pressKey, press)...) {
+		return nil // a redelivery of a press already acted on, or it cannot be told
+	}
 	a.conv.Press(chat.Press{Principal: who, Button: b, ReplyTo: r.replyTo(), Ephemeral: cb.Container.IsEphemeral, Reply: r})
 	return nil
 }
@@ -79,4 +83,27 @@ func orgOf(enterprise, team string) string {
 		return enterprise
 	}
 	return team
+}
+
+// deliveryKeys are the keys a delivery is known by: its envelope's (Socket
+// Mode) and its own (kind+id), when they are set.
+func deliveryKeys(envelope, kind, id string) []string {
+	var keys []string
+	if envelope != "" {
+		keys = append(keys, envelope)
+	}
+	if id != "" {
+		keys = append(keys, kind+id)
+	}
+	return keys
+}
+
+// firstOrSay reports whether a delivery is new; when that cannot be told
+// it says so to the person, privately, once, and reports false.
+func (a *Adapter) firstOrSay(r *replier, keys ...string) bool {
+	ok, err := a.first(keys...)
+	if err != nil {
+		a.conv.Refuse(r, chat.ErrDeliveryUnknown)
+	}
+	return ok
 }

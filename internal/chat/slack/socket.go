@@ -85,16 +85,16 @@ func (a *Adapter) envelope(sm *socketmode.Client, evt socketmode.Event) {
 		a.log.Warn("slack: acknowledging an envelope failed", "err", err)
 	}
 	chat.Acked(a.cfg.Acks, Source, envelopeKind(evt.Type), start)
-	if a.delivered.Seen("envelope:" + evt.Request.EnvelopeID) {
-		a.log.Debug("slack: dropping a redelivered envelope", "retry_attempt", evt.Request.RetryAttempt)
-		return
-	}
+	// The envelope id is checked with the payload's own key (see
+	// slashCommand), after the payload is read: a failed check is then
+	// answered to the person, through the payload's response_url.
+	env := envelopeKey + evt.Request.EnvelopeID
 	var err error
 	switch data := evt.Data.(type) {
 	case slack.SlashCommand:
-		err = a.slashCommand(data)
+		err = a.slashCommand(data, env)
 	case slack.InteractionCallback:
-		err = a.interaction(data)
+		err = a.interaction(data, env)
 	default:
 		return // events we did not subscribe to
 	}
