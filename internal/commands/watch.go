@@ -192,6 +192,17 @@ func (r *Runner) startHeld(ctx context.Context, req approval.Request, notify fun
 	if !r.held.start(req.ID) {
 		return
 	}
+	// req was read before the mark: the requester's confirmation may have
+	// run it here meanwhile (it forgets the secrets, then drops its mark).
+	// Running it again would only report a false failure.
+	if _, held := r.held.get(req.ID); !held {
+		r.held.done(req.ID)
+		return
+	}
+	if cur, err := r.approvals.Get(ctx, req.ID); err != nil || cur.State != approval.Approved {
+		r.held.done(req.ID)
+		return
+	}
 	r.inflight.Add(1)
 	go func() {
 		defer r.inflight.Done()
