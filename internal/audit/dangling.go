@@ -2,8 +2,9 @@ package audit
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
-	"strings"
 
 	"github.com/vpsops/vpsops/internal/store"
 )
@@ -51,44 +52,58 @@ func (l *Log) noteOpen(ctx context.Context, tx *store.Tx, r *Record) error {
 
 // note is the statement noteOpen runs for r, if any, and what it does
 // (for errors).
+//
+// On PostgreSQL a note carries the key of its request (requestKey), so
+// that the outcome finds its note in the notes alone: a join with
+// audit_records, which every ungated command's records share approval_id
+// ” in, was planned as a walk of that whole table, on every command. On
+// SQLite the join is pinned to walk the notes instead (closeNote).
 func (l *Log) note(r *Record) (q string, args []any, what string) {
+	pg := l.db.Engine() == store.Postgres
 	switch {
 	case l.instance == "":
 		return "", nil, ""
+	case opensRequest(r) && pg:
+		return `INSERT INTO audit_open_requests(seq, instance, request) VALUES (?, ?, ?)`,
+			[]any{r.Seq, l.instance, requestKey(r)}, "as open"
 	case opensRequest(r):
 		return `INSERT INTO audit_open_requests(seq, instance) VALUES (?, ?)`, []any{r.Seq, l.instance}, "as open"
+	case closesRequest(r) && pg:
+		return `DELETE FROM audit_open_requests WHERE seq = (SELECT seq FROM audit_open_requests
+			WHERE instance = ? AND request = ? ORDER BY seq LIMIT 1)`,
+			[]any{l.instance, requestKey(r)}, "as the outcome of an open request"
 	case closesRequest(r):
 		var a any
 		if len(r.Args) > 0 {
 			a = string(r.Args)
 		}
-		return closeNote(l.db.Engine()), []any{l.instance, r.Source, r.Principal, r.Command, r.Target, a},
+		return closeNote, []any{l.instance, r.Source, r.Principal, r.Command, r.Target, a},
 			"as the outcome of an open request"
 	}
 	return "", nil, ""
 }
 
+// requestKey names what a requested record and its outcome share: the
+// same source, principal, command, target and arguments.
+func requestKey(r *Record) string {
+	b := make([]byte, 0, 128+len(r.Args))
+	for _, f := range []string{r.Source, r.Principal, r.Command, r.Target, string(r.Args)} {
+		b = appendField(b, f)
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
 // closeNote deletes this process's oldest note of the request an outcome
-// record ends.
-func closeNote(e store.Engine) string {
-	return `DELETE FROM audit_open_requests WHERE seq = (
-	SELECT o.seq FROM audit_open_requests o ` + notesJoin(e) + ` audit_records q ON q.seq = o.seq
+// record ends (SQLite). CROSS JOIN makes SQLite walk the few open notes
+// and look each record up by its key: left to itself the planner may scan
+// the whole audit_records table instead, on every command
+// (TestCloseNoteUsesTheNotes).
+const closeNote = `DELETE FROM audit_open_requests WHERE seq = (
+	SELECT o.seq FROM audit_open_requests o CROSS JOIN audit_records q ON q.seq = o.seq
 	WHERE o.instance = ? AND q.source = ? AND q.principal = ? AND q.command = ?
 	  AND q.target = ? AND q.args IS NOT DISTINCT FROM ? AND q.approval_id = ''
 	ORDER BY o.seq LIMIT 1)`
-}
-
-// notesJoin joins the open notes to their records. On SQLite, CROSS JOIN
-// makes the planner walk the few open notes and look each record up by
-// its key: left to itself it may scan the whole audit_records table
-// instead, on every command (TestCloseNoteUsesTheNotes). PostgreSQL has
-// no such hint (nor needs it), and refuses ON after CROSS JOIN.
-func notesJoin(e store.Engine) string {
-	if e == store.Postgres {
-		return "JOIN"
-	}
-	return "CROSS JOIN"
-}
 
 // CloseDangling appends an interrupted record for every noted request
 // without an outcome whose process is gone (alive says no), and returns
@@ -96,8 +111,9 @@ func notesJoin(e store.Engine) string {
 // an interrupted record it appends counts as an outcome like any other.
 // Several processes may run it at once: each note is closed by one.
 func (l *Log) CloseDangling(ctx context.Context, alive func(instance string) bool) ([]Record, error) {
-	rows, err := l.db.QueryContext(ctx, `SELECT o.instance, `+prefixed("q.", recordColumns)+`
-		FROM audit_open_requests o `+notesJoin(l.db.Engine())+` audit_records q ON q.seq = o.seq ORDER BY o.seq`)
+	// The notes first, then each dead process's records by key: a join
+	// could be planned as a walk of the whole audit table.
+	rows, err := l.db.QueryContext(ctx, `SELECT seq, instance FROM audit_open_requests ORDER BY seq`)
 	if err != nil {
 		return nil, fmt.Errorf("close dangling audit requests: %w", err)
 	}
@@ -108,8 +124,7 @@ func (l *Log) CloseDangling(ctx context.Context, alive func(instance string) boo
 	var gone []open
 	for rows.Next() {
 		var o open
-		o.rec, err = scanRecord(prefixScanner{rows, &o.instance})
-		if err != nil {
+		if err := rows.Scan(&o.rec.Seq, &o.instance); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("close dangling audit requests: %w", err)
 		}
@@ -121,6 +136,13 @@ func (l *Log) CloseDangling(ctx context.Context, alive func(instance string) boo
 		return nil, fmt.Errorf("close dangling audit requests: %w", err)
 	}
 	rows.Close()
+	for i := range gone {
+		r, err := scanRecord(l.db.QueryRowContext(ctx, `SELECT `+recordColumns+` FROM audit_records WHERE seq = ?`, gone[i].rec.Seq))
+		if err != nil {
+			return nil, fmt.Errorf("close dangling audit request %d: %w", gone[i].rec.Seq, err)
+		}
+		gone[i].rec = r
+	}
 	var closed []Record
 	for _, o := range gone {
 		// Taking the note is the claim: of several processes starting
@@ -146,21 +168,4 @@ func (l *Log) CloseDangling(ctx context.Context, alive func(instance string) boo
 		closed = append(closed, out)
 	}
 	return closed, nil
-}
-
-// prefixScanner scans a leading column into first, the rest as a record.
-type prefixScanner struct {
-	s     rowScanner
-	first *string
-}
-
-func (p prefixScanner) Scan(dest ...any) error { return p.s.Scan(append([]any{p.first}, dest...)...) }
-
-// prefixed qualifies every column of a column list with a table alias.
-func prefixed(alias, cols string) string {
-	parts := strings.Split(cols, ",")
-	for i, c := range parts {
-		parts[i] = alias + strings.TrimSpace(c)
-	}
-	return strings.Join(parts, ", ")
 }

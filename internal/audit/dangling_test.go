@@ -8,7 +8,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/vpsops/vpsops/internal/store"
 	"github.com/vpsops/vpsops/internal/store/storetest"
 )
 
@@ -157,7 +156,7 @@ func TestCloseNoteUsesTheNotes(t *testing.T) {
 	storetest.SQLiteOnly(t, "SQLite's query planner")
 	db, _ := openDB(t)
 	openLog(t, db, Options{Instance: "me"})
-	rows, err := db.QueryContext(context.Background(), `EXPLAIN QUERY PLAN `+closeNote(store.SQLite), "me", "shell", "shell:a", "status", "demo/1", nil)
+	rows, err := db.QueryContext(context.Background(), `EXPLAIN QUERY PLAN `+closeNote, "me", "shell", "shell:a", "status", "demo/1", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

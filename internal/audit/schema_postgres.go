@@ -44,8 +44,13 @@ CREATE FUNCTION audit_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAIS
 CREATE TRIGGER audit_records_no_update BEFORE UPDATE OR DELETE ON audit_records FOR EACH ROW EXECUTE FUNCTION audit_refuse('audit records are append-only');
 CREATE TRIGGER audit_records_no_truncate BEFORE TRUNCATE ON audit_records FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse('audit records are append-only');
 CREATE TRIGGER audit_head_no_delete BEFORE DELETE OR TRUNCATE ON audit_head FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse('the audit head cannot be deleted');
+-- request is requestKey of the noted record, so that its outcome finds
+-- the note without a join ('' for notes copied from SQLite: their
+-- processes are gone, and CloseDangling closes them).
 CREATE TABLE audit_open_requests (
 	seq      BIGINT PRIMARY KEY,
-	instance TEXT   NOT NULL
-)`,
+	instance TEXT   NOT NULL,
+	request  TEXT   NOT NULL DEFAULT ''
+);
+CREATE INDEX audit_open_requests_by_request ON audit_open_requests (instance, request, seq)`,
 }
