@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -80,19 +81,28 @@ func TestChaos(t *testing.T) {
 		return true
 	})
 	logEndings(t, final, approving, killedAt)
+	var executors []string
+	for _, r := range final {
+		executors = append(executors, r.Executor)
+	}
+	t.Logf("requests run by replica %s", perReplica(rs, executors))
 
 	assertRanAtMostOnce(t, obs, final)
 	assertKilledOnesInterrupted(t, final, running, killed, deciders)
 	assertGatewayMoved(t, killed, survivors)
-	assertMessagesFinal(t, ws, final)
+	waitShown(t, ws, "every approval message shows its request's final state", final, staleMessages)
+	waitShown(t, ws, "every requester is told once how their request ended", final, untoldRequesters)
 
 	for _, r := range survivors {
 		r.stop(t)
 	}
 	// Nobody edits anything any more: what the channel shows now is what
 	// people are left with.
-	if stale := staleMessages(ws.fake.State(), final); len(stale) > 0 {
-		t.Errorf("after the replicas stopped, %d approval messages show a stale state, e.g. %s", len(stale), stale[0])
+	st := ws.fake.State()
+	for _, wrong := range [][]string{staleMessages(st, final), untoldRequesters(st, final)} {
+		if len(wrong) > 0 {
+			t.Errorf("after the replicas stopped, %d messages are wrong, e.g. %s", len(wrong), wrong[0])
+		}
 	}
 	rep, err := obs.audit.Verify(context.Background())
 	if err != nil {
@@ -152,14 +162,26 @@ func raise(t *testing.T, ws *workspace, obs *observer, rs []*replica, targets []
 	if len(reqs) != len(targets) {
 		t.Fatalf("%d requests stored for %d raised", len(reqs), len(targets))
 	}
+	var posters []string
+	for id := range posts {
+		ps, err := obs.approvals.Posts(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range ps {
+			posters = append(posters, p.PostedBy)
+		}
+	}
+	t.Logf("approval messages posted by replica %s", perReplica(rs, posters))
 	return posts
 }
 
 // approveAll has the approvers press Approve on every posted request,
-// through all replicas at once; every fifth request gets a second press:
-// alternately the same signed press delivered to two replicas (as Slack
-// retrying at another replica) and two clicks delivered to one. It
-// returns who approved each request.
+// through all replicas at once, and returns who approved each. Every
+// fifth request is pressed twice: one signed press delivered to two
+// replicas at once (Slack retrying at another replica), two clicks to
+// one replica at once (a double click), or one signed press delivered
+// twice to one replica (Slack retrying there).
 func approveAll(t *testing.T, ws *workspace, rs []*replica, posts map[string]string) map[string]string {
 	t.Helper()
 	ctx := t.Context()
@@ -176,7 +198,7 @@ func approveAll(t *testing.T, ws *workspace, rs []*replica, posts map[string]str
 		id, user := ids[i], deciders[ids[i]]
 		r, other := rs[i%len(rs)], rs[(i+1)%len(rs)]
 		clicks := 1
-		if i%10 == 7 {
+		if i%20 == 7 {
 			clicks = 2
 		}
 		bodies, err := ws.approveClicks(user, posts[id], clicks)
@@ -184,16 +206,16 @@ func approveAll(t *testing.T, ws *workspace, rs []*replica, posts map[string]str
 			t.Errorf("%s pressing Approve on request %s: %v", user, id, err)
 			return
 		}
-		var deliveries []func() error
+		press := ws.sign(bodies[0])
+		deliveries := []func() error{func() error { return ws.deliver(ctx, r, press) }}
 		switch {
-		case i%10 == 3: // one press, delivered to two replicas at once
-			s := ws.sign(bodies[0])
-			deliveries = append(deliveries, func() error { return ws.deliver(ctx, r, s) }, func() error { return ws.deliver(ctx, other, s) })
-		default: // one click, or two clicks to the same replica at once
-			for _, b := range bodies {
-				s := ws.sign(b)
-				deliveries = append(deliveries, func() error { return ws.deliver(ctx, r, s) })
-			}
+		case i%10 == 3:
+			deliveries = append(deliveries, func() error { return ws.deliver(ctx, other, press) })
+		case i%20 == 7:
+			second := ws.sign(bodies[1])
+			deliveries = append(deliveries, func() error { return ws.deliver(ctx, r, second) })
+		case i%20 == 17:
+			deliveries = append(deliveries, func() error { return ws.deliver(ctx, r, press) })
 		}
 		each(len(deliveries), len(deliveries), func(j int) {
 			if err := deliveries[j](); err != nil {
@@ -216,6 +238,22 @@ func pressCount(n int) int {
 		}
 	}
 	return n + extra
+}
+
+// perReplica counts process instances (an executor, a poster) by the
+// replica they name: "A 67, B 66, C 67".
+func perReplica(rs []*replica, instances []string) string {
+	var out []string
+	for _, r := range rs {
+		n := 0
+		for _, in := range instances {
+			if r.runs(in) {
+				n++
+			}
+		}
+		out = append(out, fmt.Sprintf("%s %d", r.name, n))
+	}
+	return strings.Join(out, ", ")
 }
 
 // each calls fn(0) to fn(n-1) on at most workers goroutines at once and
@@ -280,8 +318,10 @@ func assertRanAtMostOnce(t *testing.T, obs *observer, final map[string]approval.
 	if err != nil {
 		t.Fatal(err)
 	}
+	refused := 0
 	for id, r := range final {
 		st := stages[id]
+		refused += st[audit.StageRejected]
 		if claims[id] != 1 || st[audit.StageApproved] != 1 {
 			t.Errorf("request %s (%s): claimed %d times, approved %d times; want once each", id, r.State, claims[id], st[audit.StageApproved])
 		}
@@ -295,6 +335,10 @@ func assertRanAtMostOnce(t *testing.T, obs *observer, final map[string]approval.
 			}
 		}
 	}
+	// A press Slack delivers twice to one replica acts once there (its
+	// replay guard); every other second press reaches the store, loses,
+	// and is on the record as rejected.
+	t.Logf("%d second presses lost to the first and audited as rejected", refused)
 }
 
 // assertKilledOnesInterrupted checks how each request ended: those the
@@ -335,16 +379,16 @@ func assertGatewayMoved(t *testing.T, killed *replica, survivors []*replica) {
 		killed.name, survivors[0].name, survivors[1].name)
 }
 
-// assertMessagesFinal waits until every approval message shows its
-// request's final state, and fails naming one that does not.
-func assertMessagesFinal(t *testing.T, ws *workspace, final map[string]approval.Request) {
+// waitShown waits until Slack shows what, that is until wrong finds
+// nothing wrong with it, and fails naming what is still wrong.
+func waitShown(t *testing.T, ws *workspace, what string, final map[string]approval.Request, wrong func(slacktest.State, map[string]approval.Request) []string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute) // bounds a hang; measures nothing
 	defer cancel()
-	st, err := ws.fake.Wait(ctx, func(st slacktest.State) bool { return len(staleMessages(st, final)) == 0 })
+	st, err := ws.fake.Wait(ctx, func(st slacktest.State) bool { return len(wrong(st, final)) == 0 })
 	if err != nil {
-		stale := staleMessages(st, final)
-		t.Fatalf("%d approval messages still show a stale state, e.g. %s", len(stale), stale[0])
+		w := wrong(st, final)
+		t.Fatalf("gave up waiting until %s: %d wrong, e.g. %s", what, len(w), w[0])
 	}
 }
 
@@ -388,3 +432,29 @@ func notFinal(m slacktest.Message, r approval.Request) string {
 	}
 	return ""
 }
+
+// untoldRequesters says, for each request whose requester was not told
+// in #ops exactly once how it ended, what is wrong.
+func untoldRequesters(st slacktest.State, final map[string]approval.Request) []string {
+	told := map[string][]slacktest.Message{}
+	for _, m := range st.Messages[chaosOps] {
+		if id := titled.FindStringSubmatch(m.Text()); id != nil {
+			told[id[1]] = append(told[id[1]], m)
+		}
+	}
+	var out []string
+	for id, r := range final {
+		switch ms := told[id]; {
+		case len(ms) != 1:
+			out = append(out, fmt.Sprintf("the requester of %s was told %d times", id, len(ms)))
+		case !strings.Contains(ms[0].Text(), ": "+string(r.State)+" (request "+id+")"):
+			out = append(out, "the requester of "+id+" was told "+ms[0].Text()+"; it is "+string(r.State))
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// titled finds the request a message is about in its text, the view's
+// title: "reboot demo-c01/c01-501: succeeded (request r-2evhjctg)".
+var titled = regexp.MustCompile(`\(request (r-[0-9a-z]+)\)`)
