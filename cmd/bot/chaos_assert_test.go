@@ -43,9 +43,9 @@ func assertRanAtMostOnce(t *testing.T, obs *observer, final map[string]approval.
 			}
 		}
 	}
-	// A press Slack delivers twice to one replica acts once there (its
-	// replay guard); every other second press reaches the store, loses,
-	// and is on the record as rejected.
+	// A second press is either known as a redelivery of the first and
+	// dropped, or reaches the store, loses to the first, and is on the
+	// record as rejected.
 	t.Logf("%d second presses lost to the first and audited as rejected", refused)
 }
 
@@ -78,12 +78,12 @@ func assertKilledOnesInterrupted(t *testing.T, final map[string]approval.Request
 
 // assertGatewayMoved is where the chaos test checks that the singleton
 // duties the killed replica held (the Discord gateway, the expiry sweep)
-// were taken over by a survivor. Those duties and their lease election
-// are not on this branch yet: every replica sweeps, and none serves
-// Discord here. The duty assertion goes in this function when they land.
+// were taken over by a survivor. The test was written before those duties
+// and their lease election existed, and serves no Discord: their
+// assertion goes in this function.
 func assertGatewayMoved(t *testing.T, killed *replica, survivors []*replica) {
 	t.Helper()
-	t.Logf("gateway duty: not asserted yet (no singleton duties on this branch); killed %s, survivors %s and %s",
+	t.Logf("gateway duty: not asserted yet; killed %s, survivors %s and %s",
 		killed.name, survivors[0].name, survivors[1].name)
 }
 
