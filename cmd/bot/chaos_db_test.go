@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -17,8 +19,19 @@ import (
 // would: the approval requests, their change feed and the audit trail.
 // It changes nothing.
 type observer struct {
+	db        *store.DB
 	approvals *approval.Store
 	audit     *audit.Log
+}
+
+// holder is the replica instance holding duty now ("" when none does).
+func (o *observer) holder(ctx context.Context, duty string) (string, error) {
+	var h string
+	err := o.db.QueryRowContext(ctx, `SELECT holder FROM duties WHERE name = ?`, duty).Scan(&h)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return h, err
 }
 
 func openObserver(t *testing.T, database string, key []byte) *observer {
@@ -29,7 +42,7 @@ func openObserver(t *testing.T, database string, key []byte) *observer {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	o := &observer{}
+	o := &observer{db: db}
 	if o.approvals, err = approval.Open(ctx, db, approval.Options{Instance: "chaos-observer", Secret: key}); err != nil {
 		t.Fatal(err)
 	}

@@ -72,6 +72,9 @@ p2, *, demo-*/*, reboot, approval
 	fmt.Fprintf(&b, "http: {listen: \"127.0.0.1:0\"}\n")
 	fmt.Fprintf(&b, "slack: {bot_token: %q, signing_secret: %q, approvals_channel: %s, api_url: %q}\n",
 		o.BotToken, o.SigningSecret, chaosApprovals, ws.fake.APIURL())
+	do := ws.discord.Options()
+	fmt.Fprintf(&b, "discord: {token: %q, app_id: %q, guild_id: %q, api_url: %q}\n",
+		do.BotToken, do.ApplicationID, chaosGuild, ws.discord.URL())
 	fmt.Fprintf(&b, "demo: {speed: %g}\n", chaosDemoSpeed)
 	b.WriteString("providers:\n")
 	for _, p := range providers {

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vpsops/vpsops/internal/chat/discord/discordtest"
 	slackchat "github.com/vpsops/vpsops/internal/chat/slack"
 	"github.com/vpsops/vpsops/internal/chat/slack/slacktest"
 )
@@ -19,11 +20,13 @@ import (
 // /vps in #ops, approvers press the buttons of the approval messages
 // every replica posts to and edits in #approvals.
 const (
-	chaosTeam      = "T0FAKE"
-	chaosOps       = "C0OPS"
-	chaosApprovals = "C0APPROVALS"
-	approveButton  = "vps:approve"
-	denyButton     = "vps:deny"
+	chaosTeam       = "T0FAKE"
+	chaosOps        = "C0OPS"
+	chaosApprovals  = "C0APPROVALS"
+	chaosGuild      = "100"
+	chaosDiscordOps = "200"
+	approveButton   = "vps:approve"
+	denyButton      = "vps:deny"
 )
 
 // requester and approver name the workspace's people: slack ids of
@@ -33,13 +36,21 @@ func approver(i int) string  { return fmt.Sprintf("UAPP%02d", i) }
 
 func slackPrincipal(user string) string { return "slack:" + chaosTeam + ":" + user }
 
-type workspace struct{ fake *slacktest.Server }
+type workspace struct {
+	fake *slacktest.Server
+	// discord is the same team's Discord guild, reached over the gateway
+	// only: it is there for the gateway duty (one connection, held by one
+	// replica), and posts no approvals.
+	discord *discordtest.Server
+}
 
 func newWorkspace(t *testing.T) *workspace {
 	fake := slacktest.New(slacktest.Options{TeamID: chaosTeam,
 		Channels: map[string]string{chaosOps: "ops", chaosApprovals: "approvals"}})
 	t.Cleanup(fake.Close)
-	return &workspace{fake: fake}
+	dc := discordtest.New(discordtest.Options{GuildID: chaosGuild, Channels: []string{chaosDiscordOps}})
+	t.Cleanup(dc.Close)
+	return &workspace{fake: fake, discord: dc}
 }
 
 // slash is user typing "/vps text" in #ops, as Slack sends it to the
