@@ -190,7 +190,7 @@ func TestCloseNoteUsesTheNotes(t *testing.T) {
 
 // On PostgreSQL closing a note reads the notes alone, through their index:
 // a join with audit_records was planned as a walk of every ungated
-// command's records (approval_id ”), and cost an order of magnitude in
+// command's records (all with an empty approval_id), and cost an order of magnitude in
 // throughput (docs/benchmarks.md).
 func TestCloseNoteOnPostgresReadsOnlyTheNotes(t *testing.T) {
 	if !storetest.OnPostgres() {
