@@ -55,9 +55,10 @@ func (l *Log) noteOpen(ctx context.Context, tx *store.Tx, r *Record) error {
 //
 // On PostgreSQL a note carries the key of its request (requestKey), so
 // that the outcome finds its note in the notes alone: a join with
-// audit_records, which every ungated command's records share approval_id
-// ” in, was planned as a walk of that whole table, on every command. On
-// SQLite the join is pinned to walk the notes instead (closeNote).
+// audit_records (where every ungated command's records have an empty
+// approval_id) was planned as a walk of that whole table, on every
+// command. On SQLite the join is pinned to walk the notes instead
+// (closeNote).
 func (l *Log) note(r *Record) (q string, args []any, what string) {
 	pg := l.db.Engine() == store.Postgres
 	switch {
