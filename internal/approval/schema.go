@@ -7,7 +7,8 @@ import (
 	"time"
 )
 
-// migrations are applied by sqlite.Migrate under the component "approval".
+// migrations are applied by store.Migrate under the component "approval"
+// on SQLite (pgMigrations on PostgreSQL).
 // migrations[i] is version i+1: append new ones, never edit old ones.
 //
 // Times are Unix nanoseconds from the writing process's clock; lease_until is

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vpsops/vpsops/internal/sqlite"
+	"github.com/vpsops/vpsops/internal/store"
 	"github.com/vpsops/vpsops/internal/store/storetest"
 )
 
@@ -40,7 +40,7 @@ func TestLogWrittenBeforeGroupsVerifiesAfterTheUpgrade(t *testing.T) {
 	storetest.SQLiteOnly(t, "SQLite's schema before groups; PostgreSQL began with them")
 	ctx := context.Background()
 	db, _ := openDB(t)
-	if err := sqlite.Migrate(ctx, db.SQL(), "audit", migrations[:2]); err != nil {
+	if err := store.Migrate(ctx, db, "audit", store.Migrations{SQLite: migrations[:2]}); err != nil {
 		t.Fatal(err)
 	}
 	c := chain{key: testKey}

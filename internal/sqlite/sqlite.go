@@ -1,6 +1,6 @@
 // Package sqlite opens the one SQLite database that holds the audit trail and
-// the approval requests, with the pragmas every process must agree on, and
-// applies each component's embedded migrations.
+// the approval requests, with the pragmas every process must agree on
+// (store.Open uses it; store.Migrate applies each component's migrations).
 //
 // The bot and the MCP server may open the same file at once: WAL mode lets
 // readers run beside one writer, and busy_timeout makes a writer wait for the
@@ -12,7 +12,6 @@ import (
 	"database/sql"
 	"fmt"
 	"net/url"
-	"strings"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver (pure Go, no cgo)
@@ -104,44 +103,4 @@ func Open(ctx context.Context, path string, o Options) (*sql.DB, error) {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 	return db, nil
-}
-
-// Migrate applies the migrations of one component (e.g. "audit") that have
-// not run yet, each in its own transaction. migrations[i] is version i+1;
-// append new ones, never edit old ones.
-func Migrate(ctx context.Context, db *sql.DB, component string, migrations []string) error {
-	for i, m := range migrations {
-		version := i + 1
-		if err := migrateOne(ctx, db, component, version, m); err != nil {
-			return fmt.Errorf("migrate %s to version %d: %w", component, version, err)
-		}
-	}
-	return nil
-}
-
-func migrateOne(ctx context.Context, db *sql.DB, component string, version int, stmt string) error {
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE component=? AND version=?`, component, version).Scan(&n); err != nil {
-		return err
-	}
-	if n > 0 {
-		return nil
-	}
-	for _, s := range strings.Split(stmt, ";\n") {
-		if strings.TrimSpace(s) == "" {
-			continue
-		}
-		if _, err := tx.ExecContext(ctx, s); err != nil {
-			return err
-		}
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations(component, version) VALUES(?, ?)`, component, version); err != nil {
-		return err
-	}
-	return tx.Commit()
 }

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-
-	"github.com/vpsops/vpsops/internal/sqlite"
 )
 
 // Migrations are one component's schema changes, per engine.
@@ -32,14 +30,11 @@ func (m Migrations) of(e Engine) []string {
 // migrations run under a lock, so each version is applied once.
 func Migrate(ctx context.Context, db *DB, component string, m Migrations) error {
 	list := m.of(db.engine)
-	var err error
-	if db.engine == Postgres {
-		err = migratePostgres(ctx, db, component, list)
-	} else {
-		err = sqlite.Migrate(ctx, db.raw, component, list)
-	}
-	if err != nil {
-		return err
+	for i, stmt := range list {
+		version := i + 1
+		if err := migrateOne(ctx, db, component, version, stmt); err != nil {
+			return fmt.Errorf("migrate %s to version %d: %w", component, version, err)
+		}
 	}
 	db.mu.Lock()
 	db.migrated[component] = len(list)
@@ -67,17 +62,12 @@ func (db *DB) ensureMigrationsTable(ctx context.Context) error {
 	return tx.Commit()
 }
 
-func migratePostgres(ctx context.Context, db *DB, component string, list []string) error {
-	for i, stmt := range list {
-		version := i + 1
-		if err := migrateOnePostgres(ctx, db, component, version, stmt); err != nil {
-			return fmt.Errorf("migrate %s to version %d: %w", component, version, err)
-		}
-	}
-	return nil
-}
-
-func migrateOnePostgres(ctx context.Context, db *DB, component string, version int, stmt string) error {
+// migrateOne applies one version in its own transaction, unless it ran:
+// on SQLite the transaction holds the write lock, on PostgreSQL the
+// migrations lock, so replicas starting together apply it once.
+// Statements are separated by ";\n" (a trigger body keeps its inner ";"
+// on the same line as the next word).
+func migrateOne(ctx context.Context, db *DB, component string, version int, stmt string) error {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return err

@@ -50,7 +50,8 @@ func TestPresenceOnPostgresFollowsTheSession(t *testing.T) {
 		AND objid::bigint = $1`, int64(uint32(presenceKey("host-a/1/aaaaaa")))).Scan(&pid); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.raw.ExecContext(ctx, `SELECT pg_terminate_backend($1)`, pid); err != nil {
+	// With a timeout, pg_terminate_backend waits for the backend to end.
+	if _, err := b.raw.ExecContext(ctx, `SELECT pg_terminate_backend($1, 10000)`, pid); err != nil {
 		t.Fatal(err)
 	}
 	if pb.Alive("host-a/1/aaaaaa") {

@@ -116,3 +116,27 @@ func TestOpenFailureNamesTheDatabaseWithoutThePassword(t *testing.T) {
 		t.Fatalf("error %q", err)
 	}
 }
+
+func TestAFailedMigrationLeavesNothing(t *testing.T) {
+	ctx := context.Background()
+	for engine, addr := range engines(t) {
+		t.Run(string(engine), func(t *testing.T) {
+			db, err := Open(ctx, addr, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			bad := []string{"CREATE TABLE a (x INTEGER);\nNOT SQL"}
+			if err := Migrate(ctx, db, "t", Migrations{SQLite: bad, Postgres: bad}); err == nil {
+				t.Fatal("a bad migration succeeded")
+			}
+			if _, err := db.ExecContext(ctx, "SELECT * FROM a"); err == nil {
+				t.Fatal("a half-applied migration left table a behind")
+			}
+			var n int
+			if err := db.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE component = ?`, "t").Scan(&n); err != nil || n != 0 {
+				t.Fatalf("the failed version is recorded as applied (%d, %v)", n, err)
+			}
+		})
+	}
+}
