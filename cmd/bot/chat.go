@@ -38,7 +38,10 @@ func openChat(ctx context.Context, a *app.App, m *metrics.Metrics, log *slog.Log
 	c := &chatAdapters{mux: http.NewServeMux(), listen: cfg.HTTP.Listen, log: log}
 	c.mux.HandleFunc("/healthz", mcpserver.Health)
 	(&metrics.Probes{Metrics: m, Ready: a.Ready, Log: log}).Mount(c.mux)
-	var deliveries chat.Deliveries
+	var (
+		deliveries chat.Deliveries
+		pages      chat.Pages
+	)
 	if cfg.Slack.Enabled() || cfg.Discord.Enabled() {
 		// In the database every replica shares, so a delivery that
 		// reaches two replicas acts once (docs/deliveries.md).
@@ -47,12 +50,15 @@ func openChat(ctx context.Context, a *app.App, m *metrics.Metrics, log *slog.Log
 			return nil, err
 		}
 		deliveries = d
+		if pages, err = chat.OpenPages(ctx, a.DB, nil); err != nil {
+			return nil, err
+		}
 	}
 	if cfg.Slack.Enabled() {
 		s := cfg.Slack
 		ad, err := slackchat.New(ctx, a.Runner, slackchat.Config{
 			BotToken: s.BotToken.Reveal(), AppToken: s.AppToken.Reveal(), SigningSecret: s.SigningSecret.Reveal(),
-			ApprovalsChannel: s.ApprovalsChannel, APIURL: s.APIURL, Logger: log, Acks: m, Deliveries: deliveries,
+			ApprovalsChannel: s.ApprovalsChannel, APIURL: s.APIURL, Logger: log, Acks: m, Deliveries: deliveries, Pages: pages,
 		})
 		if err != nil {
 			return nil, err
@@ -77,7 +83,7 @@ func openChat(ctx context.Context, a *app.App, m *metrics.Metrics, log *slog.Log
 		}
 		ad, err := discordchat.New(ctx, a.Runner, discordchat.Config{Duties: duties,
 			Token: d.Token.Reveal(), AppID: d.AppID, GuildID: d.GuildID, PublicKey: d.PublicKey,
-			ApprovalsChannel: d.ApprovalsChannel, APIURL: d.APIURL, Logger: log, Acks: m, Deliveries: deliveries,
+			ApprovalsChannel: d.ApprovalsChannel, APIURL: d.APIURL, Logger: log, Acks: m, Deliveries: deliveries, Pages: pages,
 		})
 		if err != nil {
 			return nil, err

@@ -38,7 +38,7 @@ type Conversations struct {
 	// outcomes that arrive after the request's own exchange ended; ok is
 	// false for a ReplyTo of another platform.
 	replierFor func(replyTo json.RawMessage) (Replier, bool)
-	pages      *pages
+	pages      Pages
 	told       *told
 	limit      *limiter
 
@@ -55,6 +55,10 @@ type Options struct {
 	ReplierFor func(replyTo json.RawMessage) (Replier, bool)
 	Logger     *slog.Logger
 	Clock      func() time.Time
+	// Pages keeps long lists for their page buttons: the database's
+	// (StoredPages) when replicas share the work; nil keeps them in this
+	// process.
+	Pages Pages
 }
 
 // NewConversations serves o.Source's people through runner. Work started
@@ -70,9 +74,12 @@ func NewConversations(ctx context.Context, runner *commands.Runner, o Options) *
 	if o.ReplierFor == nil {
 		o.ReplierFor = func(json.RawMessage) (Replier, bool) { return nil, false }
 	}
+	if o.Pages == nil {
+		o.Pages = newPages(o.Clock)
+	}
 	return &Conversations{
 		runner: runner, source: o.Source, log: o.Logger.With("platform", o.Source), now: o.Clock,
-		replierFor: o.ReplierFor, pages: newPages(o.Clock), told: newTold(), limit: newLimiter(o.Clock),
+		replierFor: o.ReplierFor, pages: o.Pages, told: newTold(), limit: newLimiter(o.Clock),
 		base: context.WithoutCancel(ctx),
 	}
 }
@@ -233,7 +240,7 @@ func (cv *Conversations) answer(ctx context.Context, r Replier, who commands.Pri
 			cv.try(r.Ephemeral(ctx, Reply{Result: secret}), "show the requester a secret")
 		}
 	case !visible:
-		cv.try(r.Ephemeral(ctx, Reply{Result: &res, Page: cv.pages.keep(who, res)}), "answer")
+		cv.try(r.Ephemeral(ctx, Reply{Result: &res, Page: cv.keep(ctx, who, res)}), "answer")
 	default:
 		cv.announce(ctx, r, who, posted, res)
 	}

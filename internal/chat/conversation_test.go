@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -19,6 +20,7 @@ import (
 	"github.com/vpsops/vpsops/internal/commands"
 	"github.com/vpsops/vpsops/internal/config"
 	"github.com/vpsops/vpsops/internal/fault"
+	"github.com/vpsops/vpsops/internal/store/storetest"
 )
 
 // Chat principals of the tests: alice operates the demo fleet, bob also
@@ -134,8 +136,16 @@ type talk struct {
 
 func newTalk(t *testing.T) *talk {
 	t.Helper()
+	return newTalkOn(t, newDB(t), false)
+}
+
+// newTalkOn is a bot process on the database at addr; with sharedPages,
+// its long lists are kept in that database (chat.StoredPages), as a
+// replica's are.
+func newTalkOn(t *testing.T, addr string, sharedPages bool) *talk {
+	t.Helper()
 	cfg := config.Default()
-	cfg.Database = newDB(t)
+	cfg.Database = addr
 	cfg.Demo.Speed = 1000
 	cfg.Policy.Policy = chatPolicy(t)
 	a, err := app.Open(context.Background(), cfg, app.Options{})
@@ -143,7 +153,13 @@ func newTalk(t *testing.T) *talk {
 		t.Fatal(err)
 	}
 	tk := &talk{app: a, byTarget: map[string]*replier{}}
-	tk.conv = chat.NewConversations(context.Background(), a.Runner, chat.Options{Source: "slack",
+	var pages chat.Pages
+	if sharedPages {
+		if pages, err = chat.OpenPages(context.Background(), a.DB, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tk.conv = chat.NewConversations(context.Background(), a.Runner, chat.Options{Source: "slack", Pages: pages,
 		ReplierFor: func(raw json.RawMessage) (chat.Replier, bool) {
 			tk.mu.Lock()
 			defer tk.mu.Unlock()
@@ -215,6 +231,27 @@ func TestReadsAnswerPrivatelyAndLongListsPage(t *testing.T) {
 	// Someone else cannot page through alice's list.
 	other := tk.press(carol, chat.PageButton(got.Page.Token, 1), true)
 	other.seen(t, "replace", func(x chat.Reply) bool { return strings.Contains(x.Text, "no longer kept") })
+}
+
+// A page press that reaches another replica (a load balancer) turns the
+// page of the list the first one answered.
+func TestAPagePressWorksOnAnotherReplica(t *testing.T) {
+	addr := storetest.Database(t)
+	one, two := newTalkOn(t, addr, true), newTalkOn(t, addr, true)
+	for range 10 {
+		one.say(alice, "status demo-fra/fra-101").seen(t, "ephemeral", func(x chat.Reply) bool { return x.Result != nil })
+	}
+	got := one.say(alice, "audit limit=100").seen(t, "ephemeral", func(x chat.Reply) bool { return x.Result != nil })
+	if got.Page.Token == "" {
+		t.Fatalf("a list of %d rows is not kept for paging", len(got.Result.Table.Rows))
+	}
+	page := two.press(alice, chat.PageButton(got.Page.Token, 1), true).
+		seen(t, "replace", func(x chat.Reply) bool { return x.Result != nil || x.Text != "" })
+	if page.Result == nil || page.Page.Index != 1 || !reflect.DeepEqual(page.Result.Table, got.Result.Table) {
+		t.Fatalf("the other replica answered the page press with %+v", page)
+	}
+	two.press(carol, chat.PageButton(got.Page.Token, 1), true).
+		seen(t, "replace", func(x chat.Reply) bool { return strings.Contains(x.Text, "no longer kept") })
 }
 
 func TestBadInputGetsOneErrorWithUsage(t *testing.T) {

@@ -11,22 +11,39 @@ import (
 	"github.com/vpsops/vpsops/internal/store"
 )
 
-// deliveryMigrations are the "chat" component's schema, per engine
-// (store.Migrate): append new versions, never edit old ones. A row is one
-// delivery acted on, kept until expires_at (Unix nanoseconds by the clock
-// of the replica that recorded it: keeps are minutes, clock skew between
-// replicas seconds at worst).
-var deliveryMigrations = store.Migrations{
+// chatMigrations are the "chat" component's schema, per engine
+// (store.Migrate): append new versions, never edit old ones.
+//
+// 1: a row of chat_deliveries is one delivery acted on, kept until
+// expires_at (Unix nanoseconds by the clock of the replica that recorded
+// it: keeps are minutes, clock skew between replicas seconds at worst).
+// 2: a row of chat_pages is a long list kept for its page buttons
+// (StoredPages): its owner, the result as JSON, and until when.
+var chatMigrations = store.Migrations{
 	SQLite: []string{`CREATE TABLE chat_deliveries (
 		key        TEXT    NOT NULL PRIMARY KEY,
 		expires_at INTEGER NOT NULL
 	) STRICT;
-CREATE INDEX chat_deliveries_by_expiry ON chat_deliveries (expires_at)`},
+CREATE INDEX chat_deliveries_by_expiry ON chat_deliveries (expires_at)`,
+		`CREATE TABLE chat_pages (
+		token      TEXT    NOT NULL PRIMARY KEY,
+		owner      TEXT    NOT NULL,
+		result     TEXT    NOT NULL,
+		expires_at INTEGER NOT NULL
+	) STRICT;
+CREATE INDEX chat_pages_by_expiry ON chat_pages (expires_at)`},
 	Postgres: []string{`CREATE TABLE chat_deliveries (
 		key        TEXT   NOT NULL PRIMARY KEY,
 		expires_at BIGINT NOT NULL
 	);
-CREATE INDEX chat_deliveries_by_expiry ON chat_deliveries (expires_at)`},
+CREATE INDEX chat_deliveries_by_expiry ON chat_deliveries (expires_at)`,
+		`CREATE TABLE chat_pages (
+		token      TEXT   NOT NULL PRIMARY KEY,
+		owner      TEXT   NOT NULL,
+		result     TEXT   NOT NULL,
+		expires_at BIGINT NOT NULL
+	);
+CREATE INDEX chat_pages_by_expiry ON chat_pages (expires_at)`},
 }
 
 // StoredDeliveries are Deliveries in the database every replica shares:
@@ -57,7 +74,7 @@ const maxKeyLen = 200
 // OpenDeliveries applies the "chat" migrations to db and returns the
 // deliveries kept there. clock is time.Now when nil.
 func OpenDeliveries(ctx context.Context, db *store.DB, clock func() time.Time) (*StoredDeliveries, error) {
-	if err := store.Migrate(ctx, db, "chat", deliveryMigrations); err != nil {
+	if err := store.Migrate(ctx, db, "chat", chatMigrations); err != nil {
 		return nil, fmt.Errorf("open the chat delivery store: %w", err)
 	}
 	if clock == nil {

@@ -1,6 +1,7 @@
 package chat
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/base32"
 	"sync"
@@ -9,11 +10,39 @@ import (
 	"github.com/vpsops/vpsops/internal/commands"
 )
 
-// pages keeps the results of lists whose tables may not fit one message,
+// Pages keep the results of lists whose tables may not fit one message,
 // so their page buttons can show the rest without running the command
-// again (which could answer differently, or cost a provider call). They
-// are kept in this process only: a press that reaches another replica
-// finds nothing and says to run the command again.
+// again (which could answer differently, or cost a provider call), for
+// the person who asked only, for keepFor. StoredPages keep them in the
+// database every replica shares, so a page press reaching another replica
+// behind a load balancer works; without one they are kept in this process
+// (a press that reaches another process says to run the command again).
+type Pages interface {
+	// Keep stores res for owner and returns its token.
+	Keep(ctx context.Context, owner commands.Principal, res commands.Result) (string, error)
+	// Get returns the result kept under token, for its owner only; false
+	// when there is none (expired, another person's, never kept).
+	Get(ctx context.Context, token string, owner commands.Principal) (commands.Result, bool, error)
+}
+
+// pageable is what a page shows of a result: never its secrets (a list
+// has none, and a stored page must not be the place one leaks to), nor
+// the request or structured data only the first answer needs.
+func pageable(res commands.Result) commands.Result {
+	return commands.Result{Title: res.Title, Text: res.Text, Fields: res.Fields, Table: res.Table, Notes: res.Notes}
+}
+
+// newToken draws a page token: 80 random bits, so one cannot be guessed,
+// and the owner check stands behind it anyway.
+func newToken() (string, error) {
+	var b [10]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	return base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:]), nil
+}
+
+// pages are Pages in this process.
 type pages struct {
 	now func() time.Time
 	mu  sync.Mutex
@@ -39,34 +68,42 @@ const (
 
 func newPages(now func() time.Time) *pages { return &pages{now: now, m: map[string]kept{}} }
 
-// keep remembers res for owner when its table may need pages, and
-// returns its first page.
-func (p *pages) keep(owner commands.Principal, res commands.Result) Page {
-	if res.Table == nil || len(res.Table.Rows) < pagedRows {
-		return Page{}
+func (p *pages) Keep(_ context.Context, owner commands.Principal, res commands.Result) (string, error) {
+	token, err := newToken()
+	if err != nil {
+		return "", err
 	}
-	var b [10]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return Page{}
-	}
-	token := base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:])
 	now := p.now()
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.sweep(now)
-	p.m[token] = kept{owner: owner, res: res, until: now.Add(keepFor)}
-	return Page{Token: token}
+	p.m[token] = kept{owner: owner, res: pageable(res), until: now.Add(keepFor)}
+	return token, nil
 }
 
-// get returns the result kept under token, for its owner only.
-func (p *pages) get(token string, who commands.Principal) (commands.Result, bool) {
+func (p *pages) Get(_ context.Context, token string, who commands.Principal) (commands.Result, bool, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	k, ok := p.m[token]
 	if !ok || k.owner != who || !p.now().Before(k.until) {
-		return commands.Result{}, false
+		return commands.Result{}, false, nil
 	}
-	return k.res, true
+	return k.res, true, nil
+}
+
+// keep remembers res for owner when its table may need pages, and
+// returns its first page; a list that cannot be kept is shown without
+// page buttons, its first page only, and says so in the log.
+func (cv *Conversations) keep(ctx context.Context, owner commands.Principal, res commands.Result) Page {
+	if res.Table == nil || len(res.Table.Rows) < pagedRows {
+		return Page{}
+	}
+	token, err := cv.pages.Keep(ctx, owner, res)
+	if err != nil {
+		cv.log.Warn("keeping a long list for its pages failed", "err", err)
+		return Page{}
+	}
+	return Page{Token: token}
 }
 
 // sweep drops what expired, and the oldest past maxKept.

@@ -110,7 +110,12 @@ func (cv *Conversations) page(ctx context.Context, p Press) {
 		cv.try(p.Reply.Ephemeral(ctx, Reply{Err: fault.Errorf(fault.Invalid, "malformed page button")}), "answer a press")
 		return
 	}
-	res, found := cv.pages.get(token, p.Principal)
+	res, found, err := cv.pages.Get(ctx, token, p.Principal)
+	if err != nil {
+		cv.log.Warn("reading a kept list failed", "err", err)
+		cv.try(p.Reply.Ephemeral(ctx, Reply{Err: fault.Errorf(fault.Unavailable, "the list could not be read back; run the command again")}), "answer a press")
+		return
+	}
 	if !found {
 		cv.try(p.Reply.Replace(ctx, Reply{Text: "This list is no longer kept (lists are kept for 30 minutes); run the command again."}), "answer a press")
 		return

@@ -42,6 +42,10 @@ type Config struct {
 	// (chat.StoredDeliveries) when replicas share the work; nil keeps
 	// them in this process.
 	Deliveries chat.Deliveries
+	// Pages keeps long lists for their page buttons: the database's
+	// (chat.StoredPages) when replicas share the work; nil keeps them in
+	// this process.
+	Pages chat.Pages
 }
 
 // HTTPMode reports whether interactions arrive at the HTTP endpoint
@@ -112,7 +116,7 @@ func New(ctx context.Context, runner *commands.Runner, cfg Config) (*Adapter, er
 		}
 	}
 	a.conv = chat.NewConversations(ctx, runner, chat.Options{Source: Source, ReplierFor: a.replierFor,
-		Logger: cfg.Logger, Clock: cfg.Clock})
+		Logger: cfg.Logger, Clock: cfg.Clock, Pages: cfg.Pages})
 	a.relay = chat.NewRelay(chat.New(runner, platform{a}, cfg.Logger), a.conv, a.log)
 	return a, nil
 }

@@ -34,6 +34,10 @@ type Config struct {
 	// (chat.StoredDeliveries) when replicas share the work; nil keeps
 	// them in this process.
 	Deliveries chat.Deliveries
+	// Pages keeps long lists for their Previous/Next buttons: the
+	// database's (chat.StoredPages) when replicas share the work, so a
+	// press reaching another replica works; nil keeps them in this process.
+	Pages chat.Pages
 }
 
 // SocketMode reports whether the adapter connects out to Slack (an app
@@ -105,7 +109,7 @@ func New(ctx context.Context, runner *commands.Runner, cfg Config) (*Adapter, er
 		a.verifier = v
 	}
 	a.conv = chat.NewConversations(ctx, runner, chat.Options{
-		Source: Source, ReplierFor: a.replierFor, Logger: cfg.Logger, Clock: cfg.Clock,
+		Source: Source, ReplierFor: a.replierFor, Logger: cfg.Logger, Clock: cfg.Clock, Pages: cfg.Pages,
 	})
 	a.relay = chat.NewRelay(chat.New(runner, platform{a}, cfg.Logger), a.conv, a.log)
 	return a, nil
