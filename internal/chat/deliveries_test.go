@@ -16,7 +16,9 @@ import (
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
 // TestConformanceOnPostgres runs the delivery store's tests on PostgreSQL.
-func TestConformanceOnPostgres(t *testing.T) { storetest.RunOnPostgres(t, "^TestDeliveries", "^TestPages", "^TestAPagePressWorksOnAnotherReplica") }
+func TestConformanceOnPostgres(t *testing.T) {
+	storetest.RunOnPostgres(t, "^TestDeliveries", "^TestPages", "^TestAPagePressWorksOnAnotherReplica")
+}
 
 // deliveryClock is a clock the tests move by hand, shared by "replicas".
 type deliveryClock struct {
