@@ -49,6 +49,13 @@ func newFixture(t testing.TB, o Options) *fixture {
 // time, a reboot takes seconds; 1000: instant).
 func newFixtureSpeed(t testing.TB, o Options, speed float64) *fixture {
 	t.Helper()
+	return newFixtureOn(t, o, speed, "")
+}
+
+// newFixtureOn is newFixtureSpeed on the database at addr ("": a new
+// SQLite file), for several replicas on one database.
+func newFixtureOn(t testing.TB, o Options, speed float64, addr string) *fixture {
+	t.Helper()
 	dir := t.TempDir()
 	policyPath := filepath.Join(dir, "policy.csv")
 	if err := os.WriteFile(policyPath, []byte(vpsops.DefaultPolicy+testPolicy), 0o600); err != nil {
@@ -56,6 +63,9 @@ func newFixtureSpeed(t testing.TB, o Options, speed float64) *fixture {
 	}
 	cfg := config.Default()
 	cfg.Database = filepath.Join(dir, "vpsops.db")
+	if addr != "" {
+		cfg.Database = addr
+	}
 	cfg.Demo.Speed = speed
 	cfg.Policy.Policy = policyPath
 	a, err := app.Open(context.Background(), cfg, app.Options{})
