@@ -2,6 +2,9 @@ package commands_test
 
 import (
 	"context"
+	"fmt"
+	"slices"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -137,5 +140,56 @@ func TestATakenOverSweeperWatchesALeaseBeforeJudging(t *testing.T) {
 	case <-interrupted:
 	case <-time.After(30 * time.Second):
 		t.Fatal("the interrupted request was never reported")
+	}
+}
+
+// A sweeper that dies between expiring a request and auditing it leaves
+// the request expired and the trail silent: the next replica to sweep
+// records it, once, however many start sweeping together.
+func TestTheNextSweeperAuditsWhatADeadOneLeftOut(t *testing.T) {
+	ctx := context.Background()
+	clk := &clock{t: time.Now()}
+	a := newTestApp(t)
+	dead, err := approval.Open(ctx, a.DB, approval.Options{Clock: clk.Now, Instance: "dead-sweeper"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := a.Runner.RunText(ctx, shellReq(alice), "delete demo-nyc/nyc-201")
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := res.Pending.ID
+	clk.Advance(time.Hour)
+	// The dead sweeper's transition committed; its audit record never was.
+	if expired, _, err := dead.Sweep(ctx); err != nil || len(expired) != 1 {
+		t.Fatalf("sweep: %d expired, %v", len(expired), err)
+	}
+	if st := a.stages(t, id); slices.Contains(st, "expired") {
+		t.Fatalf("stages %v already hold the expiry", st)
+	}
+
+	var wg sync.WaitGroup
+	for i := range 3 {
+		st, err := approval.Open(ctx, a.DB, approval.Options{Clock: clk.Now, Instance: fmt.Sprintf("replica-%d", i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rounds atomic.Int64
+		r := commands.NewRunner(commands.Options{Fleet: a.Fleet, Policy: a.Policy, Audit: a.Audit, Approvals: st, Clock: clk.Now,
+			Sweeps: func() bool { rounds.Add(1); return true }})
+		wctx, cancel := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { defer close(done); r.Watch(wctx, 5*time.Millisecond, time.Second, nil) }()
+		wg.Go(func() {
+			for rounds.Load() < 3 {
+				time.Sleep(time.Millisecond)
+			}
+			cancel()
+			<-done
+		})
+	}
+	wg.Wait()
+	if n := count(a.stages(t, id), "expired"); n != 1 {
+		t.Fatalf("stages %v: the expiry recorded %d times, want once", a.stages(t, id), n)
 	}
 }

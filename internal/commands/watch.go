@@ -159,12 +159,15 @@ func (r *Runner) sweep(ctx context.Context) {
 		r.sweeping = false
 		return
 	}
-	if r.sweeps != nil && !r.sweeping {
-		// The duty was just taken: leases are judged only once this
-		// replica has watched for a whole lease itself. (Without a duty
-		// every process sweeps from its start, and the store watches
-		// from its opening.)
-		r.approvals.ResumeSweeping()
+	if !r.sweeping {
+		if r.sweeps != nil {
+			// The duty was just taken: leases are judged only once this
+			// replica has watched for a whole lease itself. (Without a
+			// duty every process sweeps from its start, and the store
+			// watches from its opening.)
+			r.approvals.ResumeSweeping()
+		}
+		r.auditMissedSweeps(ctx)
 	}
 	r.sweeping = true
 	expired, interrupted, err := r.approvals.Sweep(ctx)
